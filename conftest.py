@@ -1,0 +1,88 @@
+"""Project-wide test fixtures: real PostgreSQL and Redis, a clean cache and media root per test."""
+
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+SERVICE_START_COMMANDS = {
+    "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+    "Redis": 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
+}
+
+
+def stop_run(service: str, reason: str) -> None:
+    pytest.exit(
+        f"{service} is required by the test suite and is {reason}. "
+        f"Start it with: {SERVICE_START_COMMANDS[service]}",
+        returncode=3,
+    )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Stop at once, naming the service, when PostgreSQL or Redis is not the real, reachable one."""
+    import psycopg
+    import redis
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        stop_run("PostgreSQL", f"not configured (DATABASE_URL points at {database['ENGINE']})")
+    try:
+        psycopg.connect(
+            host=database["HOST"] or "127.0.0.1",
+            port=database["PORT"] or 5432,
+            user=database["USER"],
+            password=database["PASSWORD"],
+            dbname="postgres",
+            connect_timeout=3,
+        ).close()
+    except psycopg.OperationalError as exc:
+        stop_run("PostgreSQL", f"unreachable ({exc.__class__.__name__})")
+    if not settings.REDIS_URL:
+        stop_run("Redis", "not configured (REDIS_URL is empty)")
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        stop_run("Redis", f"unreachable ({exc.__class__.__name__})")
+
+
+@pytest.fixture(autouse=True)
+def clean_cache() -> None:
+    """Every test starts with an empty cache (only this suite's key prefix, never FLUSHDB)."""
+    from django.core.cache import cache
+
+    cache.delete_pattern("*")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def make_api_client(db) -> Callable[..., APIClient]:  # type: ignore[no-untyped-def]
+    """An APIClient that authenticates with a real token of a client holding *permissions*."""
+    from pricing_site.services import api_client_create
+
+    created = 0
+
+    def make(*permissions: str, groups: tuple[str, ...] = ()) -> APIClient:
+        nonlocal created
+        created += 1
+        token = api_client_create(
+            name=f"test-client-{created}", permissions=list(permissions), groups=list(groups)
+        )
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.user = token.user  # type: ignore[attr-defined]
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_client(make_api_client) -> APIClient:  # type: ignore[no-untyped-def]
+    """An authenticated API client that may read every endpoint and write none."""
+    return make_api_client()

@@ -1,0 +1,5 @@
+"""API routes of the indices app."""
+
+app_name = "indices"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""API routes of the mlmodels app."""
+
+app_name = "mlmodels"
+
+urlpatterns: list = []

@@ -1,0 +1,8 @@
+"""App config of the claim-model registry app."""
+
+from django.apps import AppConfig
+
+
+class MlmodelsConfig(AppConfig):
+    name = "mlmodels"
+    verbose_name = "Claim models"

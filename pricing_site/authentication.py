@@ -1,0 +1,35 @@
+"""Token authentication for API clients, served from the cache."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication, get_authorization_header
+
+from pricing_site.selectors import api_client_get
+
+ACCEPTED_KEYWORDS = (b"token", b"bearer")
+
+
+class CachedTokenAuthentication(TokenAuthentication):
+    """`Authorization: Token <key>` (or `Bearer <key>`), checked against the cached client."""
+
+    def authenticate(self, request):  # type: ignore[no-untyped-def]
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() not in ACCEPTED_KEYWORDS:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(
+                "Invalid Authorization header: expected 'Token <key>'."
+            )
+        try:
+            key = parts[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed("Invalid token: not plain text.") from exc
+        return self.authenticate_credentials(key)
+
+    def authenticate_credentials(self, key: str) -> tuple[AbstractBaseUser, str]:
+        principal = api_client_get(token_key=key)
+        if principal is None:
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        if not principal.is_active:
+            raise exceptions.AuthenticationFailed("User inactive or deleted.")
+        return principal.as_user(), key

@@ -1,0 +1,39 @@
+"""The application errors services raise; `exception_handler` maps each class to HTTP."""
+
+from typing import Any
+
+
+class ApplicationError(Exception):
+    """A business rule refused the request; `code` is stable and machine-readable."""
+
+    default_code = "invalid"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.field = field
+        self.extra = extra or {}
+
+
+class NotFoundError(ApplicationError):
+    default_code = "not_found"
+
+
+class ConflictError(ApplicationError):
+    default_code = "conflict"
+
+
+class ServiceUnavailableError(ApplicationError):
+    default_code = "service_unavailable"
+
+
+class UpstreamUnavailableError(ServiceUnavailableError):
+    default_code = "upstream_unavailable"

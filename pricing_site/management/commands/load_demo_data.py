@@ -1,0 +1,41 @@
+"""Load the demo data set so a fresh checkout answers every API call (used by `make run`)."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from pricing_site.services import api_client_create
+
+DEMO_ADMIN = "admin"
+DEMO_API_CLIENT = "demo"
+
+# Each app's demo data, loaded in order through the app's own command.
+DEMO_STEPS: list[tuple[str, ...]] = []
+# What the demo API client may do beyond reading (app_label.codename).
+DEMO_API_PERMISSIONS: list[str] = []
+
+
+class Command(BaseCommand):
+    help = "Load the demo tables, index history and model, plus a demo admin and API client."
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        if not settings.DEBUG:
+            raise CommandError("Demo data (with its known admin password) needs DJANGO_DEBUG=true.")
+        for step in DEMO_STEPS:
+            call_command(*step, stdout=self.stdout, stderr=self.stderr)
+        user_model = get_user_model()
+        if not user_model.objects.filter(username=DEMO_ADMIN).exists():
+            user_model.objects.create_superuser(DEMO_ADMIN, password=DEMO_ADMIN)
+        token = (
+            user_model.objects.filter(username=DEMO_API_CLIENT)
+            .values_list("auth_token__key", flat=True)
+            .first()
+            or api_client_create(name=DEMO_API_CLIENT, permissions=DEMO_API_PERMISSIONS).key
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: admin at /admin/ ({DEMO_ADMIN}/{DEMO_ADMIN}), "
+                f"API token for curl: {token}"
+            )
+        )

@@ -1,0 +1,59 @@
+"""Request logging: one JSON line per request, and a request id echoed in a response header."""
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger("pricing_site.request")
+
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "request_id", default=None
+)
+# A caller's id is kept only when it is short and plain, so log lines cannot be forged through it.
+VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestIdLogFilter(logging.Filter):
+    """Stamp every log record emitted while a request is served with that request's id."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        return True
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = settings.PRICING_REQUEST_ID_HEADER
+        self.meta_key = "HTTP_" + self.header.upper().replace("-", "_")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.META.get(self.meta_key, "")
+        request_id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        response[self.header] = request_id
+        logger.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "request_id": request_id,
+            },
+        )
+        return response

@@ -1,0 +1,38 @@
+"""Schema post-processing: the errors every API operation can answer, documented once."""
+
+from typing import Any
+
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+COMMON_ERRORS = {
+    "401": "Missing or invalid token.",
+    "403": "The API client lacks the permission this operation needs.",
+    "405": "Method not allowed.",
+    "406": "The requested representation is not available (only JSON is).",
+    "415": "Unsupported content type (send JSON).",
+    "429": "Too many requests from this client.",
+    "500": "Internal error; `extra.error_id` is in the log.",
+}
+PUBLIC_PATHS = ("/api/schema/", "/api/docs/")
+
+
+def add_common_error_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Add the shared error responses, and 400 where an operation takes input, to each operation."""
+    for path, operations in result.get("paths", {}).items():
+        if path.startswith(PUBLIC_PATHS):
+            continue
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            errors = dict(COMMON_ERRORS)
+            if method in {"post", "put", "patch"} or operation.get("parameters"):
+                errors["400"] = "Invalid input; `fields` names each wrong field."
+            for status, description in errors.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": ERROR_REF}},
+                    },
+                )
+    return result

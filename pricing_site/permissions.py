@@ -1,0 +1,19 @@
+"""API permissions: reads need an authenticated client, writes the model permission they change."""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+
+class ReadTokenWriteModelPermission(BasePermission):
+    """Views that write declare `write_permissions`; a write view that declares none is refused."""
+
+    message = "Your API client lacks the permission this operation needs."
+
+    def has_permission(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        # A method the view does not offer must answer 405, not 403.
+        if request.method in SAFE_METHODS or not hasattr(view, request.method.lower()):
+            return True
+        required = getattr(view, "write_permissions", None)
+        return bool(required) and user.has_perms(required)

@@ -1,0 +1,61 @@
+"""Reads shared by every app: the API client behind a token."""
+
+from dataclasses import asdict, dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+
+from pricing_site.caching import API_CLIENT_TTL, api_client_key
+
+
+@dataclass(frozen=True)
+class ApiClientPrincipal:
+    user_id: int
+    username: str
+    is_active: bool
+    is_staff: bool
+    is_superuser: bool
+    permissions: frozenset[str]
+
+    def as_user(self) -> AbstractBaseUser:
+        """An unsaved user carrying the cached permissions, so permission checks need no query."""
+        user = get_user_model()(
+            id=self.user_id,
+            username=self.username,
+            is_active=self.is_active,
+            is_staff=self.is_staff,
+            is_superuser=self.is_superuser,
+        )
+        user._perm_cache = set(self.permissions)  # type: ignore[attr-defined]
+        return user
+
+
+def api_client_get(*, token_key: str) -> ApiClientPrincipal | None:
+    """The client that owns *token_key*, or None; cached so an API request makes no auth query."""
+
+    def load() -> ApiClientPrincipal | None:
+        token = Token.objects.select_related("user").filter(key=token_key).first()
+        if token is None:
+            return None
+        user = token.user
+        return ApiClientPrincipal(
+            user_id=user.pk,
+            username=user.get_username(),
+            is_active=user.is_active,
+            is_staff=user.is_staff,
+            is_superuser=user.is_superuser,
+            permissions=frozenset(user.get_all_permissions()),
+        )
+
+    key = api_client_key(token_key=token_key)
+    cached = cache.get(key)
+    if cached is not None:
+        return ApiClientPrincipal(**{**cached, "permissions": frozenset(cached["permissions"])})
+    principal = load()
+    if principal is not None:
+        cache.set(
+            key, {**asdict(principal), "permissions": sorted(principal.permissions)}, API_CLIENT_TTL
+        )
+    return principal

@@ -1,0 +1,93 @@
+"""Project-level endpoints: liveness, readiness, the API floor, and JSON answers for API URLs."""
+
+import logging
+import sys
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.defaults import server_error
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pricing_site.api import error_responses
+from pricing_site.exception_handler import error_body, internal_error_body
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The process is up and answering."""
+    return JsonResponse({"status": "ok"})
+
+
+def cache_ping() -> None:
+    if settings.REDIS_URL:
+        # The cache client swallows Redis errors by design, so ask Redis directly.
+        from django_redis import get_redis_connection
+
+        get_redis_connection("default").ping()
+    else:
+        cache.set("pricing_site:readyz", 1, 5)
+
+
+def database_ping() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+READINESS_CHECKS = {"database": database_ping, "cache": cache_ping}
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """The database and the cache are reachable; 503 naming each one that is not."""
+    checks: dict[str, str] = {}
+    for name, check in READINESS_CHECKS.items():
+        try:
+            check()
+            checks[name] = "ok"
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready", whatever its type
+            logger.warning("readiness check failed", extra={"check": name, "error": repr(exc)})
+            checks[name] = "unreachable"
+    failed = [name for name, result in checks.items() if result != "ok"]
+    if failed:
+        body = error_body(
+            code="not_ready",
+            detail=f"Not ready: {', '.join(failed)} unreachable.",
+            extra={"checks": checks, "failed": failed},
+        )
+        return JsonResponse(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    return JsonResponse({"status": "ok", "checks": checks})
+
+
+class PingApi(APIView):
+    """An authenticated no-op: the framework's floor for API clients and benchmarks."""
+
+    @extend_schema(
+        summary="Check credentials",
+        responses={
+            200: inline_serializer("Ping", {"status": serializers.CharField()}),
+            **error_responses(_401="Missing or invalid token."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"status": "ok"}, status=status.HTTP_200_OK)
+
+
+def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    body = error_body(code="not_found", detail=f"No API endpoint at {request.path}.")
+    return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
+
+
+def handle_server_error(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """handler500: JSON with an error id under /api/, Django's page elsewhere (the admin)."""
+    if request.path.startswith(API_PREFIX):
+        body = internal_error_body(sys.exc_info()[1] or RuntimeError("unknown"), path=request.path)
+        return JsonResponse(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    return server_error(request)

@@ -1,0 +1,5 @@
+"""API routes of the strategies app."""
+
+app_name = "strategies"
+
+urlpatterns: list = []

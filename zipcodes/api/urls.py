@@ -1,0 +1,5 @@
+"""API routes of the zipcodes app."""
+
+app_name = "zipcodes"
+
+urlpatterns: list = []
