@@ -1,13 +1,13 @@
 """Reads shared by every app: the API client behind a token."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
-from pricing_site.caching import API_CLIENT_TTL, api_client_key
+from pricing_site.caching import API_CLIENT_TTL, api_client_key, cache_get_or_load
 
 
 @dataclass(frozen=True)
@@ -35,27 +35,26 @@ class ApiClientPrincipal:
 def api_client_get(*, token_key: str) -> ApiClientPrincipal | None:
     """The client that owns *token_key*, or None; cached so an API request makes no auth query."""
 
-    def load() -> ApiClientPrincipal | None:
+    def load() -> dict[str, Any] | None:
         token = Token.objects.select_related("user").filter(key=token_key).first()
         if token is None:
             return None
         user = token.user
-        return ApiClientPrincipal(
-            user_id=user.pk,
-            username=user.get_username(),
-            is_active=user.is_active,
-            is_staff=user.is_staff,
-            is_superuser=user.is_superuser,
-            permissions=frozenset(user.get_all_permissions()),
-        )
+        return {
+            "user_id": user.pk,
+            "username": user.get_username(),
+            "is_active": user.is_active,
+            "is_staff": user.is_staff,
+            "is_superuser": user.is_superuser,
+            "permissions": sorted(user.get_all_permissions()),
+        }
 
-    key = api_client_key(token_key=token_key)
-    cached = cache.get(key)
-    if cached is not None:
-        return ApiClientPrincipal(**{**cached, "permissions": frozenset(cached["permissions"])})
-    principal = load()
-    if principal is not None:
-        cache.set(
-            key, {**asdict(principal), "permissions": sorted(principal.permissions)}, API_CLIENT_TTL
-        )
-    return principal
+    cached = cache_get_or_load(
+        key=api_client_key(token_key=token_key),
+        entity="api_client",
+        loader=load,
+        timeout=API_CLIENT_TTL,
+    )
+    if cached is None:
+        return None
+    return ApiClientPrincipal(**{**cached, "permissions": frozenset(cached["permissions"])})
