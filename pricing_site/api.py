@@ -1,7 +1,13 @@
 """Shared API building blocks: the documented error body and its responses for OpenAPI."""
 
+from django.db.models import QuerySet
+from django_filters.rest_framework import FilterSet
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 
 class FieldErrorSerializer(serializers.Serializer):
@@ -26,3 +32,20 @@ def error_responses(**descriptions: str) -> dict[int, OpenApiResponse]:
         int(status.lstrip("_")): OpenApiResponse(ErrorSerializer, description=description)
         for status, description in descriptions.items()
     }
+
+
+def paginated_response(
+    *, request: Request, view: APIView, queryset: QuerySet, serializer_class: type
+) -> Response:
+    """One page of *queryset*: `count`, `next`, `previous` and `results`."""
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+def filtered(*, filterset_class: type[FilterSet], request: Request, queryset: QuerySet) -> QuerySet:
+    """*queryset* narrowed by the query string; an invalid filter value is a 400 naming it."""
+    filterset = filterset_class(request.query_params, queryset=queryset)
+    if not filterset.is_valid():
+        raise serializers.ValidationError(filterset.errors)
+    return filterset.qs

@@ -12,10 +12,17 @@ from pricing_site.exceptions import ApplicationError, ConflictError
 # Each group holds exactly the permissions its job needs ("app_label.codename").
 STAFF_GROUPS: dict[str, tuple[str, ...]] = {
     "pricing editors": (
+        "zipcodes.view_zipcode",
+        "zipcodes.add_zipcode",
+        "zipcodes.change_zipcode",
+        "zipcodes.delete_zipcode",
+        "zipcodes.view_riskclass",
+        "zipcodes.change_riskclass",
         "mlmodels.view_modelversion",
         "mlmodels.view_dataset",
     ),
     "model managers": (
+        "zipcodes.view_zipcode",
         "mlmodels.view_dataset",
         "mlmodels.add_dataset",
         "mlmodels.view_modelversion",

@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class ZipcodesConfig(AppConfig):
     name = "zipcodes"
     verbose_name = "Zipcode risk classes"
+
+    def ready(self) -> None:
+        from zipcodes import receivers  # noqa: F401 - connects the cache-clearing receivers

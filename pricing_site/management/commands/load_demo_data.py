@@ -11,7 +11,9 @@ DEMO_ADMIN = "admin"
 DEMO_API_CLIENT = "demo"
 
 # Each app's demo data, loaded in order through the app's own command.
-DEMO_STEPS: list[tuple[str, ...]] = []
+DEMO_STEPS: list[tuple[str, ...]] = [
+    ("load_zipcodes", str(settings.BASE_DIR / "fixtures" / "zipcodes.csv")),
+]
 # What the demo API client may do beyond reading (app_label.codename).
 DEMO_API_PERMISSIONS: list[str] = []
 

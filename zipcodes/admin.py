@@ -1,0 +1,104 @@
+"""Admin for business staff: the zipcode table (edit, search, import, export, history)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from import_export import fields, resources
+from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from pricing_site.exceptions import ApplicationError
+from zipcodes.models import RiskClass, Zipcode
+from zipcodes.services import zipcode_load_csv
+
+
+class ZipcodeResource(resources.ModelResource):
+    """Exports in the headered import layout, so an export can be edited and imported again."""
+
+    zipcode = fields.Field(attribute="code", column_name="zipcode")
+    risk_class = fields.Field(attribute="risk_class_id", column_name="risk_class")
+    municipality = fields.Field(attribute="municipality", column_name="municipality")
+
+    class Meta:
+        model = Zipcode
+        fields = ["zipcode", "risk_class", "municipality"]
+        export_order = ["zipcode", "risk_class", "municipality"]
+
+
+class ZipcodeImportForm(forms.Form):
+    file = forms.FileField(
+        help_text="CSV with a header 'zipcode,risk_class[,municipality]', or the legacy lines "
+        "'9000,B' and '9170-9240,A'."
+    )
+    dry_run = forms.BooleanField(
+        required=False, help_text="Only count what would change; write nothing."
+    )
+
+
+@admin.register(Zipcode)
+class ZipcodeAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ZipcodeResource]
+    change_list_template = "admin/zipcodes/zipcode/change_list_import.html"
+    list_display = ["code", "risk_class", "municipality", "province", "updated_at"]
+    list_editable = ["risk_class"]
+    list_filter = ["risk_class"]
+    search_fields = ["=code", "municipality"]
+    ordering = ["code"]
+    list_per_page = 100
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # The code is the row's identity: changing it would orphan cached lookups and history.
+        return ["code", "updated_at"] if obj else ["updated_at"]
+
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        import_url = path(
+            "import-csv/",
+            self.admin_site.admin_view(self.import_csv_view),
+            name="zipcodes_zipcode_import_csv",
+        )
+        return [import_url, *super().get_urls()]
+
+    def import_csv_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_change_permission(request) or not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ZipcodeImportForm(request.POST or None, request.FILES or None)
+        errors: list[dict] = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                lines = upload.read().decode("utf-8-sig").splitlines()
+                report = zipcode_load_csv(
+                    lines=lines, dry_run=form.cleaned_data["dry_run"], changed_by=request.user
+                )
+            except UnicodeDecodeError:
+                form.add_error("file", "The file is not UTF-8 text. Save it as CSV (UTF-8).")
+            except ApplicationError as error:
+                messages.error(request, error.message)
+                errors = error.extra.get("errors", [])
+            else:
+                messages.success(request, f"Zipcode file {upload.name}: {report}")
+                return HttpResponseRedirect(reverse("admin:zipcodes_zipcode_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import zipcodes from CSV",
+            "form": form,
+            "errors": errors,
+        }
+        return TemplateResponse(request, "admin/zipcodes/zipcode/import_csv.html", context)
+
+
+@admin.register(RiskClass)
+class RiskClassAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "factor", "description"]
+    list_editable = ["factor"]
+    ordering = ["code"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # A, B and C are fixed; only their factors change.
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,22 @@
+"""Cache keys of the zipcode table; entries live until a write clears them."""
+
+from django.core.cache import cache
+
+# Cleared by every write (services and receivers), so no staleness is tolerated: the timeout only
+# bounds memory for codes nobody asks any more.
+ZIPCODE_TTL = 24 * 3600
+RISK_CLASSES_TTL = 24 * 3600
+
+RISK_CLASSES_KEY = "zipcodes:risk_classes:v1"
+
+
+def zipcode_key(*, code: int) -> str:
+    return f"zipcodes:zipcode:v1:{code}"
+
+
+def zipcode_cache_clear(*, codes: list[int]) -> None:
+    cache.delete_many([zipcode_key(code=code) for code in codes])
+
+
+def risk_classes_cache_clear() -> None:
+    cache.delete(RISK_CLASSES_KEY)

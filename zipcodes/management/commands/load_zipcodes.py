@@ -1,0 +1,30 @@
+"""Load the zipcode risk table from a CSV file (legacy lines or headered)."""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from pricing_site.exceptions import ApplicationError
+from zipcodes.services import zipcode_load_csv
+
+
+class Command(BaseCommand):
+    help = "Validate a zipcode CSV as a whole and upsert it; a single bad line writes nothing."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("file", help="CSV: '9000,B' / '9170-9240,A' lines, or headered.")
+        parser.add_argument("--dry-run", action="store_true", help="Count changes, write nothing.")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        try:
+            with open(options["file"], encoding="utf-8-sig", newline="") as file:
+                lines = tqdm(file, desc="Reading", unit=" lines", disable=not sys.stderr.isatty())
+                report = zipcode_load_csv(lines=lines, dry_run=options["dry_run"])
+        except OSError as error:
+            raise CommandError(f"Cannot read {options['file']}: {error.strerror}.") from error
+        except ApplicationError as error:
+            for bad in error.extra.get("errors", []):
+                self.stderr.write(f"line {bad['line']}: {bad['message']}")
+            raise CommandError(error.message) from error
+        self.stdout.write(self.style.SUCCESS(str(report)))

@@ -1,0 +1,55 @@
+"""The zipcode risk table: Belgian zipcodes and the risk class (with its price factor) of each."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+ZIPCODE_MIN = 1000
+ZIPCODE_MAX = 9999
+
+
+class RiskClass(models.Model):
+    code = models.CharField(max_length=1, primary_key=True)
+    factor = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.50")), MaxValueValidator(Decimal("3.00"))],
+        help_text="Price factor applied to the premium of every zipcode in this class.",
+    )
+    description = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "risk classes"
+
+    def __str__(self) -> str:
+        return f"{self.code} (x {self.factor})"
+
+
+class Zipcode(models.Model):
+    code = models.PositiveSmallIntegerField(
+        unique=True,
+        validators=[MinValueValidator(ZIPCODE_MIN), MaxValueValidator(ZIPCODE_MAX)],
+    )
+    risk_class = models.ForeignKey(RiskClass, on_delete=models.PROTECT, related_name="zipcodes")
+    municipality = models.CharField(max_length=100, blank=True)
+    province = models.CharField(max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__gte=ZIPCODE_MIN, code__lte=ZIPCODE_MAX),
+                name="zipcodes_zipcode_code_four_digits",
+            )
+        ]
+        indexes = [models.Index(fields=["risk_class", "code"], name="zipcodes_class_code_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.municipality}".strip()

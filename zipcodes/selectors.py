@@ -1,0 +1,79 @@
+"""Reads of the zipcode table, served from the cache."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from pricing_site.caching import cache_get_or_load
+from pricing_site.exceptions import ApplicationError, NotFoundError
+from zipcodes.caching import (
+    RISK_CLASSES_KEY,
+    RISK_CLASSES_TTL,
+    ZIPCODE_TTL,
+    zipcode_key,
+)
+from zipcodes.models import ZIPCODE_MAX, ZIPCODE_MIN, RiskClass, Zipcode
+
+
+@dataclass(frozen=True)
+class ZipcodeRisk:
+    code: int
+    risk_class: str
+    factor: Decimal
+    municipality: str
+
+
+def zipcode_parse(*, raw: str | int) -> int:
+    """A Belgian zipcode is a whole number from 1000 to 9999."""
+    text = str(raw).strip()
+    code = int(text) if text.isascii() and text.isdigit() else None
+    if code is None or not ZIPCODE_MIN <= code <= ZIPCODE_MAX:
+        raise ApplicationError(
+            f"A Belgian zipcode is a number from {ZIPCODE_MIN} to {ZIPCODE_MAX}; got {raw!r}.",
+            code="invalid_zipcode",
+            field="zipcode",
+        )
+    return code
+
+
+def risk_class_factors_get() -> dict[str, Decimal]:
+    """The price factor of every risk class."""
+    return cache_get_or_load(
+        key=RISK_CLASSES_KEY,
+        entity="risk_classes",
+        loader=lambda: dict(RiskClass.objects.values_list("code", "factor")),
+        timeout=RISK_CLASSES_TTL,
+    )
+
+
+def zipcode_risk_class_get(*, code: int) -> ZipcodeRisk:
+    """The risk class and price factor of a zipcode; an unknown code is cached as absent too."""
+    code = zipcode_parse(raw=code)
+    row = cache_get_or_load(
+        key=zipcode_key(code=code),
+        entity="zipcode",
+        loader=lambda: (
+            Zipcode.objects.filter(code=code).values_list("risk_class_id", "municipality").first()
+        ),
+        timeout=ZIPCODE_TTL,
+    )
+    if row is None:
+        raise NotFoundError(
+            f"Zipcode {code} is not in the risk table.", code="zipcode_not_found", field="zipcode"
+        )
+    risk_class, municipality = row
+    return ZipcodeRisk(
+        code=code,
+        risk_class=risk_class,
+        factor=risk_class_factors_get()[risk_class],
+        municipality=municipality,
+    )
+
+
+def zipcode_list(*, risk_class: str | None = None) -> QuerySet[Zipcode]:
+    """Zipcodes in code order, optionally of one risk class."""
+    zipcodes = Zipcode.objects.select_related("risk_class").order_by("code")
+    if risk_class:
+        zipcodes = zipcodes.filter(risk_class_id=risk_class)
+    return zipcodes

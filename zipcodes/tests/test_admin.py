@@ -1,0 +1,103 @@
+"""Staff edits in the admin reach the API at once; the admin import validates like the command."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from zipcodes.models import Zipcode
+from zipcodes.services import zipcode_load_csv
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):  # type: ignore[no-untyped-def]
+    user = User.objects.create_user("editor", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="pricing editors"))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def table(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        zipcode_load_csv(lines=["9000,B", "1000,C"])
+
+
+def api_class(api_client, code: int) -> str:  # type: ignore[no-untyped-def]
+    url = reverse("api:zipcodes:detail", kwargs={"zipcode": code})
+    return api_client.get(url).json()["risk_class"]
+
+
+def test_admin_list_edit_is_visible_on_next_api_call(
+    editor, api_client, django_capture_on_commit_callbacks
+):
+    assert api_class(api_client, 9000) == "B"
+    zipcode = Zipcode.objects.get(code=9000)
+    changelist = reverse("admin:zipcodes_zipcode_changelist")
+    data = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-id": str(zipcode.pk),
+        "form-0-risk_class": "A",
+        "_save": "Save",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(f"{changelist}?q=9000", data)
+
+    assert response.status_code == 302
+    assert api_class(api_client, 9000) == "A"
+    assert Zipcode.history.filter(code=9000).first().history_user.username == "editor"
+
+
+def test_admin_import_is_visible_on_next_api_call(
+    editor, api_client, django_capture_on_commit_callbacks
+):
+    assert api_class(api_client, 9000) == "B"
+    upload = SimpleUploadedFile("z.csv", b"zipcode,risk_class\n9000,C\n")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(reverse("admin:zipcodes_zipcode_import_csv"), {"file": upload})
+
+    assert response.status_code == 302
+    assert api_class(api_client, 9000) == "C"
+
+
+def test_admin_import_lists_bad_lines_and_changes_nothing(editor):
+    upload = SimpleUploadedFile("z.csv", b"9000,A\n9001,Z\n")
+
+    response = editor.post(reverse("admin:zipcodes_zipcode_import_csv"), {"file": upload})
+
+    assert response.status_code == 200
+    assert "Nothing was imported" in response.text
+    assert "Unknown risk class &#x27;Z&#x27;" in response.text
+    assert Zipcode.objects.get(code=9000).risk_class_id == "B"
+
+
+def test_admin_export_writes_the_import_layout(editor):
+    response = editor.post(
+        reverse("admin:zipcodes_zipcode_export"),
+        {
+            "format": "0",
+            "resource": "0",
+            "zipcoderesource_zipcode": "on",
+            "zipcoderesource_risk_class": "on",
+            "zipcoderesource_municipality": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.content.decode().splitlines()[:2] == [
+        "zipcode,risk_class,municipality",
+        "1000,C,",
+    ]
+
+
+def test_pricing_editors_may_edit_zipcodes_but_not_promote_models():
+    group = Group.objects.get(name="pricing editors")
+    codenames = set(group.permissions.values_list("codename", flat=True))
+
+    assert {"change_zipcode", "change_riskclass"} <= codenames
+    assert "promote_modelversion" not in codenames

@@ -1,0 +1,48 @@
+"""`load_zipcodes`: summary line, every bad line on stderr, non-zero exit."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from zipcodes.models import Zipcode
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_zipcodes_prints_counts(tmp_path):
+    path = tmp_path / "z.csv"
+    path.write_text("9000,B\n9170-9240,A\n")
+    out = StringIO()
+
+    call_command("load_zipcodes", str(path), stdout=out)
+
+    assert out.getvalue().strip() == "72 created, 0 updated, 0 unchanged."
+
+
+def test_load_zipcodes_reports_bad_lines_and_fails(tmp_path):
+    path = tmp_path / "z.csv"
+    path.write_text("9000,B\n9001,X\n9002\n")
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="2 bad line"):
+        call_command("load_zipcodes", str(path), stderr=err)
+
+    assert err.getvalue().splitlines() == [
+        "line 2: Unknown risk class 'X' (known: A, B, C).",
+        "line 3: Expected 'zipcode,class' or 'from-to,class', got 1 fields.",
+    ]
+    assert not Zipcode.objects.exists()
+
+
+def test_load_zipcodes_fails_clearly_when_file_missing(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("load_zipcodes", str(tmp_path / "missing.csv"))
+
+
+def test_load_zipcodes_loads_the_demo_table():
+    out = StringIO()
+
+    call_command("load_zipcodes", "fixtures/zipcodes.csv", stdout=out)
+
+    assert Zipcode.objects.count() == 9000
