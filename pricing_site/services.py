@@ -18,11 +18,13 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "zipcodes.delete_zipcode",
         "zipcodes.view_riskclass",
         "zipcodes.change_riskclass",
+        "indices.view_healthindex",
         "mlmodels.view_modelversion",
         "mlmodels.view_dataset",
     ),
     "model managers": (
         "zipcodes.view_zipcode",
+        "indices.view_healthindex",
         "mlmodels.view_dataset",
         "mlmodels.add_dataset",
         "mlmodels.view_modelversion",

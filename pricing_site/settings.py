@@ -7,6 +7,7 @@ Celery tasks run eagerly. Production sets DATABASE_URL, REDIS_URL and CELERY_BRO
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -126,7 +127,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=35 * 60)
 CELERY_TIMEZONE = "Europe/Brussels"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Statbel publishes near the end of each month; a daily fetch picks it up the next morning.
+    "health-index-refresh": {
+        "task": "indices.tasks.health_index_refresh",
+        "schedule": crontab(hour=7, minute=15),
+    },
+}
 
 # --- Auth, i18n, static -----------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -250,3 +257,12 @@ LOGGING = {
 
 # --- Project settings (PRICING_*) -------------------------------------------------------------
 PRICING_REQUEST_ID_HEADER = "X-Request-ID"
+PRICING_STATBEL_BASE_URL = env.str(
+    "PRICING_STATBEL_BASE_URL", default="https://bestat.statbel.fgov.be/bestat/api/views"
+)
+# The English health-index view by base year (rolling window of recent months).
+PRICING_STATBEL_VIEW_ID = env.str(
+    "PRICING_STATBEL_VIEW_ID", default="48744f07-252a-4a42-bca3-a2d7cb31c2fd"
+)
+PRICING_STATBEL_TIMEOUT_S = env.float("PRICING_STATBEL_TIMEOUT_S", default=10.0)
+PRICING_STATBEL_RETRIES = env.int("PRICING_STATBEL_RETRIES", default=3)

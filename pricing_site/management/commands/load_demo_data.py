@@ -13,6 +13,11 @@ DEMO_API_CLIENT = "demo"
 # Each app's demo data, loaded in order through the app's own command.
 DEMO_STEPS: list[tuple[str, ...]] = [
     ("load_zipcodes", str(settings.BASE_DIR / "fixtures" / "zipcodes.csv")),
+    (
+        "fetch_health_index",
+        "--history",
+        str(settings.BASE_DIR / "fixtures" / "health_index_history.txt"),
+    ),
 ]
 # What the demo API client may do beyond reading (app_label.codename).
 DEMO_API_PERMISSIONS: list[str] = []

@@ -1,0 +1,82 @@
+"""Admin: the stored health index (read-only), its charts, and a button to fetch now."""
+
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from indices.charts import health_index_chart_png
+from indices.models import HealthIndex
+from indices.selectors import health_index_history, health_index_list_latest
+from indices.services import health_index_refresh
+from pricing_site.exceptions import ApplicationError
+
+
+@admin.register(HealthIndex)
+class HealthIndexAdmin(admin.ModelAdmin):
+    change_list_template = "admin/indices/healthindex/change_list.html"
+    list_display = ["month", "base_year", "value", "source", "fetched_at"]
+    list_filter = ["base_year", "source"]
+    date_hierarchy = "month"
+    ordering = ["-month", "base_year"]
+
+    # Published values are facts: staff read them, Statbel writes them.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        return [
+            path(
+                "chart/",
+                self.admin_site.admin_view(self.chart_view),
+                name="indices_healthindex_chart",
+            ),
+            path(
+                "fetch/",
+                self.admin_site.admin_view(require_POST(self.fetch_view)),
+                name="indices_healthindex_fetch",
+            ),
+            *super().get_urls(),
+        ]
+
+    def chart_view(self, request: HttpRequest) -> HttpResponse:
+        charts = []
+        try:
+            latest = health_index_list_latest()
+        except ApplicationError as error:
+            messages.warning(request, error.message)
+            latest = []
+        for value in latest:
+            series = health_index_history(base_year=value.base_year)
+            charts.append(
+                {
+                    "latest": value,
+                    "png": health_index_chart_png(
+                        base_year=value.base_year,
+                        series=[(point.month, point.value) for point in series],
+                    ),
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Health index charts",
+            "charts": charts,
+        }
+        return TemplateResponse(request, "admin/indices/healthindex/chart.html", context)
+
+    def fetch_view(self, request: HttpRequest) -> HttpResponse:
+        try:
+            report = health_index_refresh()
+        except ApplicationError as error:
+            messages.error(request, f"Fetch failed, nothing changed: {error.message}")
+        else:
+            messages.success(request, f"Fetched from Statbel: {report}")
+        return HttpResponseRedirect(reverse("admin:indices_healthindex_changelist"))

@@ -1,0 +1,24 @@
+"""The picture staff read in the admin: the health index over time, one chart per base year."""
+
+import base64
+import io
+from datetime import date
+from decimal import Decimal
+
+import matplotlib
+
+matplotlib.use("Agg")  # No display on servers.
+from matplotlib.figure import Figure
+
+
+def health_index_chart_png(*, base_year: int, series: list[tuple[date, Decimal]]) -> str:
+    """A line chart of one base year's series, as a base64 PNG for an <img> data URL."""
+    figure = Figure(figsize=(9, 3), dpi=100, layout="tight")
+    axes = figure.subplots()
+    axes.plot([month for month, _ in series], [float(value) for _, value in series], linewidth=1.5)
+    axes.axhline(100, color="grey", linewidth=0.8, linestyle="--")
+    axes.set_title(f"Health index, base {base_year} = 100")
+    axes.grid(alpha=0.3)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return base64.b64encode(buffer.getvalue()).decode()

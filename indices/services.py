@@ -1,0 +1,93 @@
+"""Writes of the health index: store what Statbel published, never delete it."""
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from indices.caching import health_index_cache_clear
+from indices.clients import (
+    HealthIndexObservation,
+    health_index_history_parse,
+    statbel_health_index_fetch,
+)
+from indices.models import HealthIndex
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class HealthIndexStoreReport:
+    created: int
+    revised: list[str]
+    unchanged: int
+
+    def __str__(self) -> str:
+        revised = f" ({', '.join(self.revised)})" if self.revised else ""
+        return (
+            f"{self.created} new, {len(self.revised)} revised{revised}, "
+            f"{self.unchanged} unchanged health index value(s)."
+        )
+
+
+@transaction.atomic
+def health_index_store(
+    *, observations: list[HealthIndexObservation], source: str
+) -> HealthIndexStoreReport:
+    """Upsert published values; a revision is kept in the history and logged, nothing deleted."""
+    now = timezone.now()
+    stored = {
+        (row.base_year, row.month): row
+        for row in HealthIndex.objects.select_for_update().filter(
+            month__in={observation.month for observation in observations}
+        )
+    }
+    to_create: list[HealthIndex] = []
+    revised: list[HealthIndex] = []
+    revisions: list[str] = []
+    for observation in observations:
+        row = stored.get((observation.base_year, observation.month))
+        if row is None:
+            to_create.append(
+                HealthIndex(
+                    month=observation.month,
+                    base_year=observation.base_year,
+                    value=observation.value,
+                    source=source,
+                    fetched_at=now,
+                )
+            )
+        elif row.value != observation.value:
+            label = f"{observation.month:%Y-%m} base {observation.base_year}"
+            revisions.append(f"{label}: {row.value} -> {observation.value}")
+            logger.warning(
+                "health index revised",
+                extra={"month": label, "old": str(row.value), "new": str(observation.value)},
+            )
+            row.value, row.source, row.fetched_at = observation.value, source, now
+            revised.append(row)
+    bulk_create_with_history(to_create, HealthIndex, batch_size=1000)
+    bulk_update_with_history(revised, HealthIndex, ["value", "source", "fetched_at"])
+    changed = [(row.base_year, f"{row.month:%Y-%m}") for row in to_create + revised]
+    if changed:
+        transaction.on_commit(lambda: health_index_cache_clear(months=changed))
+    return HealthIndexStoreReport(
+        created=len(to_create),
+        revised=revisions,
+        unchanged=len(observations) - len(to_create) - len(revised),
+    )
+
+
+def health_index_refresh() -> HealthIndexStoreReport:
+    """Fetch Statbel's recent months and store them; an outage or bad answer stores nothing."""
+    observations = statbel_health_index_fetch()
+    return health_index_store(observations=observations, source=HealthIndex.Source.BESTAT)
+
+
+def health_index_load_history(*, path: Path) -> HealthIndexStoreReport:
+    """Seed or complete the history from Statbel's all-base-years file."""
+    observations = health_index_history_parse(path)
+    return health_index_store(observations=observations, source=HealthIndex.Source.HISTORY_FILE)
