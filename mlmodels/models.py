@@ -23,7 +23,6 @@ class Dataset(models.Model):
     file = models.FileField(upload_to="datasets/%Y/%m/")
     sha256 = models.CharField("SHA-256", max_length=64, unique=True)
     row_count = models.PositiveIntegerField()
-    is_valid = models.BooleanField()
     validation_report = models.JSONField(default=dict, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -266,3 +266,7 @@ PRICING_STATBEL_VIEW_ID = env.str(
 )
 PRICING_STATBEL_TIMEOUT_S = env.float("PRICING_STATBEL_TIMEOUT_S", default=10.0)
 PRICING_STATBEL_RETRIES = env.int("PRICING_STATBEL_RETRIES", default=3)
+# Signs stored model artifacts; only artifacts signed with it are ever unpickled.
+PRICING_ARTIFACT_SIGNING_KEY = env.str("PRICING_ARTIFACT_SIGNING_KEY", default=SECRET_KEY)
+# Largest dataset accepted by the upload API.
+PRICING_DATASET_MAX_BYTES = env.int("PRICING_DATASET_MAX_BYTES", default=50 * 1024 * 1024)

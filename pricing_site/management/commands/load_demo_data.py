@@ -1,5 +1,7 @@
 """Load the demo data set so a fresh checkout answers every API call (used by `make run`)."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -10,6 +12,7 @@ from pricing_site.services import api_client_create
 DEMO_ADMIN = "admin"
 DEMO_API_CLIENT = "demo"
 
+DEMO_PORTFOLIO = Path(settings.MEDIA_ROOT) / "demo" / "portfolio.csv"
 # Each app's demo data, loaded in order through the app's own command.
 DEMO_STEPS: list[tuple[str, ...]] = [
     ("load_zipcodes", str(settings.BASE_DIR / "fixtures" / "zipcodes.csv")),
@@ -17,6 +20,25 @@ DEMO_STEPS: list[tuple[str, ...]] = [
         "fetch_health_index",
         "--history",
         str(settings.BASE_DIR / "fixtures" / "health_index_history.txt"),
+    ),
+    ("generate_portfolio", "--rows", "20000", "--seed", "0", "--out", str(DEMO_PORTFOLIO)),
+    *(
+        (
+            "train_model",
+            "--data",
+            str(DEMO_PORTFOLIO),
+            "--task",
+            task,
+            "--estimator",
+            estimator,
+            "--cv",
+            "0",
+            "--promote-if-better",
+        )
+        for task, estimator in (
+            ("claim_frequency", "hist_gradient_boosting"),
+            ("claim_probability", "glm"),
+        )
     ),
 ]
 # What the demo API client may do beyond reading (app_label.codename).

@@ -1,0 +1,150 @@
+"""Admin: model versions (metrics, comparison with production, promotion), datasets, jobs."""
+
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from mlmodels.models import Dataset, ModelVersion, TrainingJob
+from mlmodels.schema import report_text
+from mlmodels.selectors import dataset_frame_get, model_version_get, model_version_get_production
+from mlmodels.services import model_version_promote, model_versions_compare
+from pricing_site.exceptions import ApplicationError
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by services only: staff read them and act through explicit actions."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(ReadOnlyAdmin):
+    change_form_template = "admin/mlmodels/modelversion/change_form.html"
+    list_display = [
+        "id",
+        "task",
+        "estimator",
+        "test_metric",
+        "cv_metric",
+        "dataset",
+        "status_label",
+        "is_production",
+        "created_at",
+    ]
+    list_filter = ["task", "estimator", "is_production"]
+    ordering = ["-created_at"]
+    actions = ["promote_selected"]
+    exclude = [
+        "artifact"
+    ]  # Bytes staff cannot read; never uploaded by hand (unpickling runs code).
+
+    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).select_related("dataset").defer("artifact")
+
+    @admin.display(description="test metric")
+    def test_metric(self, version: ModelVersion) -> str:
+        return f"{version.metrics.get('metric')} {version.metrics.get('test', 0):.5f}"
+
+    @admin.display(description="CV mean ± std")
+    def cv_metric(self, version: ModelVersion) -> str:
+        if version.metrics.get("cv_mean") is None:
+            return "-"
+        return f"{version.metrics['cv_mean']:.5f} ± {version.metrics['cv_std']:.5f}"
+
+    @admin.display(description="status")
+    def status_label(self, version: ModelVersion) -> str:
+        return version.status
+
+    def has_promote_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("mlmodels.promote_modelversion")
+
+    @admin.action(description="Promote the selected version to production", permissions=["promote"])
+    def promote_selected(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one version to promote.", messages.ERROR)
+            return
+        self.promote(request, queryset.get())
+
+    def promote(self, request: HttpRequest, version: ModelVersion) -> None:
+        try:
+            model_version_promote(version=version, promoted_by=request.user)
+        except ApplicationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(
+                request, f"Model version {version.pk} is now in production for {version.task}."
+            )
+
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        promote = path(
+            "<int:version_id>/promote/",
+            self.admin_site.admin_view(require_POST(self.promote_view)),
+            name="mlmodels_modelversion_promote",
+        )
+        return [promote, *super().get_urls()]
+
+    def promote_view(self, request: HttpRequest, version_id: int) -> HttpResponse:
+        if not self.has_promote_permission(request):
+            self.message_user(request, "You may not promote model versions.", messages.ERROR)
+        else:
+            self.promote(request, model_version_get(version_id=version_id))
+        return HttpResponseRedirect(
+            reverse("admin:mlmodels_modelversion_change", args=[version_id])
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        version = model_version_get(version_id=int(object_id))
+        context = {
+            "can_promote": self.has_promote_permission(request) and not version.is_production
+        }
+        try:
+            production = model_version_get_production(task=version.task)
+            versions = [version] if production.pk == version.pk else [version, production]
+            context["comparison"] = model_versions_compare(
+                versions=versions, frame=dataset_frame_get(dataset=version.dataset)
+            )
+        except (ApplicationError, OSError) as error:
+            context["comparison_error"] = getattr(error, "message", str(error))
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), **context}
+        )
+
+
+@admin.register(Dataset)
+class DatasetAdmin(ReadOnlyAdmin):
+    list_display = ["name", "row_count", "short_sha256", "uploaded_by", "uploaded_at"]
+    search_fields = ["name", "sha256"]
+    fields = ["name", "file", "row_count", "sha256", "report", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description="SHA-256")
+    def short_sha256(self, dataset: Dataset) -> str:
+        return dataset.sha256[:12]
+
+    @admin.display(description="validation report")
+    def report(self, dataset: Dataset) -> str:
+        return format_html("<pre>{}</pre>", report_text(dataset.validation_report))
+
+
+@admin.register(TrainingJob)
+class TrainingJobAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "task",
+        "estimator",
+        "state",
+        "progress",
+        "step",
+        "model_version",
+        "created_at",
+    ]
+    list_filter = ["state", "task"]

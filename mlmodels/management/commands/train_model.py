@@ -1,0 +1,87 @@
+"""Train a claim model on a portfolio and store it as a model version."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from mlmodels.models import Estimator, Task
+from mlmodels.schema import report_text
+from mlmodels.selectors import dataset_frame_get, model_version_get_production
+from mlmodels.services import (
+    dataset_create,
+    model_version_promote,
+    model_version_train,
+    model_versions_compare,
+)
+from pricing_site.exceptions import ApplicationError
+
+
+class Command(BaseCommand):
+    help = "Validate a portfolio, train and evaluate a model on it, and store the model version."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--data", required=True, type=Path, help="portfolio CSV")
+        parser.add_argument("--task", required=True, choices=Task.values)
+        parser.add_argument("--estimator", required=True, choices=Estimator.values)
+        parser.add_argument("--cv", type=int, default=5, help="cross-validation folds (0: none)")
+        parser.add_argument(
+            "--promote-if-better",
+            action="store_true",
+            help="promote if it beats production on the same test split, or none is in production",
+        )
+
+    def progress(self, percent: int, step: str) -> None:
+        self.stdout.write(f"[{percent:3d}%] {step}")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        try:
+            content = options["data"].read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {options['data']}: {error.strerror}.") from error
+        try:
+            dataset = dataset_create(content=content, name=options["data"].name)
+            version = model_version_train(
+                dataset=dataset,
+                task=options["task"],
+                estimator=options["estimator"],
+                cv=options["cv"],
+                progress=self.progress,
+            )
+        except ApplicationError as error:
+            if "report" in error.extra:
+                self.stderr.write(report_text(error.extra["report"]))
+            raise CommandError(error.message) from error
+        metrics = version.metrics
+        cv = (
+            f", CV {metrics['cv_mean']:.5f} ± {metrics['cv_std']:.5f}"
+            if metrics["cv_mean"] is not None
+            else ""
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Model version {version.pk}: {metrics['metric']} {metrics['test']:.5f} "
+                f"on the test split{cv}; "
+                f"trained in {version.training_seconds:.1f} s."
+            )
+        )
+        if options["promote_if_better"]:
+            self.promote_if_better(version)
+
+    def promote_if_better(self, version) -> None:  # type: ignore[no-untyped-def]
+        try:
+            production = model_version_get_production(task=version.task)
+        except ApplicationError:
+            production = None
+        if production is not None:
+            comparison = model_versions_compare(
+                versions=[version, production], frame=dataset_frame_get(dataset=version.dataset)
+            )
+            candidate, current = comparison.evaluations
+            self.stdout.write(comparison.table())
+            if candidate.test >= current.test:
+                self.stdout.write(
+                    f"Not promoted: model {production.pk} in production is as good or better."
+                )
+                return
+        model_version_promote(version=version)
+        self.stdout.write(self.style.SUCCESS(f"Model version {version.pk} is now in production."))

@@ -1,0 +1,244 @@
+"""The portfolio layout (one row per policy, as in the Belgian MTPL data set) and its checks.
+
+The schema is data: the validator, the feature step of every pipeline and the prediction input
+checks are all built from `PORTFOLIO_SCHEMA`. `sex` may be present but is never a feature
+(EU gender directive, Test-Achats ruling).
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+EXAMPLE_ROWS = 5
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # "int", "float" or "category"
+    required: bool = True
+    nullable: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    minimum_exclusive: bool = False
+    categories: tuple[str, ...] = ()
+    unique: bool = False
+    feature: bool = False
+    description: str = ""
+
+
+PORTFOLIO_SCHEMA: tuple[Column, ...] = (
+    Column("id", "int", required=False, minimum=1, unique=True, description="policy number"),
+    Column(
+        "expo",
+        "float",
+        minimum=0,
+        maximum=1,
+        minimum_exclusive=True,
+        description="exposure in years",
+    ),
+    Column("nclaims", "int", minimum=0, maximum=20, description="number of claims"),
+    Column("amount", "float", minimum=0, description="total claimed amount in euro"),
+    Column("claim", "int", required=False, minimum=0, maximum=1),
+    Column("average", "float", required=False, nullable=True, minimum=0),
+    Column("coverage", "category", categories=("TPL", "TPL+", "TPL++"), feature=True),
+    Column("ageph", "int", minimum=17, maximum=100, feature=True, description="policyholder age"),
+    Column("sex", "category", required=False, categories=("female", "male")),
+    Column("bm", "int", minimum=0, maximum=22, feature=True, description="bonus-malus level"),
+    Column(
+        "power", "int", minimum=1, maximum=1000, feature=True, description="vehicle power in kW"
+    ),
+    Column("agec", "int", minimum=0, maximum=100, feature=True, description="vehicle age in years"),
+    Column("fuel", "category", categories=("gasoline", "diesel"), feature=True),
+    Column("use", "category", categories=("private", "work"), feature=True),
+    Column("fleet", "int", minimum=0, maximum=1, feature=True),
+    Column("postcode", "int", minimum=1000, maximum=9999, feature=True),
+    Column("long", "float", required=False, minimum=2.5, maximum=6.5),
+    Column("lat", "float", required=False, minimum=49.4, maximum=51.6),
+)
+COLUMNS = {column.name: column for column in PORTFOLIO_SCHEMA}
+FEATURE_COLUMNS: tuple[str, ...] = tuple(c.name for c in PORTFOLIO_SCHEMA if c.feature)
+CATEGORICAL_FEATURES = tuple(c for c in FEATURE_COLUMNS if COLUMNS[c].kind == "category")
+NUMERIC_FEATURES = tuple(c for c in FEATURE_COLUMNS if COLUMNS[c].kind != "category")
+assert "sex" not in FEATURE_COLUMNS  # noqa: S101 - a law, checked at import
+
+
+@dataclass
+class ValidationReport:
+    rows: int
+    issues: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.issues
+
+    def add(self, column: str | None, problem: str, failing: pd.Series | None = None) -> None:
+        """Record *problem*; *failing* is a boolean mask over rows (file line = index + 2)."""
+        if failing is None:
+            self.issues.append(
+                {"column": column, "problem": problem, "count": None, "examples": []}
+            )
+            return
+        count = int(failing.sum())
+        if count:
+            lines = (np.flatnonzero(failing.to_numpy())[:EXAMPLE_ROWS] + 2).tolist()
+            self.issues.append(
+                {"column": column, "problem": problem, "count": count, "example_lines": lines}
+            )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"valid": self.is_valid, "rows": self.rows, "issues": self.issues}
+
+    def __str__(self) -> str:
+        return report_text(self.as_dict())
+
+
+def report_text(report: dict[str, Any]) -> str:
+    """A validation report for people: one line per problem, with counts and example lines."""
+    if report["valid"]:
+        return f"Valid: {report['rows']} rows."
+    lines = [f"Invalid: {len(report['issues'])} problem(s) in {report['rows']} rows."]
+    for issue in report["issues"]:
+        where = f"{issue['column']}: " if issue["column"] else ""
+        count = ""
+        if issue.get("count"):
+            count = f" ({issue['count']} rows, e.g. lines {issue['example_lines']})"
+        lines.append(f"- {where}{issue['problem']}{count}")
+    return "\n".join(lines)
+
+
+def dataset_validate(frame: pd.DataFrame) -> ValidationReport:
+    """Every violation of the schema, with counts and example line numbers; read all as text."""
+    report = ValidationReport(rows=len(frame))
+    if frame.empty:
+        report.add(None, "the file holds no rows")
+    present = set(frame.columns)
+    for column in PORTFOLIO_SCHEMA:
+        if column.required and column.name not in present:
+            report.add(column.name, "missing column")
+    for name in sorted(present - COLUMNS.keys()):
+        report.add(name, "unexpected column")
+    for column in PORTFOLIO_SCHEMA:
+        if column.name in present:
+            column_validate(report, column, frame[column.name])
+    return report
+
+
+def column_validate(report: ValidationReport, column: Column, raw: pd.Series) -> None:
+    text = raw.astype("string").str.strip()
+    missing = text.isna() | (text == "")
+    if not column.nullable:
+        report.add(column.name, "missing value", missing)
+    present = ~missing
+    if column.kind == "category":
+        report.add(
+            column.name,
+            f"unknown category (allowed: {', '.join(column.categories)})",
+            present & ~text.isin(column.categories),
+        )
+        return
+    numbers = pd.to_numeric(text.where(present), errors="coerce")
+    wrong_type = present & numbers.isna()
+    if column.kind == "int":
+        wrong_type |= present & numbers.notna() & (numbers % 1 != 0)
+    report.add(
+        column.name, f"not a{'n integer' if column.kind == 'int' else ' number'}", wrong_type
+    )
+    valid = present & ~wrong_type
+    if column.minimum is not None:
+        below = numbers <= column.minimum if column.minimum_exclusive else numbers < column.minimum
+        bound = f"{'>' if column.minimum_exclusive else '>='} {column.minimum:g}"
+        report.add(column.name, f"out of range (must be {bound})", valid & below)
+    if column.maximum is not None:
+        report.add(
+            column.name,
+            f"out of range (must be <= {column.maximum:g})",
+            valid & (numbers > column.maximum),
+        )
+    if column.unique:
+        report.add(column.name, "duplicated value", valid & numbers.duplicated(keep="first"))
+
+
+def portfolio_read(source: Any) -> pd.DataFrame:
+    """Read a portfolio CSV as text, so the validator sees exactly what the file says."""
+    try:
+        return pd.read_csv(source, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise ValueError(f"not a readable CSV file ({error})") from error
+
+
+def portfolio_typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The validated text frame converted to the schema's types (call after validation only)."""
+    typed = pd.DataFrame(index=frame.index)
+    for name in frame.columns:
+        column = COLUMNS[name]
+        if column.kind == "category":
+            typed[name] = frame[name].str.strip()
+        else:
+            numbers = pd.to_numeric(frame[name].replace("", np.nan))
+            typed[name] = (
+                numbers.astype("int64") if column.kind == "int" and not column.nullable else numbers
+            )
+    return typed
+
+
+MAX_REPORTED_ERRORS = 100
+
+
+def records_validate(records: list[Any]) -> tuple[pd.DataFrame, list[dict[str, str]]]:
+    """Check prediction records against the features; errors name `records.<index>.<field>`."""
+    errors: list[dict[str, str]] = []
+
+    def error(index: int, name: str | None, message: str, code: str) -> None:
+        where = f"records.{index}" + (f".{name}" if name else "")
+        errors.append({"field": where, "message": message, "code": code})
+
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            error(index, None, "A record is an object of feature values.", "invalid")
+    if errors:
+        return pd.DataFrame(), errors[:MAX_REPORTED_ERRORS]
+    frame = pd.DataFrame.from_records(records, columns=list(FEATURE_COLUMNS))
+    for name in FEATURE_COLUMNS:
+        column = COLUMNS[name]
+        values = frame[name]
+        missing = values.isna()
+        for index in np.flatnonzero(missing.to_numpy()):
+            error(int(index), name, "This field is required.", "required")
+        kinds = values.map(type)
+        if column.kind == "category":
+            bad = ~missing & ~(kinds.eq(str) & values.isin(column.categories))
+            for index in np.flatnonzero(bad.to_numpy()):
+                error(
+                    int(index),
+                    name,
+                    f"Unknown {name} {values.iat[index]!r}; "
+                    f"allowed: {', '.join(column.categories)}.",
+                    "invalid_choice",
+                )
+            continue
+        numeric = kinds.isin([int, float])
+        numbers = pd.to_numeric(values.where(numeric), errors="coerce")
+        wrong = ~missing & (~numeric | (column.kind == "int") & (numbers % 1 != 0))
+        for index in np.flatnonzero(wrong.to_numpy()):
+            error(
+                int(index),
+                name,
+                f"A{'n integer' if column.kind == 'int' else ' number'} is required.",
+                "invalid",
+            )
+        checked = ~missing & ~wrong
+        low, high = column.minimum, column.maximum
+        out = checked & ((numbers < low) if low is not None else False)
+        out |= checked & ((numbers > high) if high is not None else False)
+        for index in np.flatnonzero(out.to_numpy()):
+            error(int(index), name, f"Must be between {low:g} and {high:g}.", "out_of_range")
+    if errors:
+        return frame, sorted(errors, key=lambda e: int(e["field"].split(".")[1]))[
+            :MAX_REPORTED_ERRORS
+        ]
+    for name in NUMERIC_FEATURES:
+        frame[name] = frame[name].astype("float64")
+    return frame, []

@@ -1,0 +1,174 @@
+"""Comparison of model versions on the same data: metrics table, lift and calibration plots."""
+
+import base64
+import io
+import statistics
+from dataclasses import dataclass
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+matplotlib.use("Agg")  # No display on servers.
+from matplotlib.figure import Figure
+
+from mlmodels.artifacts import artifact_load
+from mlmodels.models import ModelVersion, Task
+from mlmodels.pipelines import METRIC_NAMES, pipeline_predict, pipeline_score
+from mlmodels.services.training import cross_validate, dataset_split, no_progress
+from pricing_site.exceptions import ApplicationError
+
+SAME_DATA_LINE = "These results were calculated with the same set of data."
+DECILES = 10
+
+
+@dataclass(frozen=True)
+class VersionEvaluation:
+    version: ModelVersion
+    test: float
+    cv_mean: float | None
+    cv_std: float | None
+    predicted: np.ndarray
+
+
+@dataclass(frozen=True)
+class Comparison:
+    task: str
+    metric: str
+    rows: int
+    evaluations: list[VersionEvaluation]
+    lift_png: str
+    calibration_png: str
+
+    def table(self) -> str:
+        def number(value: float | None) -> str:
+            return "-" if value is None else f"{value:.5f}"
+
+        lines = [
+            f"{'model id':>8}  {'estimator':<24}{self.metric + ' (test)':>28}  "
+            f"{'CV mean':>9}  {'CV std':>9}"
+        ]
+        for evaluation in self.evaluations:
+            version = evaluation.version
+            lines.append(
+                f"{version.pk:>8}  {version.estimator:<24}{number(evaluation.test):>28}  "
+                f"{number(evaluation.cv_mean):>9}  {number(evaluation.cv_std):>9}"
+            )
+        return "\n".join([*lines, SAME_DATA_LINE])
+
+
+def version_pipeline(version: ModelVersion):  # type: ignore[no-untyped-def]
+    return artifact_load(
+        data=version.artifact,
+        sha256=version.artifact_sha256,
+        signature=version.artifact_signature,
+        sklearn_version=version.sklearn_version,
+    )
+
+
+def model_versions_compare(
+    *, versions: list[ModelVersion], frame: pd.DataFrame, cv: int = 0
+) -> Comparison:
+    """Score each version on the test split of *frame*; cross-validate it on the train split."""
+    tasks = {version.task for version in versions}
+    if len(tasks) != 1:
+        raise ApplicationError(
+            "Only versions of the same task can be compared.", code="task_mismatch"
+        )
+    task = tasks.pop()
+    train, test = dataset_split(frame)
+    evaluations = []
+    for version in versions:
+        pipeline = version_pipeline(version)
+        cv_scores = (
+            cross_validate(clone(pipeline), task=task, frame=train, folds=cv, progress=no_progress)
+            if cv
+            else []
+        )
+        evaluations.append(
+            VersionEvaluation(
+                version=version,
+                test=pipeline_score(pipeline, task=task, frame=test),
+                cv_mean=statistics.fmean(cv_scores) if cv_scores else None,
+                cv_std=statistics.pstdev(cv_scores) if cv_scores else None,
+                predicted=pipeline_predict(pipeline, task=task, frame=test),
+            )
+        )
+    observed, weight = observed_rate(task=task, frame=test)
+    return Comparison(
+        task=task,
+        metric=METRIC_NAMES[Task(task)],
+        rows=len(test),
+        evaluations=evaluations,
+        lift_png=lift_chart(evaluations, observed=observed, weight=weight),
+        calibration_png=calibration_chart(evaluations, observed=observed, weight=weight),
+    )
+
+
+def observed_rate(*, task: str, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """What each row observed (claims per year, or any claim) and its weight (exposure, or 1)."""
+    if task == Task.CLAIM_FREQUENCY:
+        exposure = frame["expo"].to_numpy(dtype=float)
+        return frame["nclaims"].to_numpy(dtype=float) / exposure, exposure
+    return (frame["nclaims"].to_numpy() > 0).astype(float), np.ones(len(frame))
+
+
+def grouped(predicted: np.ndarray, observed: np.ndarray, weight: np.ndarray, groups: int):  # type: ignore[no-untyped-def]
+    """Weighted mean predicted and observed per quantile group of the prediction."""
+    order = np.argsort(predicted, kind="stable")
+    means = []
+    for rows in np.array_split(order, groups):
+        w = weight[rows]
+        means.append(
+            (np.average(predicted[rows], weights=w), np.average(observed[rows], weights=w))
+        )
+    return np.array(means)
+
+
+def png(figure: Figure) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def lift_chart(
+    evaluations: list[VersionEvaluation], *, observed: np.ndarray, weight: np.ndarray
+) -> str:
+    figure = Figure(figsize=(7, 3.6), dpi=100, layout="tight")
+    axes = figure.subplots()
+    overall = np.average(observed, weights=weight)
+    width = 0.8 / len(evaluations)
+    for position, evaluation in enumerate(evaluations):
+        means = grouped(evaluation.predicted, observed, weight, DECILES)
+        x = np.arange(1, DECILES + 1) + (position - (len(evaluations) - 1) / 2) * width
+        axes.bar(
+            x, means[:, 1] / overall, width=width, label=f"model {evaluation.version.pk} (observed)"
+        )
+    axes.axhline(1, color="grey", linewidth=0.8)
+    axes.set(
+        title="Lift by decile of prediction",
+        xlabel="decile (1 = lowest predicted risk)",
+        ylabel="observed / average",
+    )
+    axes.set_xticks(range(1, DECILES + 1))
+    axes.legend()
+    return png(figure)
+
+
+def calibration_chart(
+    evaluations: list[VersionEvaluation], *, observed: np.ndarray, weight: np.ndarray
+) -> str:
+    figure = Figure(figsize=(5, 4), dpi=100, layout="tight")
+    axes = figure.subplots()
+    highest = 0.0
+    for evaluation in evaluations:
+        means = grouped(evaluation.predicted, observed, weight, 20)
+        axes.plot(means[:, 0], means[:, 1], marker="o", label=f"model {evaluation.version.pk}")
+        highest = max(highest, means.max())
+    axes.plot([0, highest], [0, highest], color="grey", linestyle="--", label="perfect calibration")
+    axes.set(
+        title="Calibration: predicted vs observed", xlabel="mean predicted", ylabel="mean observed"
+    )
+    axes.legend()
+    return png(figure)

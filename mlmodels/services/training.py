@@ -1,0 +1,126 @@
+"""Training: split, cross-validate, fit, evaluate, and store one model version atomically."""
+
+import statistics
+import time
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import sklearn
+from sklearn.base import clone
+from sklearn.model_selection import KFold, train_test_split
+from sklearn.utils._param_validation import InvalidParameterError
+
+from mlmodels.artifacts import artifact_dump
+from mlmodels.models import Dataset, Estimator, ModelVersion, Task
+from mlmodels.pipelines import (
+    METRIC_NAMES,
+    RANDOM_STATE,
+    pipeline_build,
+    pipeline_fit,
+    pipeline_score,
+)
+from mlmodels.schema import CATEGORICAL_FEATURES, COLUMNS, FEATURE_COLUMNS
+from mlmodels.selectors import dataset_frame_get
+from pricing_site.exceptions import ApplicationError
+
+TEST_SIZE = 0.2
+ProgressCallback = Callable[[int, str], None]
+
+
+def no_progress(percent: int, step: str) -> None:
+    """Progress is optional: commands print it, jobs store it."""
+
+
+def feature_schema() -> dict[str, Any]:
+    return {
+        "features": list(FEATURE_COLUMNS),
+        "categories": {name: list(COLUMNS[name].categories) for name in CATEGORICAL_FEATURES},
+    }
+
+
+def dataset_split(frame):  # type: ignore[no-untyped-def]
+    """The same train/test split for every model trained or compared on a dataset."""
+    return train_test_split(frame, test_size=TEST_SIZE, random_state=RANDOM_STATE)
+
+
+def cross_validate(
+    pipeline, *, task: str, frame, folds: int, progress: ProgressCallback
+) -> list[float]:  # type: ignore[no-untyped-def]
+    scores = []
+    splitter = KFold(n_splits=folds, shuffle=True, random_state=RANDOM_STATE)
+    for fold, (fit_rows, score_rows) in enumerate(splitter.split(frame), start=1):
+        progress(10 + 60 * (fold - 1) // folds, f"cross-validation fold {fold}/{folds}")
+        fitted = pipeline_fit(clone(pipeline), task=task, frame=frame.iloc[fit_rows])
+        scores.append(pipeline_score(fitted, task=task, frame=frame.iloc[score_rows]))
+    return scores
+
+
+def model_version_train(
+    *,
+    dataset: Dataset,
+    task: str,
+    estimator: str,
+    params: dict[str, Any] | None = None,
+    cv: int = 5,
+    trained_by: Any = None,
+    progress: ProgressCallback = no_progress,
+) -> ModelVersion:
+    """Train *estimator* for *task* on *dataset* and store it as a candidate version."""
+    if task not in Task.values or estimator not in Estimator.values:
+        raise ApplicationError(f"Unknown task {task!r} or estimator {estimator!r}.", code="invalid")
+    if cv == 1 or cv < 0:
+        raise ApplicationError(
+            "Cross-validation needs at least 2 folds (or 0 for none).", code="invalid", field="cv"
+        )
+    progress(2, "reading the dataset")
+    frame = dataset_frame_get(dataset=dataset)
+    train, test = dataset_split(frame)
+    try:
+        pipeline = pipeline_build(task=task, estimator=estimator, params=params)
+        started = time.perf_counter()
+        cv_scores = (
+            cross_validate(pipeline, task=task, frame=train, folds=cv, progress=progress)
+            if cv
+            else []
+        )
+        progress(75, "fitting on the training split")
+        pipeline_fit(pipeline, task=task, frame=train)
+    except (TypeError, InvalidParameterError, ValueError) as error:
+        raise ApplicationError(
+            f"The estimator refused its parameters: {error}", code="invalid_params", field="params"
+        ) from error
+    progress(90, "evaluating on the test split")
+    test_score = pipeline_score(pipeline, task=task, frame=test)
+    training_seconds = time.perf_counter() - started
+    data, sha256, signature = artifact_dump(pipeline)
+    claims = int(train["nclaims"].sum())
+    average_claim_cost = Decimal(str(train["amount"].sum() / claims if claims else 0)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    version = ModelVersion.objects.create(
+        task=task,
+        estimator=estimator,
+        params=pipeline.named_steps["estimator"].get_params() | {"overrides": params or {}},
+        dataset=dataset,
+        dataset_sha256=dataset.sha256,
+        feature_schema=feature_schema(),
+        artifact=data,
+        artifact_sha256=sha256,
+        artifact_signature=signature,
+        sklearn_version=sklearn.__version__,
+        metrics={
+            "metric": METRIC_NAMES[Task(task)],
+            "test": test_score,
+            "cv_mean": statistics.fmean(cv_scores) if cv_scores else None,
+            "cv_std": statistics.pstdev(cv_scores) if cv_scores else None,
+            "cv_scores": cv_scores,
+            "train_rows": len(train),
+            "test_rows": len(test),
+        },
+        average_claim_cost=average_claim_cost,
+        training_seconds=round(training_seconds, 3),
+        trained_by=trained_by,
+    )
+    progress(100, f"stored as model version {version.pk}")
+    return version

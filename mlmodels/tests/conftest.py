@@ -1,0 +1,54 @@
+"""Small generated portfolios and trained versions for the mlmodels tests (real PostgreSQL)."""
+
+import pytest
+
+from mlmodels.schema import portfolio_typed
+from mlmodels.services import dataset_create, model_version_promote, model_version_train
+from mlmodels.synthetic import portfolio_generate
+
+FAST_PARAMS = {
+    "glm": {},
+    "random_forest": {"n_estimators": 10},
+    "hist_gradient_boosting": {"max_iter": 20},
+}
+
+
+@pytest.fixture(scope="session")
+def portfolio_frame():  # type: ignore[no-untyped-def]
+    return portfolio_generate(rows=3000, seed=7)
+
+
+@pytest.fixture(scope="session")
+def portfolio_csv(portfolio_frame) -> bytes:  # type: ignore[no-untyped-def]
+    return portfolio_frame.to_csv(index=False).encode()
+
+
+@pytest.fixture
+def typed_frame(portfolio_csv):  # type: ignore[no-untyped-def]
+    import io
+
+    from mlmodels.schema import portfolio_read
+
+    return portfolio_typed(portfolio_read(io.BytesIO(portfolio_csv)))
+
+
+@pytest.fixture
+def dataset(db, portfolio_csv):  # type: ignore[no-untyped-def]
+    return dataset_create(content=portfolio_csv, name="portfolio.csv")
+
+
+@pytest.fixture
+def train(dataset):  # type: ignore[no-untyped-def]
+    def train_version(task="claim_frequency", estimator="hist_gradient_boosting", cv=0):  # type: ignore[no-untyped-def]
+        return model_version_train(
+            dataset=dataset, task=task, estimator=estimator, params=FAST_PARAMS[estimator], cv=cv
+        )
+
+    return train_version
+
+
+@pytest.fixture
+def production_version(train, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    version = train()
+    with django_capture_on_commit_callbacks(execute=True):
+        return model_version_promote(version=version)

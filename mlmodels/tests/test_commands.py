@@ -1,0 +1,153 @@
+"""The data-science commands end to end on small generated portfolios."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from mlmodels.models import ModelVersion
+
+pytestmark = pytest.mark.django_db
+
+REAL_PORTFOLIO = Path(__file__).resolve().parents[3] / "shared/data/beMTPL97.csv"
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """Run a command as an operator would: its commits (and their cache clears) happen."""
+
+    def run_command(*args):  # type: ignore[no-untyped-def]
+        out = StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command(*args, stdout=out, stderr=out)
+        return out.getvalue()
+
+    return run_command
+
+
+@pytest.fixture
+def portfolio_path(tmp_path, run):  # type: ignore[no-untyped-def]
+    path = tmp_path / "portfolio.csv"
+    run("generate_portfolio", "--rows", "2000", "--seed", "3", "--out", str(path))
+    return path
+
+
+def test_generate_portfolio_is_reproducible(portfolio_path, tmp_path, run):
+    again = tmp_path / "again.csv"
+    run("generate_portfolio", "--rows", "2000", "--seed", "3", "--out", str(again))
+
+    assert again.read_bytes() == portfolio_path.read_bytes()
+
+
+def test_validate_dataset_accepts_valid_file(portfolio_path, run):
+    assert "Valid: 2000 rows." in run("validate_dataset", str(portfolio_path))
+
+
+def test_validate_dataset_reports_violations_and_fails(portfolio_path):
+    lines = portfolio_path.read_text().splitlines()
+    lines[5] = lines[5].replace("private", "racing")
+    portfolio_path.write_text("\n".join(lines))
+    err = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("validate_dataset", str(portfolio_path), stderr=err)
+
+    assert (
+        "- use: unknown category (allowed: private, work) (1 rows, e.g. lines [6])"
+        in err.getvalue()
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not REAL_PORTFOLIO.exists(), reason="../shared/data is absent")
+def test_validate_dataset_accepts_real_portfolio(run):
+    assert "Valid: 163212 rows." in run("validate_dataset", str(REAL_PORTFOLIO))
+
+
+def test_train_model_shows_progress_and_promotes_first_version(portfolio_path, run):
+    output = run(
+        "train_model",
+        "--data",
+        str(portfolio_path),
+        "--task",
+        "claim_frequency",
+        "--estimator",
+        "glm",
+        "--cv",
+        "2",
+        "--promote-if-better",
+    )
+
+    assert "[ 10%] cross-validation fold 1/2" in output
+    assert "is now in production" in output
+    assert ModelVersion.objects.get().is_production
+
+
+def test_train_model_refuses_invalid_dataset(portfolio_path, run):
+    portfolio_path.write_text(portfolio_path.read_text().replace("TPL+,", "TPL+++,", 1))
+
+    with pytest.raises(CommandError, match="does not match the portfolio schema"):
+        run(
+            "train_model",
+            "--data",
+            str(portfolio_path),
+            "--task",
+            "claim_frequency",
+            "--estimator",
+            "glm",
+        )
+    assert not ModelVersion.objects.exists()
+
+
+def test_compare_models_prints_table_and_writes_report(portfolio_path, tmp_path, run):
+    run(
+        "train_model",
+        "--data",
+        str(portfolio_path),
+        "--task",
+        "claim_frequency",
+        "--estimator",
+        "glm",
+        "--cv",
+        "0",
+        "--promote-if-better",
+    )
+    run(
+        "train_model",
+        "--data",
+        str(portfolio_path),
+        "--task",
+        "claim_frequency",
+        "--estimator",
+        "hist_gradient_boosting",
+        "--cv",
+        "0",
+    )
+    candidate = ModelVersion.objects.filter(is_production=False).get()
+    report = tmp_path / "report.html"
+
+    output = run("compare_models", str(candidate.pk), "--cv", "2", "--report", str(report))
+
+    assert "These results were calculated with the same set of data." in output
+    assert output.count("mean_poisson_deviance") == 1
+    assert "data:image/png;base64," in report.read_text()
+
+
+def test_promote_model_promotes_and_refuses_twice(portfolio_path, run):
+    run(
+        "train_model",
+        "--data",
+        str(portfolio_path),
+        "--task",
+        "claim_probability",
+        "--estimator",
+        "glm",
+        "--cv",
+        "0",
+    )
+    version = ModelVersion.objects.get()
+
+    assert "is now in production" in run("promote_model", str(version.pk))
+    with pytest.raises(CommandError, match="already in production"):
+        run("promote_model", str(version.pk))

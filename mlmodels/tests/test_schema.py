@@ -1,0 +1,103 @@
+"""The dataset schema: every kind of violation, on generated data and the real portfolio."""
+
+import io
+from pathlib import Path
+
+import pytest
+
+from mlmodels.schema import FEATURE_COLUMNS, dataset_validate, portfolio_read, records_validate
+
+REAL_PORTFOLIO = Path(__file__).resolve().parents[3] / "shared/data/beMTPL97.csv"
+
+
+def problems(frame):  # type: ignore[no-untyped-def]
+    return {(i["column"], i["problem"].split(" (")[0]): i for i in dataset_validate(frame).issues}
+
+
+def test_sex_is_never_a_feature():
+    assert "sex" not in FEATURE_COLUMNS
+
+
+def test_dataset_validate_accepts_generated_portfolio(portfolio_frame):
+    assert dataset_validate(
+        portfolio_read(io.BytesIO(portfolio_frame.to_csv(index=False).encode()))
+    ).is_valid
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not REAL_PORTFOLIO.exists(), reason="../shared/data is absent")
+def test_dataset_validate_accepts_real_portfolio():
+    report = dataset_validate(portfolio_read(REAL_PORTFOLIO))
+
+    assert report.is_valid, str(report)
+    assert report.rows == 163_212
+
+
+def broken(portfolio_frame, change):  # type: ignore[no-untyped-def]
+    frame = portfolio_frame.astype(str)
+    change(frame)
+    return portfolio_read(io.BytesIO(frame.to_csv(index=False).encode()))
+
+
+@pytest.mark.parametrize(
+    ("change", "column", "problem", "lines"),
+    [
+        (lambda f: f.pop("bm"), "bm", "missing column", None),
+        (lambda f: f.insert(0, "colour", "red"), "colour", "unexpected column", None),
+        (lambda f: f.loc.__setitem__((3, "ageph"), "forty"), "ageph", "not an integer", [5]),
+        (lambda f: f.loc.__setitem__((0, "bm"), "23"), "bm", "out of range", [2]),
+        (lambda f: f.loc.__setitem__((4, "fuel"), "kerosene"), "fuel", "unknown category", [6]),
+        (lambda f: f.loc.__setitem__((2, "power"), ""), "power", "missing value", [4]),
+        (lambda f: f.loc.__setitem__((7, "id"), f.loc[1, "id"]), "id", "duplicated value", [9]),
+        (lambda f: f.loc.__setitem__((1, "expo"), "0"), "expo", "out of range", [3]),
+        (lambda f: f.loc.__setitem__((1, "expo"), "1.5"), "expo", "out of range", [3]),
+    ],
+    ids=[
+        "missing-column",
+        "unexpected-column",
+        "wrong-type",
+        "out-of-range",
+        "unknown-category",
+        "missing-value",
+        "duplicated-id",
+        "zero-exposure",
+        "exposure-above-one",
+    ],
+)
+def test_dataset_validate_reports_each_violation(portfolio_frame, change, column, problem, lines):
+    found = problems(broken(portfolio_frame, change))
+
+    assert (column, problem) in found
+    if lines:
+        assert found[(column, problem)]["example_lines"] == lines
+        assert found[(column, problem)]["count"] == 1
+
+
+def test_records_validate_names_record_index_and_field():
+    good = {
+        "coverage": "TPL",
+        "ageph": 40,
+        "bm": 3,
+        "power": 70,
+        "agec": 5,
+        "fuel": "diesel",
+        "use": "private",
+        "fleet": 0,
+        "postcode": 9000,
+    }
+    records = [
+        good,
+        {**good, "ageph": "forty"},
+        {**good, "fuel": "electric"},
+        {k: v for k, v in good.items() if k != "bm"},
+        {**good, "power": 0},
+    ]
+
+    _, errors = records_validate(records)
+
+    assert [(e["field"], e["code"]) for e in errors] == [
+        ("records.1.ageph", "invalid"),
+        ("records.2.fuel", "invalid_choice"),
+        ("records.3.bm", "required"),
+        ("records.4.power", "out_of_range"),
+    ]
