@@ -86,3 +86,62 @@ def make_api_client(db) -> Callable[..., APIClient]:  # type: ignore[no-untyped-
 def api_client(make_api_client) -> APIClient:  # type: ignore[no-untyped-def]
     """An authenticated API client that may read every endpoint and write none."""
     return make_api_client()
+
+
+@pytest.fixture
+def live_database_url(transactional_db) -> str:  # type: ignore[no-untyped-def]
+    """The test database as a URL, for another process (a worker) to see committed rows."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker(live_database_url, media_root):  # type: ignore[no-untyped-def]
+    """A real Celery worker process on the real Redis broker; tasks are sent, not run eagerly."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from pricing_site.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    app.control.purge()  # Messages left by an interrupted earlier run must not be consumed.
+    env = {
+        **os.environ,
+        "DATABASE_URL": live_database_url,
+        "DJANGO_MEDIA_ROOT": str(media_root),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "pricing_site",
+        "worker",
+        "--pool=solo",
+        "--without-mingle",
+        "--without-gossip",
+        "--loglevel=INFO",
+        f"--hostname=test-{os.getpid()}@%h",
+    ]
+    worker = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if app.control.ping(timeout=0.5):
+            break
+        if worker.poll() is not None:
+            pytest.fail(f"the Celery worker exited: {worker.stdout.read()}")
+    else:
+        worker.kill()
+        pytest.fail("the Celery worker did not start within 60 s")
+    yield worker
+    app.conf.task_always_eager = eager
+    worker.terminate()
+    worker.wait(timeout=30)

@@ -14,12 +14,14 @@ import sklearn
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-from pricing_site.exceptions import ApplicationError
+from pricing_site.exceptions import ServiceUnavailableError
 
 SIGNATURE_SALT = "mlmodels.artifact"
 
 
-class ArtifactRejectedError(ApplicationError):
+class ArtifactRejectedError(ServiceUnavailableError):
+    """The stored model cannot be trusted, so it cannot be served (503) until retrained."""
+
     default_code = "artifact_rejected"
 
 

@@ -1,10 +1,12 @@
 """Reads of the model registry: versions, the production version id (cached), datasets."""
 
+import uuid
+
 import pandas as pd
 from django.db.models import QuerySet
 
 from mlmodels.caching import PRODUCTION_VERSION_TTL, production_version_key
-from mlmodels.models import Dataset, ModelVersion
+from mlmodels.models import Dataset, ModelVersion, TrainingJob
 from mlmodels.schema import portfolio_read, portfolio_typed
 from pricing_site.caching import cache_get_or_load
 from pricing_site.exceptions import NotFoundError, ServiceUnavailableError
@@ -53,3 +55,10 @@ def dataset_frame_get(*, dataset: Dataset) -> pd.DataFrame:
     """The dataset's rows, typed by the schema (a stored dataset was validated on upload)."""
     with dataset.file.open("rb") as file:
         return portfolio_typed(portfolio_read(file))
+
+
+def training_job_get(*, job_id: uuid.UUID) -> TrainingJob:
+    job = TrainingJob.objects.filter(pk=job_id).first()
+    if job is None:
+        raise NotFoundError(f"There is no training job {job_id}.", code="job_not_found")
+    return job

@@ -74,8 +74,7 @@ def status_for_application_error(exc: ApplicationError) -> int:
 
 
 def application_error_response(exc: ApplicationError) -> Response:
-    fields = [{"field": exc.field, "message": exc.message, "code": exc.code}] if exc.field else []
-    body = error_body(code=exc.code, detail=exc.message, fields=fields, extra=exc.extra)
+    body = error_body(code=exc.code, detail=exc.message, fields=exc.fields, extra=exc.extra)
     return Response(body, status=status_for_application_error(exc))
 
 

@@ -14,12 +14,16 @@ class ApplicationError(Exception):
         *,
         code: str | None = None,
         field: str | None = None,
+        fields: list[dict[str, str]] | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code or self.default_code
-        self.field = field
+        # One wrong field, or several ({"field", "message", "code"}) such as records of a batch.
+        self.fields = fields or (
+            [{"field": field, "message": message, "code": self.code}] if field else []
+        )
         self.extra = extra or {}
 
 

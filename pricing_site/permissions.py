@@ -4,7 +4,10 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 
 class ReadTokenWriteModelPermission(BasePermission):
-    """Views that write declare `write_permissions`; a write view that declares none is refused."""
+    """Views that write declare `write_permissions`; a write view that declares none is refused.
+
+    A POST that only computes (a prediction) declares `computes_only = True` and needs a token.
+    """
 
     message = "Your API client lacks the permission this operation needs."
 
@@ -14,6 +17,8 @@ class ReadTokenWriteModelPermission(BasePermission):
             return False
         # A method the view does not offer must answer 405, not 403.
         if request.method in SAFE_METHODS or not hasattr(view, request.method.lower()):
+            return True
+        if getattr(view, "computes_only", False):
             return True
         required = getattr(view, "write_permissions", None)
         return bool(required) and user.has_perms(required)

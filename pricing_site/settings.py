@@ -133,6 +133,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "indices.tasks.health_index_refresh",
         "schedule": crontab(hour=7, minute=15),
     },
+    # A job whose worker machine vanished is never redelivered: fail it so it can be retried.
+    "training-jobs-fail-stale": {
+        "task": "mlmodels.tasks.training_jobs_fail_stale",
+        "schedule": crontab(minute=0),
+    },
 }
 
 # --- Auth, i18n, static -----------------------------------------------------------------------

@@ -3,11 +3,13 @@
 import re
 from datetime import date
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 MONTH_FORMAT = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2024-12"})
 class MonthField(serializers.Field):
     """A month written `YYYY-MM`."""
 

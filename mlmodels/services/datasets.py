@@ -27,12 +27,12 @@ def dataset_report(*, content: bytes) -> ValidationReport:
     return dataset_validate(frame)
 
 
-def dataset_create(*, content: bytes, name: str, uploaded_by: Any = None) -> Dataset:
+def dataset_create(*, content: bytes, name: str, uploaded_by: Any = None) -> tuple[Dataset, bool]:
     """Keep a valid portfolio; the same bytes uploaded again return the dataset already kept."""
     sha256 = hashlib.sha256(content).hexdigest()
     existing = Dataset.objects.filter(sha256=sha256).first()
     if existing:
-        return existing
+        return existing, False
     report = dataset_report(content=content)
     if not report.is_valid:
         raise InvalidDatasetError(
@@ -53,5 +53,5 @@ def dataset_create(*, content: bytes, name: str, uploaded_by: Any = None) -> Dat
             dataset.file.save(f"{sha256[:16]}.csv", ContentFile(content), save=False)
             dataset.save()
     except IntegrityError:  # The same file, uploaded at the same moment by someone else.
-        return Dataset.objects.get(sha256=sha256)
-    return dataset
+        return Dataset.objects.get(sha256=sha256), False
+    return dataset, True

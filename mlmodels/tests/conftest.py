@@ -34,7 +34,7 @@ def typed_frame(portfolio_csv):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def dataset(db, portfolio_csv):  # type: ignore[no-untyped-def]
-    return dataset_create(content=portfolio_csv, name="portfolio.csv")
+    return dataset_create(content=portfolio_csv, name="portfolio.csv")[0]
 
 
 @pytest.fixture

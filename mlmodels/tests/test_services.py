@@ -29,7 +29,7 @@ def test_dataset_create_keeps_file_hash_and_report(dataset, portfolio_csv):
 
 
 def test_dataset_create_recognises_same_file_by_hash(dataset, portfolio_csv):
-    assert dataset_create(content=portfolio_csv, name="again.csv").pk == dataset.pk
+    assert dataset_create(content=portfolio_csv, name="again.csv") == (dataset, False)
 
 
 def test_dataset_create_refuses_invalid_file_with_report(portfolio_csv):

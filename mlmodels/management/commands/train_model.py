@@ -39,7 +39,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {options['data']}: {error.strerror}.") from error
         try:
-            dataset = dataset_create(content=content, name=options["data"].name)
+            dataset, _ = dataset_create(content=content, name=options["data"].name)
             version = model_version_train(
                 dataset=dataset,
                 task=options["task"],

@@ -1,0 +1,216 @@
+"""The model API: predictions, model versions and their promotion, datasets, training jobs."""
+
+import uuid
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mlmodels.api.serializers import (
+    DatasetCreateInputSerializer,
+    DatasetOutputSerializer,
+    ModelVersionCreateInputSerializer,
+    ModelVersionListInputSerializer,
+    ModelVersionOutputSerializer,
+    PredictionCreateInputSerializer,
+    PredictionOutputSerializer,
+    PredictionQueryInputSerializer,
+    TrainingJobOutputSerializer,
+)
+from mlmodels.selectors import model_version_get, model_version_list, training_job_get
+from mlmodels.services import (
+    dataset_create,
+    model_version_promote,
+    training_job_create,
+    training_job_retry,
+)
+from mlmodels.serving import model_version_predict
+from pricing_site.api import error_responses, paginated_response
+from pricing_site.exceptions import ApplicationError
+
+NO_MODEL = "`no_production_model`: no version of the task is in production."
+NOT_FOUND = "`model_not_found`."
+
+
+class PredictionCreateApi(APIView):
+    computes_only = True  # Stores nothing: any client with a token may ask.
+
+    @extend_schema(
+        summary="Predict claims for policies",
+        parameters=[PredictionQueryInputSerializer],
+        request=PredictionCreateInputSerializer,
+        responses={
+            200: PredictionOutputSerializer,
+            **error_responses(
+                _400="`invalid` or `invalid_records`: `fields` names each record index and field "
+                "(`records.3.ageph`); `task_mismatch`.",
+                _404=NOT_FOUND,
+                _503=NO_MODEL,
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        query = PredictionQueryInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        body = PredictionCreateInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        prediction = model_version_predict(
+            task=body.validated_data["task"],
+            records=body.validated_data["records"],
+            version_id=query.validated_data.get("model"),
+        )
+        return Response(PredictionOutputSerializer(prediction).data, status=status.HTTP_200_OK)
+
+
+class ModelVersionListApi(APIView):
+    write_permissions = ["mlmodels.add_modelversion"]
+
+    @extend_schema(
+        summary="Model versions",
+        parameters=[ModelVersionListInputSerializer],
+        responses={
+            200: ModelVersionOutputSerializer(many=True),
+            **error_responses(_400="`invalid`."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = ModelVersionListInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        versions = model_version_list(task=query.validated_data.get("task"))
+        return paginated_response(
+            request=request,
+            view=self,
+            queryset=versions,
+            serializer_class=ModelVersionOutputSerializer,
+        )
+
+    @extend_schema(
+        summary="Train a model version in the background",
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="The same key returns the same job instead of training twice.",
+            )
+        ],
+        request=ModelVersionCreateInputSerializer,
+        responses={
+            202: TrainingJobOutputSerializer,
+            200: TrainingJobOutputSerializer,
+            **error_responses(_400="`invalid`.", _404="`dataset_not_found`."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        body = ModelVersionCreateInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job, created = training_job_create(
+            dataset_id=body.validated_data["dataset"],
+            task=body.validated_data["task"],
+            estimator=body.validated_data["estimator"],
+            params=body.validated_data["params"],
+            requested_by=request.user,
+            idempotency_key=request.headers.get("Idempotency-Key", "")[:128],
+        )
+        return Response(
+            TrainingJobOutputSerializer(job).data,
+            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
+            headers={"Location": f"/api/v1/jobs/{job.pk}"},
+        )
+
+
+class ModelVersionDetailApi(APIView):
+    @extend_schema(
+        summary="One model version",
+        responses={200: ModelVersionOutputSerializer, **error_responses(_404=NOT_FOUND)},
+    )
+    def get(self, request: Request, version_id: int) -> Response:
+        version = model_version_get(version_id=version_id)
+        return Response(ModelVersionOutputSerializer(version).data, status=status.HTTP_200_OK)
+
+
+class ModelVersionPromoteApi(APIView):
+    write_permissions = ["mlmodels.promote_modelversion"]
+
+    @extend_schema(
+        summary="Put a model version in production",
+        request=None,
+        responses={
+            200: ModelVersionOutputSerializer,
+            **error_responses(_404=NOT_FOUND, _409="`already_production`."),
+        },
+    )
+    def post(self, request: Request, version_id: int) -> Response:
+        version = model_version_promote(
+            version=model_version_get(version_id=version_id), promoted_by=request.user
+        )
+        return Response(ModelVersionOutputSerializer(version).data, status=status.HTTP_200_OK)
+
+
+class DatasetCreateApi(APIView):
+    parser_classes = [MultiPartParser]
+    write_permissions = ["mlmodels.add_dataset"]
+
+    @extend_schema(
+        summary="Upload a portfolio CSV",
+        request={"multipart/form-data": DatasetCreateInputSerializer},
+        responses={
+            201: DatasetOutputSerializer,
+            200: DatasetOutputSerializer,
+            **error_responses(
+                _400="`invalid_dataset`: `extra.report` lists every problem; `file_too_large`."
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        body = DatasetCreateInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
+        limit = settings.PRICING_DATASET_MAX_BYTES
+        if upload.size > limit:
+            raise ApplicationError(
+                f"The file has {upload.size} bytes; the limit is {limit}.",
+                code="file_too_large",
+                field="file",
+            )
+        dataset, created = dataset_create(
+            content=upload.read(),
+            name=body.validated_data.get("name") or upload.name,
+            uploaded_by=request.user,
+        )
+        return Response(
+            DatasetOutputSerializer(dataset).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class TrainingJobDetailApi(APIView):
+    @extend_schema(
+        summary="State and progress of a training job",
+        responses={200: TrainingJobOutputSerializer, **error_responses(_404="`job_not_found`.")},
+    )
+    def get(self, request: Request, job_id: uuid.UUID) -> Response:
+        return Response(
+            TrainingJobOutputSerializer(training_job_get(job_id=job_id)).data,
+            status=status.HTTP_200_OK,
+        )
+
+
+class TrainingJobRetryApi(APIView):
+    write_permissions = ["mlmodels.add_modelversion"]
+
+    @extend_schema(
+        summary="Queue a failed training job again",
+        request=None,
+        responses={
+            202: TrainingJobOutputSerializer,
+            **error_responses(_404="`job_not_found`.", _409="`job_not_failed`."),
+        },
+    )
+    def post(self, request: Request, job_id: uuid.UUID) -> Response:
+        job = training_job_retry(job=training_job_get(job_id=job_id))
+        return Response(TrainingJobOutputSerializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,82 @@
+"""Serving: the production model stays in memory, and a promotion reaches another process."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+from mlmodels.services import model_version_promote
+from mlmodels.serving import loaded_model_get, model_version_predict
+
+RECORD = {
+    "coverage": "TPL",
+    "ageph": 30,
+    "bm": 5,
+    "power": 80,
+    "agec": 4,
+    "fuel": "diesel",
+    "use": "private",
+    "fleet": 0,
+    "postcode": 1000,
+}
+
+# A second web process: same database and cache, its own memory.
+OTHER_PROCESS = """
+import json, sys, django
+django.setup()
+from mlmodels.serving import model_version_predict
+for line in sys.stdin:
+    prediction = model_version_predict(task="claim_frequency", records=[json.loads(line)])
+    print(prediction.version_id, flush=True)
+"""
+
+
+@pytest.mark.django_db
+def test_model_version_predict_loads_model_once(production_version, django_assert_num_queries):
+    model_version_predict(task="claim_frequency", records=[RECORD])
+
+    with django_assert_num_queries(0):
+        prediction = model_version_predict(task="claim_frequency", records=[RECORD])
+
+    assert prediction.version_id == production_version.pk
+    assert loaded_model_get(version_id=production_version.pk) is loaded_model_get(
+        version_id=production_version.pk
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_promotion_reaches_another_process_without_restart(train, media_root):
+    first, second = train(), train(estimator="glm")
+    model_version_promote(version=first)
+    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_MEDIA_ROOT": str(media_root)}
+    other = subprocess.Popen(
+        [sys.executable, "-c", OTHER_PROCESS],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert ask(other) == first.pk
+        assert ask(other) == first.pk
+
+        model_version_promote(version=second)
+
+        assert ask(other) == second.pk
+    finally:
+        other.kill()
+        other.wait()
+
+
+def ask(process) -> int:  # type: ignore[no-untyped-def]
+    process.stdin.write(json.dumps(RECORD) + "\n")
+    process.stdin.flush()
+    return int(process.stdout.readline())
+
+
+def database_url() -> str:
+    settings = connection.settings_dict
+    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
