@@ -6,6 +6,13 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
+# Fixtures other apps' tests build on: recorded Statbel answers, the demo index, trained models.
+pytest_plugins = [
+    "indices.tests.fixtures",
+    "mlmodels.tests.fixtures",
+    "strategies.tests.fixtures",
+]
+
 SERVICE_START_COMMANDS = {
     "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
     "Redis": 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from indices.models import HealthIndex
-from indices.tests.conftest import HISTORY_FIXTURE
+from indices.tests.fixtures import HISTORY_FIXTURE
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from sklearn.base import clone
 
 from mlmodels.models import Estimator, Task
 from mlmodels.pipelines import pipeline_build, pipeline_fit, pipeline_predict, target_build
-from mlmodels.tests.conftest import FAST_PARAMS
+from mlmodels.tests.fixtures import FAST_PARAMS
 
 COMBINATIONS = [(task, estimator) for task in Task.values for estimator in Estimator.values]
 

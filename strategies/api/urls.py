@@ -1,5 +1,14 @@
 """API routes of the strategies app."""
 
+from django.urls import path
+
+from strategies.api import views
+
 app_name = "strategies"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("strategies/rules/", views.PricingRuleListApi.as_view(), name="rules"),
+    path("strategies/resolve", views.PricingRuleResolveApi.as_view(), name="resolve"),
+    path("quotes/", views.QuoteCreateApi.as_view(), name="quotes"),
+    path("quotes/<int:quote_id>", views.QuoteDetailApi.as_view(), name="quote"),
+]

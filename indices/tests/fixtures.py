@@ -1,4 +1,4 @@
-"""Recorded Statbel answers, served by `responses` at the configured beSTAT URL."""
+"""Shared test fixtures: recorded Statbel answers served by `responses`, the demo index history."""
 
 import json
 from pathlib import Path

@@ -1,0 +1,141 @@
+"""Admin for business staff: brands and aliases, pricing rules (with a preview), tariffs, quotes."""
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from pricing_site.exceptions import ApplicationError
+from strategies.models import Brand, BrandAlias, Fuel, PricingRule, Quote, TariffVersion
+from strategies.selectors import pricing_rule_resolve
+
+
+class BrandAliasInline(admin.TabularInline):
+    model = BrandAlias
+    extra = 1
+
+
+@admin.register(Brand)
+class BrandAdmin(admin.ModelAdmin):
+    inlines = [BrandAliasInline]
+    list_display = ["name", "alias_list"]
+    search_fields = ["name", "aliases__alias"]
+    ordering = ["name"]
+
+    @admin.display(description="aliases")
+    def alias_list(self, brand: Brand) -> str:
+        return ", ".join(alias.alias for alias in brand.aliases.all())
+
+    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).prefetch_related("aliases")
+
+
+class RulePreviewForm(forms.Form):
+    brand = forms.CharField(required=False, help_text="Any spelling or alias; empty for none.")
+    fuel = forms.ChoiceField(choices=Fuel.choices)
+    date = forms.DateField(initial=timezone.localdate, help_text="YYYY-MM-DD")
+
+
+@admin.register(PricingRule)
+class PricingRuleAdmin(SimpleHistoryAdmin):
+    change_list_template = "admin/strategies/pricingrule/change_list.html"
+    list_display = [
+        "id",
+        "brand",
+        "fuel",
+        "adjustment_percent",
+        "valid_from",
+        "valid_to",
+        "is_active",
+        "note",
+        "changed_by",
+    ]
+    list_filter = ["is_active", "fuel", "brand"]
+    search_fields = ["brand__name", "note"]
+    ordering = ["brand__name", "fuel", "-valid_from"]
+    autocomplete_fields = ["brand"]
+    readonly_fields = ["changed_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        obj.changed_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        preview = path(
+            "preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="strategies_pricingrule_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        form = RulePreviewForm(request.GET or None)
+        resolution = None
+        if form.is_valid():
+            try:
+                resolution = pricing_rule_resolve(
+                    brand=form.cleaned_data["brand"] or None,
+                    fuel=form.cleaned_data["fuel"],
+                    on=form.cleaned_data["date"],
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Which rule applies?",
+            "form": form,
+            "resolution": resolution,
+        }
+        return TemplateResponse(request, "admin/strategies/pricingrule/preview.html", context)
+
+
+@admin.register(TariffVersion)
+class TariffVersionAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "valid_from",
+        "reference_base_year",
+        "reference_month",
+        "commercial_loading",
+        "policy_fee",
+        "minimum_premium",
+        "note",
+    ]
+    ordering = ["-valid_from", "-id"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False  # A change is a new version: stored quotes keep the one they used.
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "premium",
+        "quote_date",
+        "risk_class",
+        "model_version",
+        "pricing_rule",
+        "tariff",
+        "created_at",
+    ]
+    list_filter = ["quote_date", "risk_class"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,113 @@
+"""The strategies API: rules, which rule applies, and quotes."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pricing_site.api import error_responses, paginated_response
+from strategies.api.serializers import (
+    PricingRuleListInputSerializer,
+    PricingRuleOutputSerializer,
+    PricingRuleResolutionOutputSerializer,
+    PricingRuleResolveInputSerializer,
+    QuoteCreateInputSerializer,
+    QuoteOutputSerializer,
+)
+from strategies.selectors import pricing_rule_list, pricing_rule_resolve, quote_get
+from strategies.services import QuoteRequest, premium_quote
+
+
+class PricingRuleListApi(APIView):
+    @extend_schema(
+        summary="Pricing rules",
+        parameters=[PricingRuleListInputSerializer],
+        responses={
+            200: PricingRuleOutputSerializer(many=True),
+            **error_responses(_400="`invalid`, `unknown_fuel`."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = PricingRuleListInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rules = pricing_rule_list(
+            brand=query.validated_data.get("brand"),
+            fuel=query.validated_data.get("fuel"),
+            on=query.validated_data.get("date"),
+        )
+        return paginated_response(
+            request=request, view=self, queryset=rules, serializer_class=PricingRuleOutputSerializer
+        )
+
+
+class PricingRuleResolveApi(APIView):
+    @extend_schema(
+        summary="The rule that applies to a brand and fuel on a date, and why",
+        parameters=[PricingRuleResolveInputSerializer],
+        responses={
+            200: PricingRuleResolutionOutputSerializer,
+            **error_responses(_400="`invalid`, `unknown_fuel`."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = PricingRuleResolveInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        resolution = pricing_rule_resolve(
+            brand=query.validated_data.get("brand") or None,
+            fuel=query.validated_data["fuel"],
+            on=query.validated_data.get("date") or timezone.localdate(),
+        )
+        return Response(
+            PricingRuleResolutionOutputSerializer(resolution).data, status=status.HTTP_200_OK
+        )
+
+
+class QuoteCreateApi(APIView):
+    write_permissions = ["strategies.add_quote"]
+
+    @extend_schema(
+        summary="Quote the annual premium",
+        request=QuoteCreateInputSerializer,
+        responses={
+            201: QuoteOutputSerializer,
+            **error_responses(
+                _400="`invalid`, `invalid_zipcode`, `unknown_fuel`, `fuel_not_modelled`.",
+                _404="`zipcode_not_found`.",
+                _503="`no_production_model`, `no_health_index`, `no_tariff`.",
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        body = QuoteCreateInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        quote = premium_quote(
+            request=QuoteRequest(
+                zipcode=data["zipcode"],
+                brand=data["vehicle"]["brand"],
+                fuel=data["vehicle"]["fuel"],
+                power_kw=data["vehicle"]["power_kw"],
+                vehicle_age=data["vehicle"]["age"],
+                driver_age=data["driver"]["age"],
+                bonus_malus=data["driver"]["bonus_malus"],
+                coverage=data["coverage"],
+                use=data["use"],
+                fleet=data["fleet"],
+                date=data.get("date"),
+            ),
+            requested_by=request.user,
+        )
+        return Response(QuoteOutputSerializer(quote).data, status=status.HTTP_201_CREATED)
+
+
+class QuoteDetailApi(APIView):
+    @extend_schema(
+        summary="A stored quote",
+        responses={200: QuoteOutputSerializer, **error_responses(_404="`quote_not_found`.")},
+    )
+    def get(self, request: Request, quote_id: int) -> Response:
+        return Response(
+            QuoteOutputSerializer(quote_get(quote_id=quote_id)).data, status=status.HTTP_200_OK
+        )

@@ -1,0 +1,200 @@
+"""Reads of the pricing rules, brands and tariff versions (cached whole), and stored quotes."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from pricing_site.caching import cache_get_or_load
+from pricing_site.exceptions import ApplicationError, NotFoundError, ServiceUnavailableError
+from strategies.caching import BRANDS_KEY, RULES_KEY, STRATEGIES_TTL, TARIFFS_KEY
+from strategies.models import Brand, BrandAlias, Fuel, PricingRule, Quote, TariffVersion
+from strategies.normalize import name_normalize
+
+FUEL_SYNONYMS = {
+    "gasoline": Fuel.PETROL,
+    "benzine": Fuel.PETROL,
+    "essence": Fuel.PETROL,
+    "lpg": Fuel.LPG_CNG,
+    "cng": Fuel.LPG_CNG,
+}
+LEVELS = ("default", "fuel", "brand", "brand+fuel")
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    id: int
+    brand_id: int | None
+    brand: str | None
+    fuel: str
+    adjustment_percent: Decimal
+    valid_from: date
+    valid_to: date | None
+
+
+@dataclass(frozen=True)
+class RuleResolution:
+    rule: RuleRow | None
+    adjustment_percent: Decimal
+    brand: str | None
+    brand_known: bool
+    fuel: str
+    level: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Tariff:
+    id: int
+    reference_base_year: int
+    reference_month: date
+    commercial_loading: Decimal
+    policy_fee: Decimal
+    minimum_premium: Decimal
+    valid_from: date
+
+
+def fuel_parse(*, raw: str) -> str:
+    """A fuel as people write it (petrol, gasoline, Diesel, LPG…)."""
+    fuel = name_normalize(raw).replace("/", "_").replace(" ", "_")
+    fuel = FUEL_SYNONYMS.get(fuel, fuel)
+    if fuel not in Fuel.values:
+        raise ApplicationError(
+            f"Unknown fuel {raw!r}; use one of {', '.join(Fuel.values)}.",
+            code="unknown_fuel",
+            field="fuel",
+        )
+    return fuel
+
+
+def brands_load() -> dict[str, tuple[int, str]]:
+    brands = {brand.normalized: (brand.pk, brand.name) for brand in Brand.objects.all()}
+    for alias in BrandAlias.objects.select_related("brand"):
+        brands[alias.normalized] = (alias.brand_id, alias.brand.name)
+    return brands
+
+
+def brand_find(*, name: str) -> tuple[int, str] | None:
+    """(id, canonical name) of the brand called *name* or one of its aliases; None if unknown."""
+    brands = cache_get_or_load(
+        key=BRANDS_KEY, entity="brands", loader=brands_load, timeout=STRATEGIES_TTL
+    )
+    return brands.get(name_normalize(name))
+
+
+def rules_load() -> list[RuleRow]:
+    return [
+        RuleRow(
+            rule.pk,
+            rule.brand_id,
+            rule.brand.name if rule.brand else None,
+            rule.fuel,
+            rule.adjustment_percent,
+            rule.valid_from,
+            rule.valid_to,
+        )
+        for rule in PricingRule.objects.filter(is_active=True).select_related("brand")
+    ]
+
+
+def pricing_rule_resolve(*, brand: str | None, fuel: str, on: date) -> RuleResolution:
+    """The most specific active rule valid on *on*: brand+fuel, brand, fuel, then default."""
+    fuel = fuel_parse(raw=fuel)
+    found = brand_find(name=brand) if brand else None
+    brand_id, brand_name = found if found else (None, None)
+    rules = cache_get_or_load(
+        key=RULES_KEY, entity="pricing_rules", loader=rules_load, timeout=STRATEGIES_TTL
+    )
+    best: tuple[int, RuleRow] | None = None
+    for rule in rules:
+        if rule.valid_from > on or (rule.valid_to is not None and rule.valid_to < on):
+            continue
+        if rule.brand_id not in (None, brand_id) or rule.fuel not in ("", fuel):
+            continue
+        level = 2 * (rule.brand_id is not None) + (rule.fuel != "")
+        if best is None or level > best[0]:
+            best = (level, rule)
+    unknown = (
+        f"Brand {brand!r} is not in the catalogue, so brand rules were skipped. "
+        if brand and not found
+        else ""
+    )
+    if best is None:
+        return RuleResolution(
+            None,
+            Decimal("0.00"),
+            brand_name,
+            bool(found),
+            fuel,
+            "none",
+            f"{unknown}No active rule applies on {on}: no adjustment.",
+        )
+    level, rule = best
+    scope = f"{rule.brand or 'any brand'} + {rule.fuel or 'any fuel'}"
+    reason = (
+        f"{unknown}Rule #{rule.id} ({scope}, {rule.adjustment_percent:+} %) is the most "
+        f"specific active rule valid on {on} (precedence: brand+fuel, brand, fuel, default)."
+    )
+    return RuleResolution(
+        rule, rule.adjustment_percent, brand_name, bool(found), fuel, LEVELS[level], reason
+    )
+
+
+def pricing_rule_list(
+    *, brand: str | None = None, fuel: str | None = None, on: date | None = None
+) -> QuerySet[PricingRule]:
+    """Rules for staff and partners; a brand is matched by its name or an alias."""
+    rules = PricingRule.objects.select_related("brand").order_by(
+        "brand__name", "fuel", "-valid_from"
+    )
+    if brand:
+        found = brand_find(name=brand)
+        rules = rules.filter(brand_id=found[0]) if found else rules.none()
+    if fuel:
+        rules = rules.filter(fuel=fuel_parse(raw=fuel))
+    if on:
+        rules = rules.filter(is_active=True, valid_from__lte=on).exclude(valid_to__lt=on)
+    return rules
+
+
+def tariffs_load() -> list[Tariff]:
+    return [
+        Tariff(
+            t.pk,
+            t.reference_base_year,
+            t.reference_month,
+            t.commercial_loading,
+            t.policy_fee,
+            t.minimum_premium,
+            t.valid_from,
+        )
+        for t in TariffVersion.objects.order_by("-valid_from", "-pk")
+    ]
+
+
+def tariff_get_current(*, on: date) -> Tariff:
+    """The newest tariff version in force on *on*."""
+    tariffs = cache_get_or_load(
+        key=TARIFFS_KEY, entity="tariffs", loader=tariffs_load, timeout=STRATEGIES_TTL
+    )
+    tariff = next((t for t in tariffs if t.valid_from <= on), None)
+    if tariff is None:
+        raise ServiceUnavailableError(
+            f"No tariff is in force on {on}: add a tariff version.", code="no_tariff"
+        )
+    return tariff
+
+
+def tariff_get(*, tariff_id: int) -> Tariff:
+    tariffs = cache_get_or_load(
+        key=TARIFFS_KEY, entity="tariffs", loader=tariffs_load, timeout=STRATEGIES_TTL
+    )
+    return next(t for t in tariffs if t.id == tariff_id)
+
+
+def quote_get(*, quote_id: int) -> Quote:
+    quote = Quote.objects.filter(pk=quote_id).first()
+    if quote is None:
+        raise NotFoundError(f"There is no quote {quote_id}.", code="quote_not_found")
+    return quote

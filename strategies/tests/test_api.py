@@ -1,0 +1,139 @@
+"""The strategies API: rules, resolution, quotes (201, stored, JSON errors, query budget)."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from strategies.tests.fixtures import rule
+from zipcodes.services import zipcode_load_csv
+
+pytestmark = pytest.mark.django_db
+
+QUOTE = {
+    "zipcode": 1000,
+    "vehicle": {"brand": "Toyota", "fuel": "diesel", "power_kw": 85, "age": 3},
+    "driver": {"age": 35, "bonus_malus": 2},
+    "coverage": "TPL",
+    "use": "private",
+    "fleet": False,
+}
+
+
+@pytest.fixture
+def quoting(production_version, demo_history, tariff, brands, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        zipcode_load_csv(lines=["1000,C"])
+    rule(brands["toyota"], fuel="diesel", percent="-8")
+    return brands
+
+
+@pytest.fixture
+def quoter(make_api_client):  # type: ignore[no-untyped-def]
+    return make_api_client("strategies.add_quote")
+
+
+def test_rules_filter_by_brand_alias_fuel_and_date(api_client, brands):
+    vw = rule(
+        brands["volkswagen"], percent="5", valid_from=date(2026, 1, 1), valid_to=date(2026, 6, 30)
+    )
+    rule(brands["toyota"], fuel="diesel", percent="-8")
+
+    by_alias = api_client.get(reverse("api:strategies:rules"), {"brand": "vw"}).json()
+    by_date = api_client.get(reverse("api:strategies:rules"), {"date": "2026-07-01"}).json()
+
+    assert [r["id"] for r in by_alias["results"]] == [vw.pk]
+    assert by_alias["results"][0]["brand"] == "Volkswagen"
+    assert [r["brand"] for r in by_date["results"]] == ["Toyota"]
+
+
+def test_resolve_explains_which_rule_applies(api_client, brands):
+    toyota = rule(brands["toyota"], percent="3")
+
+    body = api_client.get(
+        reverse("api:strategies:resolve"),
+        {"brand": "TOYOTA", "fuel": "petrol", "date": "2026-11-24"},
+    ).json()
+
+    assert body["rule"]["id"] == toyota.pk
+    assert body["level"] == "brand"
+    assert body["adjustment_percent"] == "3.00"
+
+
+def test_resolve_returns_400_for_unknown_fuel(api_client):
+    response = api_client.get(reverse("api:strategies:resolve"), {"fuel": "steam"})
+
+    assert response.status_code == 400
+    assert response.json()["fields"][0]["field"] == "fuel"
+
+
+def test_quote_returns_201_with_premium_and_breakdown(quoter, quoting):
+    response = quoter.post(reverse("api:strategies:quotes"), QUOTE, format="json")
+
+    body = response.json()
+    assert response.status_code == 201
+    assert body["currency"] == "EUR"
+    assert [step["step"] for step in body["breakdown"]] == [
+        "expected_claim_cost",
+        "zone",
+        "strategy",
+        "indexation",
+        "loading",
+        "fee",
+        "minimum",
+    ]
+    assert body["premium"] == body["breakdown"][-1]["amount"]
+    stored = quoter.get(reverse("api:strategies:quote", kwargs={"quote_id": body["id"]})).json()
+    assert stored == body
+
+
+def test_quote_needs_permission(api_client, quoting):
+    assert (
+        api_client.post(reverse("api:strategies:quotes"), QUOTE, format="json").status_code == 403
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "code", "field"),
+    [
+        ({"zipcode": 999}, 400, "invalid_zipcode", "zipcode"),
+        ({"zipcode": 4000}, 404, "zipcode_not_found", "zipcode"),
+        (
+            {"vehicle": {**QUOTE["vehicle"], "fuel": "electric"}},
+            400,
+            "fuel_not_modelled",
+            "vehicle.fuel",
+        ),
+        ({"vehicle": {**QUOTE["vehicle"], "fuel": "steam"}}, 400, "unknown_fuel", "fuel"),
+        ({"driver": {"age": 35, "bonus_malus": 23}}, 400, "invalid", "driver.bonus_malus"),
+        ({"coverage": "ALL"}, 400, "invalid", "coverage"),
+    ],
+)
+def test_quote_returns_json_errors(quoter, quoting, change, status, code, field):
+    response = quoter.post(reverse("api:strategies:quotes"), {**QUOTE, **change}, format="json")
+
+    assert response.status_code == status
+    assert response.json()["code"] == code
+    assert response.json()["fields"][0]["field"] == field
+
+
+def test_quote_returns_503_without_production_model(
+    quoter, demo_history, tariff, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        zipcode_load_csv(lines=["1000,C"])
+
+    response = quoter.post(reverse("api:strategies:quotes"), QUOTE, format="json")
+
+    assert (response.status_code, response.json()["code"]) == (503, "no_production_model")
+
+
+def test_quote_on_warm_cache_makes_one_write_and_no_read(
+    quoter, quoting, django_assert_num_queries
+):
+    quoter.post(reverse("api:strategies:quotes"), QUOTE, format="json")
+
+    with django_assert_num_queries(1):
+        assert (
+            quoter.post(reverse("api:strategies:quotes"), QUOTE, format="json").status_code == 201
+        )

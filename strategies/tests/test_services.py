@@ -1,0 +1,229 @@
+"""The quote: arithmetic on hand-computed examples, references, reproducibility, errors, budget."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from mlmodels.services import model_version_promote
+from mlmodels.serving import model_version_predict
+from pricing_site.exceptions import ApplicationError, NotFoundError, ServiceUnavailableError
+from strategies.models import TariffVersion
+from strategies.services import (
+    PremiumFactors,
+    QuoteRequest,
+    premium_compute,
+    premium_quote,
+    quote_reprice,
+)
+from strategies.tests.fixtures import rule
+from zipcodes.models import RiskClass
+from zipcodes.services import zipcode_load_csv
+
+pytestmark = pytest.mark.django_db
+
+FACTORS = PremiumFactors(
+    frequency=0.125,
+    average_claim_cost=Decimal("1600.00"),
+    zone_factor=Decimal("1.15"),
+    adjustment_percent=Decimal("-8.00"),
+    current_index=Decimal("139.08"),
+    reference_index=Decimal("135.52"),
+    commercial_loading=Decimal("0.250"),
+    policy_fee=Decimal("25.00"),
+    minimum_premium=Decimal("150.00"),
+)
+
+
+def test_premium_compute_matches_hand_computation():
+    # 0.125 × 1600 = 200.00; × 1.15 = 230.00; × 0.92 = 211.60; × 139.08/135.52 = 217.1584… → 217.16;
+    # × 1.25 = 271.45; + 25 = 296.45; above the minimum.
+    premium, steps = premium_compute(FACTORS)
+
+    assert premium == Decimal("296.45")
+    assert [step["amount"] for step in steps] == [
+        "200.00",
+        "230.00",
+        "211.60",
+        "217.16",
+        "271.45",
+        "296.45",
+        "296.45",
+    ]
+
+
+def test_premium_compute_rounds_half_up_at_each_step():
+    # 0.1 × 1234.45 = 123.445 → 123.45 (half-up, not banker's 123.44)
+    factors = PremiumFactors(
+        **{
+            **FACTORS.__dict__,
+            "frequency": 0.1,
+            "average_claim_cost": Decimal("1234.45"),
+            "zone_factor": Decimal("1"),
+            "adjustment_percent": Decimal("0"),
+            "current_index": Decimal("100"),
+            "reference_index": Decimal("100"),
+            "commercial_loading": Decimal("0"),
+            "policy_fee": Decimal("0"),
+            "minimum_premium": Decimal("0"),
+        }
+    )
+
+    assert premium_compute(factors)[0] == Decimal("123.45")
+
+
+def test_premium_compute_applies_minimum_premium():
+    factors = PremiumFactors(**{**FACTORS.__dict__, "frequency": 0.01})
+
+    premium, steps = premium_compute(factors)
+
+    assert premium == Decimal("150.00")
+    assert steps[-1]["step"] == "minimum"
+
+
+@pytest.fixture
+def priced_world(
+    production_version, demo_history, tariff, brands, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        zipcode_load_csv(lines=["1000,C", "9000,B"])
+    return {
+        "toyota_diesel": rule(
+            brands["toyota"], fuel="diesel", percent="-8", valid_from=date(2026, 1, 1)
+        )
+    }
+
+
+def quote_request(**changes) -> QuoteRequest:  # type: ignore[no-untyped-def]
+    values = {
+        "zipcode": 1000,
+        "brand": "toyota",
+        "fuel": "diesel",
+        "power_kw": 85,
+        "vehicle_age": 3,
+        "driver_age": 35,
+        "bonus_malus": 2,
+        "coverage": "TPL",
+        "use": "private",
+        "fleet": False,
+        "date": date(2026, 11, 24),
+    }
+    return QuoteRequest(**{**values, **changes})
+
+
+def test_premium_quote_combines_every_part_and_names_what_it_used(
+    priced_world, production_version, tariff
+):
+    quote = premium_quote(request=quote_request())
+
+    frequency = model_version_predict(
+        task="claim_frequency",
+        records=[
+            {
+                "coverage": "TPL",
+                "ageph": 35,
+                "bm": 2,
+                "power": 85,
+                "agec": 3,
+                "fuel": "diesel",
+                "use": "private",
+                "fleet": 0,
+                "postcode": 1000,
+            }
+        ],
+    ).values[0]
+    expected, _ = premium_compute(
+        PremiumFactors(
+            **{
+                **FACTORS.__dict__,
+                "frequency": frequency,
+                "average_claim_cost": production_version.average_claim_cost,
+                "zone_factor": Decimal("1.35"),
+            }
+        )
+    )
+    assert quote.premium == expected
+    uses = {step["step"]: step["uses"] for step in quote.breakdown}
+    assert uses["expected_claim_cost"]["model_version"] == production_version.pk
+    assert uses["zone"]["risk_class"] == "C"
+    assert uses["strategy"]["rule"] == priced_world["toyota_diesel"].pk
+    assert (uses["indexation"]["month"], uses["indexation"]["value"]) == ("2026-06", "139.08")
+    assert uses["loading"]["tariff_version"] == tariff.pk
+
+
+def test_quote_reprice_gives_same_premium_after_tables_changed(
+    priced_world, train, brands, django_capture_on_commit_callbacks
+):
+    quote = premium_quote(request=quote_request())
+    with django_capture_on_commit_callbacks(execute=True):
+        RiskClass.objects.filter(code="C").update(factor=Decimal("2.00"))
+        priced_world["toyota_diesel"].adjustment_percent = Decimal("10")
+        priced_world["toyota_diesel"].save()
+        TariffVersion.objects.create(
+            reference_base_year=2013,
+            reference_month=date(2026, 1, 1),
+            commercial_loading=Decimal("0.5"),
+            policy_fee=Decimal("99"),
+            minimum_premium=Decimal("10"),
+            valid_from=date(2026, 2, 1),
+        )
+        model_version_promote(version=train(estimator="glm"))
+
+    assert premium_quote(request=quote_request()).premium != quote.premium
+    assert quote_reprice(quote=quote) == quote.premium
+
+
+def test_premium_quote_says_when_brand_unknown(priced_world):
+    quote = premium_quote(request=quote_request(brand="Lada"))
+
+    strategy = quote.breakdown[2]["uses"]
+    assert strategy["brand_known"] is False
+    assert "not in the catalogue" in strategy["reason"]
+
+
+@pytest.mark.parametrize("fuel", ["electric", "hybrid", "LPG"])
+def test_premium_quote_refuses_fuel_the_model_never_saw(priced_world, fuel):
+    with pytest.raises(ApplicationError) as raised:
+        premium_quote(request=quote_request(fuel=fuel))
+
+    assert raised.value.code == "fuel_not_modelled"
+
+
+def test_premium_quote_refuses_unknown_zipcode(priced_world):
+    with pytest.raises(NotFoundError):
+        premium_quote(request=quote_request(zipcode=4000))
+
+
+def test_premium_quote_needs_a_production_model(
+    demo_history, tariff, brands, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        zipcode_load_csv(lines=["1000,C"])
+
+    with pytest.raises(ServiceUnavailableError) as raised:
+        premium_quote(request=quote_request())
+
+    assert raised.value.code == "no_production_model"
+
+
+def test_premium_quote_needs_a_health_index(
+    production_version, tariff, brands, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        zipcode_load_csv(lines=["1000,C"])
+
+    with pytest.raises(ServiceUnavailableError) as raised:
+        premium_quote(request=quote_request())
+
+    assert raised.value.code == "no_health_index"
+
+
+def test_premium_quote_on_warm_cache_reads_nothing_and_writes_once(
+    priced_world, django_assert_num_queries
+):
+    premium_quote(request=quote_request())
+
+    with django_assert_num_queries(1) as captured:
+        premium_quote(request=quote_request(driver_age=40))
+
+    assert captured.captured_queries[0]["sql"].startswith('INSERT INTO "strategies_quote"')
