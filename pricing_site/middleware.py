@@ -1,4 +1,5 @@
-"""Request logging: one JSON line per request, and a request id echoed in a response header."""
+"""Request logging and metrics: one JSON line per request, a request id echoed in a response
+header, and the request count and latency per endpoint for Prometheus."""
 
 import contextvars
 import logging
@@ -9,6 +10,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from pricing_site.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS
 
 logger = logging.getLogger("pricing_site.request")
 
@@ -44,7 +47,13 @@ class RequestLogMiddleware:
             response = self.get_response(request)
         finally:
             request_id_var.reset(token)
-        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        duration = time.perf_counter() - started
+        # The route name, not the path: one series per endpoint, whatever the ids in the URL.
+        match = request.resolver_match
+        endpoint = match.view_name if match else "unmatched"
+        HTTP_REQUESTS.labels(endpoint, request.method, response.status_code).inc()
+        HTTP_REQUEST_SECONDS.labels(endpoint).observe(duration)
+        duration_ms = round(duration * 1000, 2)
         response[self.header] = request_id
         logger.info(
             "request",

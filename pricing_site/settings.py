@@ -153,7 +153,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 STORAGES = {
@@ -273,5 +273,7 @@ PRICING_STATBEL_TIMEOUT_S = env.float("PRICING_STATBEL_TIMEOUT_S", default=10.0)
 PRICING_STATBEL_RETRIES = env.int("PRICING_STATBEL_RETRIES", default=3)
 # Signs stored model artifacts; only artifacts signed with it are ever unpickled.
 PRICING_ARTIFACT_SIGNING_KEY = env.str("PRICING_ARTIFACT_SIGNING_KEY", default=SECRET_KEY)
+# /metrics: a bearer token when set; otherwise only loopback and private networks may read it.
+PRICING_METRICS_TOKEN = env.str("PRICING_METRICS_TOKEN", default="")
 # Largest dataset accepted by the upload API.
 PRICING_DATASET_MAX_BYTES = env.int("PRICING_DATASET_MAX_BYTES", default=50 * 1024 * 1024)

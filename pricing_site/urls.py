@@ -22,6 +22,7 @@ urlpatterns = [
     re_path(r"^api/", views.api_not_found),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics, name="metrics"),
     path("admin/", admin.site.urls),
 ]
 

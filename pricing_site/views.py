@@ -1,14 +1,24 @@
 """Project-level endpoints: liveness, readiness, the API floor, and JSON answers for API URLs."""
 
+import ipaddress
 import logging
+import os
 import sys
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.crypto import constant_time_compare
 from django.views.defaults import server_error
 from drf_spectacular.utils import extend_schema, inline_serializer
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    generate_latest,
+    multiprocess,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -64,6 +74,30 @@ def readyz(request: HttpRequest) -> JsonResponse:
         )
         return JsonResponse(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     return JsonResponse({"status": "ok", "checks": checks})
+
+
+def metrics_allowed(request: HttpRequest) -> bool:
+    """With PRICING_METRICS_TOKEN set, a bearer of it; otherwise callers on private networks."""
+    token = settings.PRICING_METRICS_TOKEN
+    if token:
+        return constant_time_compare(request.headers.get("Authorization", ""), f"Bearer {token}")
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics of every web process (aggregated under gunicorn); not public."""
+    if not metrics_allowed(request):
+        body = error_body(code="permission_denied", detail="Metrics are not public.")
+        return JsonResponse(body, status=status.HTTP_403_FORBIDDEN)
+    registry = REGISTRY
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
 
 
 class PingApi(APIView):

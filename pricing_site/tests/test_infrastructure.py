@@ -133,3 +133,21 @@ def test_check_deploy_is_clean_with_production_settings():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("address", "token", "authorization", "status"),
+    [
+        ("127.0.0.1", "", "", 200),
+        ("10.1.2.3", "", "", 200),
+        ("8.8.8.8", "", "", 403),
+        ("127.0.0.1", "s3cret", "", 403),
+        ("8.8.8.8", "s3cret", "Bearer s3cret", 200),
+    ],
+)
+def test_metrics_are_not_public(client, settings, address, token, authorization, status):
+    settings.PRICING_METRICS_TOKEN = token
+
+    response = client.get("/metrics", REMOTE_ADDR=address, HTTP_AUTHORIZATION=authorization)
+
+    assert response.status_code == status
