@@ -20,11 +20,12 @@ run: $(STAMP)
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:5000
 
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=term
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=true $(BIN)/mypy pricing_site indices zipcodes strategies mlmodels
 
 worker: $(STAMP)
 	$(BIN)/celery -A pricing_site worker --loglevel=INFO --concurrency=2

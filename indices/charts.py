@@ -8,6 +8,7 @@ from decimal import Decimal
 import matplotlib
 
 matplotlib.use("Agg")  # No display on servers.
+from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 
 
@@ -15,9 +16,14 @@ def health_index_chart_png(*, base_year: int, series: list[tuple[date, Decimal]]
     """A line chart of one base year's series, as a base64 PNG for an <img> data URL."""
     figure = Figure(figsize=(9, 3), dpi=100, layout="tight")
     axes = figure.subplots()
-    axes.plot([month for month, _ in series], [float(value) for _, value in series], linewidth=1.5)
+    axes.plot(
+        date2num([month for month, _ in series]),
+        [float(value) for _, value in series],
+        linewidth=1.5,
+    )
     axes.axhline(100, color="grey", linewidth=0.8, linestyle="--")
     axes.set_title(f"Health index, base {base_year} = 100")
+    axes.xaxis_date()
     axes.grid(alpha=0.3)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

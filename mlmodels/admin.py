@@ -1,5 +1,7 @@
 """Admin: model versions (metrics, comparison with production, promotion), datasets, jobs."""
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
@@ -103,7 +105,7 @@ class ModelVersionAdmin(ReadOnlyAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
         version = model_version_get(version_id=int(object_id))
-        context = {
+        context: dict[str, Any] = {
             "can_promote": self.has_promote_permission(request) and not version.is_production
         }
         try:
@@ -123,7 +125,7 @@ class ModelVersionAdmin(ReadOnlyAdmin):
 class DatasetAdmin(ReadOnlyAdmin):
     list_display = ["name", "row_count", "short_sha256", "uploaded_by", "uploaded_at"]
     search_fields = ["name", "sha256"]
-    fields = ["name", "file", "row_count", "sha256", "report", "uploaded_by", "uploaded_at"]
+    fields = ("name", "file", "row_count", "sha256", "report", "uploaded_by", "uploaded_at")
     readonly_fields = fields
 
     @admin.display(description="SHA-256")

@@ -39,7 +39,9 @@ def artifact_dump(obj: Any) -> tuple[bytes, str, str]:
     return data, hashlib.sha256(data).hexdigest(), artifact_sign(data)
 
 
-def artifact_load(*, data: bytes, sha256: str, signature: str, sklearn_version: str) -> Any:
+def artifact_load(
+    *, data: bytes | memoryview, sha256: str, signature: str, sklearn_version: str
+) -> Any:
     """The fitted pipeline, after verifying the bytes; refused with a clear reason otherwise."""
     data = bytes(data)
     if hashlib.sha256(data).hexdigest() != sha256:

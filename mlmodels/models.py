@@ -45,9 +45,7 @@ class ModelVersion(models.Model):
     task = models.CharField(max_length=32, choices=Task.choices)
     estimator = models.CharField(max_length=32, choices=Estimator.choices)
     params = models.JSONField(default=dict, blank=True)
-    dataset = models.ForeignKey(
-        Dataset, null=True, blank=True, on_delete=models.PROTECT, related_name="model_versions"
-    )
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="model_versions")
     dataset_sha256 = models.CharField("dataset fingerprint (SHA-256)", max_length=64)
     feature_schema = models.JSONField(default=dict)
     artifact = models.BinaryField(editable=False)

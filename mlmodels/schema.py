@@ -205,26 +205,25 @@ def records_validate(records: list[Any]) -> tuple[pd.DataFrame, list[dict[str, s
         column = COLUMNS[name]
         values = frame[name]
         missing = values.isna()
-        for index in np.flatnonzero(missing.to_numpy()):
-            error(int(index), name, "This field is required.", "required")
+        for row in np.flatnonzero(missing.to_numpy()):
+            error(int(row), name, "This field is required.", "required")
         kinds = values.map(type)
         if column.kind == "category":
             bad = ~missing & ~(kinds.eq(str) & values.isin(column.categories))
-            for index in np.flatnonzero(bad.to_numpy()):
+            for row in np.flatnonzero(bad.to_numpy()):
                 error(
-                    int(index),
+                    int(row),
                     name,
-                    f"Unknown {name} {values.iat[index]!r}; "
-                    f"allowed: {', '.join(column.categories)}.",
+                    f"Unknown {name} {values.iat[row]!r}; allowed: {', '.join(column.categories)}.",
                     "invalid_choice",
                 )
             continue
         numeric = kinds.isin([int, float])
         numbers = pd.to_numeric(values.where(numeric), errors="coerce")
         wrong = ~missing & (~numeric | (column.kind == "int") & (numbers % 1 != 0))
-        for index in np.flatnonzero(wrong.to_numpy()):
+        for row in np.flatnonzero(wrong.to_numpy()):
             error(
-                int(index),
+                int(row),
                 name,
                 f"A{'n integer' if column.kind == 'int' else ' number'} is required.",
                 "invalid",
@@ -233,8 +232,8 @@ def records_validate(records: list[Any]) -> tuple[pd.DataFrame, list[dict[str, s
         low, high = column.minimum, column.maximum
         out = checked & ((numbers < low) if low is not None else False)
         out |= checked & ((numbers > high) if high is not None else False)
-        for index in np.flatnonzero(out.to_numpy()):
-            error(int(index), name, f"Must be between {low:g} and {high:g}.", "out_of_range")
+        for row in np.flatnonzero(out.to_numpy()):
+            error(int(row), name, f"Must be between {low:g} and {high:g}.", "out_of_range")
     if errors:
         return frame, sorted(errors, key=lambda e: int(e["field"].split(".")[1]))[
             :MAX_REPORTED_ERRORS

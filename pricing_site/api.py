@@ -19,7 +19,8 @@ class FieldErrorSerializer(serializers.Serializer):
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable, machine-readable error code.")
     detail = serializers.CharField(help_text="What went wrong, for a person.")
-    fields = FieldErrorSerializer(many=True)
+    # DRF pops declared fields off the class, so this name does not shadow Serializer.fields.
+    fields = FieldErrorSerializer(many=True)  # type: ignore[assignment]
     extra = serializers.DictField(help_text="Error-specific data (e.g. `error_id` on a 500).")
 
     class Meta:

@@ -5,6 +5,7 @@ Body: {"code": str, "detail": str, "fields": [{"field", "message", "code"}], "ex
 
 import logging
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -46,6 +47,7 @@ def error_body(
 
 def flatten_field_errors(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
     """Turn DRF's nested error detail into a flat list with dotted paths (`records.3.ageph`)."""
+    items: Iterable[tuple[Any, Any]]
     if isinstance(detail, dict):
         items = detail.items()
     elif isinstance(detail, list) and detail and not isinstance(detail[0], exceptions.ErrorDetail):
@@ -112,7 +114,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             code="invalid", detail=VALIDATION_DETAIL, fields=flatten_field_errors(exc.detail)
         )
     else:
-        extra = {"wait_seconds": exc.wait} if isinstance(exc, exceptions.Throttled) else {}
+        extra = (
+            {"wait_seconds": getattr(exc, "wait", None)}
+            if isinstance(exc, exceptions.Throttled)
+            else {}
+        )
         code = getattr(exc, "default_code", "error")
         body = error_body(code=code, detail=str(getattr(exc, "detail", exc)), extra=extra)
     response.data = body

@@ -1,12 +1,12 @@
 """URL map: the versioned API, its schema and docs, the admin, and health probes."""
 
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from pricing_site import views
 
-api_v1_patterns = [
+api_v1_patterns: list[URLPattern | URLResolver] = [
     path("ping", views.PingApi.as_view(), name="ping"),
     path("", include("zipcodes.api.urls")),
     path("", include("indices.api.urls")),

@@ -39,8 +39,9 @@ class HealthIndexHistoryInputSerializer(serializers.Serializer):
         try:
             return super().to_internal_value({k: v for k, v in renamed.items() if v is not None})
         except serializers.ValidationError as error:
+            detail = error.detail if isinstance(error.detail, dict) else {}
             raise serializers.ValidationError(
-                {key.removeprefix("month_"): value for key, value in error.detail.items()}
+                {key.removeprefix("month_"): value for key, value in detail.items()}
             ) from error
 
     def validate(self, attrs):  # type: ignore[no-untyped-def]

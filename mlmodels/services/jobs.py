@@ -74,7 +74,7 @@ def training_job_finish(job: TrainingJob, *, error: str = "", **changes: Any) ->
     JOB_OUTCOMES.labels(job="training", outcome=state).inc()
 
 
-def training_job_run(*, job_id: str) -> TrainingJob:
+def training_job_run(*, job_id: str) -> TrainingJob | None:
     """Run a queued job once; a job found running again means its worker died: it fails."""
     with transaction.atomic():
         job = (
