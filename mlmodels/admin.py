@@ -83,7 +83,9 @@ class ModelVersionAdmin(ReadOnlyAdmin):
             self.message_user(request, error.message, messages.ERROR)
         else:
             self.message_user(
-                request, f"Model version {version.pk} is now in production for {version.task}."
+                request,
+                f"Model version {version.pk} is now in production for {version.task}.",
+                messages.SUCCESS,
             )
 
     def get_urls(self):  # type: ignore[no-untyped-def]

@@ -56,7 +56,6 @@ class PricingRuleAdmin(SimpleHistoryAdmin):
     list_filter = ["is_active", "fuel", "brand"]
     search_fields = ["brand__name", "note"]
     ordering = ["brand__name", "fuel", "-valid_from"]
-    autocomplete_fields = ["brand"]
     readonly_fields = ["changed_by", "updated_at"]
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]

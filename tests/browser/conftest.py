@@ -1,0 +1,73 @@
+"""Browser tests of the admin: Playwright drives Debian's Chromium against a live server on
+loopback with the real PostgreSQL and Redis. Never downloads a browser."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+ADMIN_PASSWORD = "a-browser-test-password"
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are still
+# plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def chromium_ensure() -> str:
+    if not Path(CHROMIUM).exists() and shutil.which("apt-get"):
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "chromium"], check=False, capture_output=True
+        )
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed and could not be installed")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_ensure()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def page(browser, request):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    opened = context.new_page()
+    yield opened
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        opened.screenshot(path=SCREENSHOTS / f"{request.node.name}.png", full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def admin_page(page, live_server, django_user_model):  # type: ignore[no-untyped-def]
+    """A business user logged in through the login form."""
+    django_user_model.objects.create_superuser("staff", password=ADMIN_PASSWORD)
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", "staff")
+    page.fill("#id_password", ADMIN_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#site-name")
+    return page

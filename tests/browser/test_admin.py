@@ -1,0 +1,138 @@
+"""What business staff do in the admin, in a real browser."""
+
+from datetime import date
+
+import pytest
+import requests
+
+from strategies.models import Brand
+from strategies.tests.fixtures import rule
+from zipcodes.services import zipcode_load_csv
+
+# A live server needs committed rows; serialized_rollback restores the migrations' data (risk
+# classes) that each transactional test's flush removes.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def api_get(live_server, client, path: str, **params):  # type: ignore[no-untyped-def]
+    token = client._credentials["HTTP_AUTHORIZATION"]
+    return requests.get(
+        f"{live_server.url}{path}", params=params, headers={"Authorization": token}, timeout=10
+    ).json()
+
+
+@pytest.fixture
+def zipcodes():  # type: ignore[no-untyped-def]
+    zipcode_load_csv(lines=["zipcode,risk_class,municipality", "9000,B,Gent", "1000,C,Brussel"])
+
+
+def test_staff_logs_in(admin_page):
+    assert "Pricing tables, models and indices" in admin_page.content()
+
+
+def test_zipcode_class_changed_in_list_is_answered_by_api_at_once(
+    admin_page, live_server, zipcodes, make_api_client
+):
+    client = make_api_client()
+    assert api_get(live_server, client, "/api/v1/zipcodes/9000")["risk_class"] == "B"
+
+    admin_page.goto(f"{live_server.url}/admin/zipcodes/zipcode/?q=9000")
+    admin_page.select_option("select[name=form-0-risk_class]", "A")
+    admin_page.click("input[name=_save]")
+    admin_page.wait_for_selector(".messagelist")
+
+    assert api_get(live_server, client, "/api/v1/zipcodes/9000")["risk_class"] == "A"
+
+
+def test_zipcode_import_with_bad_line_explains_and_changes_nothing(
+    admin_page, live_server, zipcodes, tmp_path
+):
+    upload = tmp_path / "zipcodes.csv"
+    upload.write_text("zipcode,risk_class\n9000,A\n9001,Z\n")
+
+    admin_page.goto(f"{live_server.url}/admin/zipcodes/zipcode/")
+    admin_page.click("text=Import CSV")
+    admin_page.set_input_files("input[name=file]", str(upload))
+    admin_page.click("input[value=Import]")
+
+    assert "Nothing was imported" in admin_page.inner_text(".errornote")
+    assert "Unknown risk class 'Z'" in admin_page.inner_text("#import-errors")
+    assert admin_page.inner_text("#import-errors tbody td") == "3"
+    from zipcodes.models import Zipcode
+
+    assert Zipcode.objects.get(code=9000).risk_class_id == "B"
+
+
+def fill_rule(page, live_server, *, brand: Brand, fuel: str, percent: str, valid_from: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server.url}/admin/strategies/pricingrule/add/")
+    page.select_option("#id_brand", str(brand.pk))
+    page.select_option("#id_fuel", fuel)
+    page.fill("#id_adjustment_percent", percent)
+    page.fill("#id_valid_from", valid_from)
+    page.click("input[name=_save]")
+
+
+def test_overlapping_rule_is_refused_in_plain_words(admin_page, live_server):
+    toyota = Brand.objects.create(name="Toyota")
+    rule(
+        toyota,
+        fuel="diesel",
+        percent="-8",
+        valid_from=date(2026, 10, 1),
+        valid_to=date(2026, 12, 31),
+    )
+
+    fill_rule(
+        admin_page, live_server, brand=toyota, fuel="diesel", percent="-5", valid_from="2026-12-01"
+    )
+
+    assert "Please correct the error below." in admin_page.inner_text(".errornote")
+    assert "Another active rule for Toyota + Diesel" in admin_page.inner_text(".errorlist")
+
+
+def test_valid_rule_added_is_picked_by_resolve(admin_page, live_server, make_api_client):
+    bmw = Brand.objects.create(name="BMW")
+
+    fill_rule(
+        admin_page, live_server, brand=bmw, fuel="petrol", percent="5", valid_from="2026-01-01"
+    )
+    admin_page.wait_for_selector(".messagelist .success")
+
+    resolution = api_get(
+        live_server,
+        make_api_client(),
+        "/api/v1/strategies/resolve",
+        brand="bmw",
+        fuel="petrol",
+        date="2026-11-24",
+    )
+    assert (resolution["adjustment_percent"], resolution["level"]) == ("5.00", "brand+fuel")
+
+
+def test_model_version_comparison_read_and_promoted(
+    admin_page, live_server, production_version, train
+):
+    candidate = train(estimator="glm")
+
+    admin_page.goto(f"{live_server.url}/admin/mlmodels/modelversion/{candidate.pk}/change/")
+    assert "These results were calculated with the same set of data" in admin_page.inner_text(
+        ".comparison + p"
+    )
+    assert admin_page.locator("img[alt='Lift by decile']").is_visible()
+    admin_page.click("#promote-button")
+    admin_page.wait_for_selector(".messagelist .success")
+
+    candidate.refresh_from_db()
+    assert candidate.is_production
+
+
+def test_health_index_chart_is_shown(admin_page, live_server, demo_history):
+    admin_page.goto(f"{live_server.url}/admin/indices/healthindex/")
+    admin_page.click("text=Charts")
+
+    charts = admin_page.locator("img.health-index-chart")
+    assert charts.count() == 5
+    assert charts.first.evaluate("image => image.naturalWidth") > 0
