@@ -11,6 +11,7 @@ pytest_plugins = [
     "indices.tests.fixtures",
     "mlmodels.tests.fixtures",
     "strategies.tests.fixtures",
+    "tests.fixtures",
 ]
 
 SERVICE_START_COMMANDS = {

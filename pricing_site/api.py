@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 from django_filters.rest_framework import FilterSet
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -33,6 +33,20 @@ def error_responses(**descriptions: str) -> dict[int, OpenApiResponse]:
         int(status.lstrip("_")): OpenApiResponse(ErrorSerializer, description=description)
         for status, description in descriptions.items()
     }
+
+
+def paginated(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    """The documented page of *serializer_class* items, as `paginated_response` returns it."""
+    name = serializer_class.__name__.removesuffix("OutputSerializer").removesuffix("Serializer")
+    return inline_serializer(
+        f"Paginated{name}List",
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
 
 
 def paginated_response(

@@ -5,7 +5,8 @@ from typing import Any
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 COMMON_ERRORS = {
     "401": "Missing or invalid token.",
-    "403": "The API client lacks the permission this operation needs.",
+    "403": "The API client lacks the permission this operation needs (`permission_denied`), "
+    "or a session cookie came without its CSRF token (`csrf_failed`).",
     "405": "Method not allowed.",
     "406": "The requested representation is not available (only JSON is).",
     "415": "Unsupported content type (send JSON).",
@@ -27,6 +28,8 @@ def add_common_error_responses(
             errors = dict(COMMON_ERRORS)
             if method in {"post", "put", "patch"} or operation.get("parameters"):
                 errors["400"] = "Invalid input; `fields` names each wrong field."
+            if "{" in path:
+                errors["404"] = "Nothing at this path (an id that does not exist or is malformed)."
             for status, description in errors.items():
                 responses.setdefault(
                     status,

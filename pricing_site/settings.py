@@ -66,6 +66,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "pricing_site.urls"
+CSRF_FAILURE_VIEW = "pricing_site.views.csrf_failure"
 WSGI_APPLICATION = "pricing_site.wsgi.application"
 
 TEMPLATES = [
@@ -222,6 +223,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The contract is public, so the Swagger UI at /api/docs/ loads it without a token.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SECURITY": [{"tokenAuth": []}],

@@ -10,6 +10,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.crypto import constant_time_compare
+from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import server_error
 from drf_spectacular.utils import extend_schema, inline_serializer
 from prometheus_client import (
@@ -114,9 +116,21 @@ class PingApi(APIView):
         return Response({"status": "ok"}, status=status.HTTP_200_OK)
 
 
+@csrf_exempt  # An unknown URL answers 404 whatever the method; there is nothing to protect.
 def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     body = error_body(code="not_found", detail=f"No API endpoint at {request.path}.")
     return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the JSON error under /api/, Django's page elsewhere (the admin)."""
+    if request.path.startswith(API_PREFIX):
+        body = error_body(
+            code="csrf_failed",
+            detail="A session cookie came without a valid CSRF token; API clients send a token.",
+        )
+        return JsonResponse(body, status=status.HTTP_403_FORBIDDEN)
+    return django_csrf_failure(request, reason=reason)
 
 
 def handle_server_error(request: HttpRequest):  # type: ignore[no-untyped-def]

@@ -29,7 +29,7 @@ from mlmodels.services import (
     training_job_retry,
 )
 from mlmodels.serving import model_version_predict
-from pricing_site.api import error_responses, paginated_response
+from pricing_site.api import error_responses, paginated, paginated_response
 from pricing_site.exceptions import ApplicationError
 
 NO_MODEL = "`no_production_model`: no version of the task is in production."
@@ -71,9 +71,10 @@ class ModelVersionListApi(APIView):
 
     @extend_schema(
         summary="Model versions",
+        operation_id="models_list",
         parameters=[ModelVersionListInputSerializer],
         responses={
-            200: ModelVersionOutputSerializer(many=True),
+            200: paginated(ModelVersionOutputSerializer),
             **error_responses(_400="`invalid`."),
         },
     )

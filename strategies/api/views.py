@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pricing_site.api import error_responses, paginated_response
+from pricing_site.api import error_responses, paginated, paginated_response
 from strategies.api.serializers import (
     PricingRuleListInputSerializer,
     PricingRuleOutputSerializer,
@@ -23,9 +23,10 @@ from strategies.services import QuoteRequest, premium_quote
 class PricingRuleListApi(APIView):
     @extend_schema(
         summary="Pricing rules",
+        operation_id="strategies_rules_list",
         parameters=[PricingRuleListInputSerializer],
         responses={
-            200: PricingRuleOutputSerializer(many=True),
+            200: paginated(PricingRuleOutputSerializer),
             **error_responses(_400="`invalid`, `unknown_fuel`."),
         },
     )

@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pricing_site.api import error_responses, filtered, paginated_response
+from pricing_site.api import error_responses, filtered, paginated, paginated_response
 from zipcodes.api.filters import ZipcodeFilter
 from zipcodes.api.serializers import ZipcodeOutputSerializer, ZipcodeRiskOutputSerializer
 from zipcodes.selectors import zipcode_list, zipcode_parse, zipcode_risk_class_get
@@ -34,9 +34,10 @@ class ZipcodeDetailApi(APIView):
 class ZipcodeListApi(APIView):
     @extend_schema(
         summary="Zipcodes, optionally of one risk class",
+        operation_id="zipcodes_list",
         parameters=[OpenApiParameter("risk_class", str, enum=["A", "B", "C"])],
         responses={
-            200: ZipcodeOutputSerializer(many=True),
+            200: paginated(ZipcodeOutputSerializer),
             **error_responses(_400="`invalid`: unknown risk class (see `fields`)."),
         },
     )

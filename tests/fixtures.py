@@ -1,0 +1,27 @@
+"""A small but complete pricing world for project-wide API tests: the demo tables, index and
+rules, and a production model trained on a small generated portfolio."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from mlmodels.services import model_version_promote
+from zipcodes.services import zipcode_load_csv
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+# A few codes, so that others (4000) are valid zipcodes missing from the table.
+ZIPCODES = ["zipcode,risk_class,municipality", "1000,C,Brussel", "3000,A,Leuven", "9000,B,Gent"]
+
+
+@pytest.fixture
+def pricing_world(demo_history, train, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        zipcode_load_csv(lines=ZIPCODES)
+        call_command("loaddata", str(FIXTURES / "strategies.json"), verbosity=0)
+        frequency = model_version_promote(version=train(estimator="glm"))
+        probability = model_version_promote(
+            version=train(task="claim_probability", estimator="glm")
+        )
+    return {"frequency": frequency, "probability": probability}
