@@ -187,57 +187,70 @@ def portfolio_typed(frame: pd.DataFrame) -> pd.DataFrame:
 MAX_REPORTED_ERRORS = 100
 
 
-def records_validate(records: list[Any]) -> tuple[pd.DataFrame, list[dict[str, str]]]:
-    """Check prediction records against the features; errors name `records.<index>.<field>`."""
+def records_validate(records: list[Any]) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
+    """Check prediction records against the features; errors name `records.<index>.<field>`.
+
+    Returns the feature columns (one list per feature) for scoring. Runs on every prediction,
+    so each column is first checked as a whole with builtins and walked only when it is wrong.
+    """
     errors: list[dict[str, str]] = []
-
-    def error(index: int, name: str | None, message: str, code: str) -> None:
-        where = f"records.{index}" + (f".{name}" if name else "")
-        errors.append({"field": where, "message": message, "code": code})
-
     for index, record in enumerate(records):
         if not isinstance(record, dict):
-            error(index, None, "A record is an object of feature values.", "invalid")
-    if errors:
-        return pd.DataFrame(), errors[:MAX_REPORTED_ERRORS]
-    frame = pd.DataFrame.from_records(records, columns=list(FEATURE_COLUMNS))
-    for name in FEATURE_COLUMNS:
-        column = COLUMNS[name]
-        values = frame[name]
-        missing = values.isna()
-        for row in np.flatnonzero(missing.to_numpy()):
-            error(int(row), name, "This field is required.", "required")
-        kinds = values.map(type)
-        if column.kind == "category":
-            bad = ~missing & ~(kinds.eq(str) & values.isin(column.categories))
-            for row in np.flatnonzero(bad.to_numpy()):
-                error(
-                    int(row),
-                    name,
-                    f"Unknown {name} {values.iat[row]!r}; allowed: {', '.join(column.categories)}.",
-                    "invalid_choice",
-                )
-            continue
-        numeric = kinds.isin([int, float])
-        numbers = pd.to_numeric(values.where(numeric), errors="coerce")
-        wrong = ~missing & (~numeric | (column.kind == "int") & (numbers % 1 != 0))
-        for row in np.flatnonzero(wrong.to_numpy()):
-            error(
-                int(row),
-                name,
-                f"A{'n integer' if column.kind == 'int' else ' number'} is required.",
-                "invalid",
+            errors.append(
+                {
+                    "field": f"records.{index}",
+                    "message": "A record is an object of feature values.",
+                    "code": "invalid",
+                }
             )
-        checked = ~missing & ~wrong
-        low, high = column.minimum, column.maximum
-        out = checked & ((numbers < low) if low is not None else False)
-        out |= checked & ((numbers > high) if high is not None else False)
-        for row in np.flatnonzero(out.to_numpy()):
-            error(int(row), name, f"Must be between {low:g} and {high:g}.", "out_of_range")
     if errors:
-        return frame, sorted(errors, key=lambda e: int(e["field"].split(".")[1]))[
-            :MAX_REPORTED_ERRORS
-        ]
-    for name in NUMERIC_FEATURES:
-        frame[name] = frame[name].astype("float64")
-    return frame, []
+        return {}, errors[:MAX_REPORTED_ERRORS]
+    columns = {name: [record.get(name) for record in records] for name in FEATURE_COLUMNS}
+    for name, values in columns.items():
+        if not column_is_valid(COLUMNS[name], values):
+            errors.extend(column_errors(COLUMNS[name], values))
+    errors.sort(key=lambda error: int(error["field"].split(".")[1]))
+    return columns, errors[:MAX_REPORTED_ERRORS]
+
+
+NUMBER_TYPES = {"int": {int}, "float": {int, float}}
+
+
+def column_is_valid(column: Column, values: list[Any]) -> bool:
+    """The whole column at C speed: right types, allowed values, within range."""
+    if column.kind == "category":
+        return set(values) <= set(column.categories)
+    if not set(map(type, values)) <= NUMBER_TYPES[column.kind]:
+        return False  # None, str, bool (type(True) is bool, not int) or a float for an int
+    low = column.minimum if column.minimum is not None else -np.inf
+    high = column.maximum if column.maximum is not None else np.inf
+    return low <= min(values) and max(values) <= high
+
+
+def column_errors(column: Column, values: list[Any]) -> list[dict[str, str]]:
+    """One error per wrong value of a column that failed `column_is_valid`."""
+    errors = []
+    for index, value in enumerate(values):
+        if value is None:
+            problem = ("This field is required.", "required")
+        elif column.kind == "category":
+            if value in column.categories and isinstance(value, str):
+                continue
+            allowed = ", ".join(column.categories)
+            problem = (f"Unknown {column.name} {value!r}; allowed: {allowed}.", "invalid_choice")
+        elif type(value) not in NUMBER_TYPES[column.kind]:
+            kind = "An integer" if column.kind == "int" else "A number"
+            problem = (f"{kind} is required.", "invalid")
+        elif (column.minimum is not None and value < column.minimum) or (
+            column.maximum is not None and value > column.maximum
+        ):
+            problem = (
+                f"Must be between {column.minimum:g} and {column.maximum:g}.",
+                "out_of_range",
+            )
+        else:
+            continue
+        errors.append(
+            {"field": f"records.{index}.{column.name}", "message": problem[0], "code": problem[1]}
+        )
+    return errors

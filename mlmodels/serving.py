@@ -91,7 +91,7 @@ def model_version_predict(
             code="task_mismatch",
             field="model",
         )
-    frame, errors = records_validate(records)
+    columns, errors = records_validate(records)
     if errors:
         raise ApplicationError(
             f"{len(errors)} invalid field(s) in the records: see `fields`.",
@@ -99,7 +99,7 @@ def model_version_predict(
             fields=errors,
         )
     started = time.perf_counter()
-    values = model.scorer.predict(frame)
+    values = model.scorer.predict(columns)
     PREDICTION_SECONDS.labels(task=task).observe(time.perf_counter() - started)
     return Prediction(
         version_id=version_id,

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from mlmodels.artifacts import artifact_dump
 from mlmodels.models import ModelVersion, TrainingJob
+from mlmodels.services.evaluation import version_pipeline
 
 pytestmark = pytest.mark.django_db
 
@@ -143,15 +144,17 @@ def test_predictions_return_503_without_production_model(api_client):
     assert response.json()["code"] == "no_production_model"
 
 
-class FailingModel:
-    def predict(self, frame):  # type: ignore[no-untyped-def]
+class FailingEstimator:
+    def predict(self, matrix):  # type: ignore[no-untyped-def]
         raise RuntimeError("the model broke")
 
 
 def test_predictions_return_500_with_error_id_when_model_fails(
     api_client, production_version, caplog
 ):
-    data, sha256, signature = artifact_dump(FailingModel())
+    pipeline = version_pipeline(production_version)
+    pipeline.steps[-1] = ("estimator", FailingEstimator())
+    data, sha256, signature = artifact_dump(pipeline)
     ModelVersion.objects.filter(pk=production_version.pk).update(
         artifact=data, artifact_sha256=sha256, artifact_signature=signature
     )

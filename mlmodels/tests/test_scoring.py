@@ -1,0 +1,62 @@
+"""The compiled scorer predicts exactly what the fitted pipeline predicts, for every pipeline."""
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlmodels.models import Estimator, Task
+from mlmodels.pipelines import pipeline_build, pipeline_fit, pipeline_predict
+from mlmodels.schema import FEATURE_COLUMNS, records_validate
+from mlmodels.scoring import Scorer
+from mlmodels.synthetic import portfolio_generate
+from mlmodels.tests.fixtures import FAST_PARAMS
+
+COMBINATIONS = [(task, estimator) for task in Task.values for estimator in Estimator.values]
+
+
+def random_records(count: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    return [
+        {
+            "coverage": rng.choice(["TPL", "TPL+", "TPL++"]),
+            "ageph": rng.randint(17, 100),
+            "bm": rng.randint(0, 22),
+            "power": rng.randint(1, 1000),
+            "agec": rng.randint(0, 100),
+            "fuel": rng.choice(["gasoline", "diesel"]),
+            "use": rng.choice(["private", "work"]),
+            "fleet": rng.randint(0, 1),
+            # Codes never seen in training too: the encoders' unknown handling must match.
+            "postcode": rng.choice([1000, 1010, 9000, rng.randint(1000, 9999)]),
+        }
+        for _ in range(count)
+    ]
+
+
+@pytest.fixture(scope="module", params=COMBINATIONS, ids=[f"{t}-{e}" for t, e in COMBINATIONS])
+def pipeline(request):  # type: ignore[no-untyped-def]
+    task, estimator = request.param
+    frame = portfolio_generate(rows=4000, seed=2)
+    fitted = pipeline_fit(
+        pipeline_build(task=task, estimator=estimator, params=FAST_PARAMS[estimator]),
+        task=task,
+        frame=frame,
+    )
+    fitted.task = task
+    return fitted
+
+
+@pytest.mark.parametrize("count", [1, 7, 500])
+def test_scorer_predicts_what_pipeline_predicts(pipeline, count):
+    records = random_records(count, seed=count)
+    columns, errors = records_validate(records)
+
+    fast = Scorer(pipeline, task=pipeline.task).predict(columns)
+
+    expected = pipeline_predict(
+        pipeline, task=pipeline.task, frame=pd.DataFrame(records, columns=list(FEATURE_COLUMNS))
+    )
+    assert errors == []
+    np.testing.assert_allclose(fast, expected, rtol=0, atol=1e-9)
