@@ -1,6 +1,6 @@
 """Cache keys of the model registry."""
 
-from django.core.cache import cache
+from pricing_site.caching import cache_invalidate
 
 # Cleared on every promotion; the timeout only bounds memory.
 PRODUCTION_VERSION_TTL = 24 * 3600
@@ -11,4 +11,4 @@ def production_version_key(*, task: str) -> str:
 
 
 def production_version_cache_clear(*, task: str) -> None:
-    cache.delete(production_version_key(task=task))
+    cache_invalidate(keys=[production_version_key(task=task)])

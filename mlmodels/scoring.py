@@ -90,6 +90,54 @@ def blocks_compile(features: ColumnTransformer) -> list[Block]:
     return blocks
 
 
+# Up to this many rows, walking the boosted trees in Python beats scikit-learn's per-call
+# overhead (validation, thread pool, buffers); above it, scikit-learn's compiled loop wins.
+TREE_WALK_MAX_ROWS = 4
+
+
+class BoostedTrees:
+    """A fitted HistGradientBoosting model's trees as plain lists, for very small batches."""
+
+    def __init__(self, estimator: Any) -> None:
+        self.estimator = estimator
+        self.trees = []
+        for (predictor,) in estimator._predictors:
+            nodes = predictor.nodes
+            self.trees.append(
+                (
+                    nodes["feature_idx"].tolist(),
+                    nodes["num_threshold"].tolist(),
+                    nodes["left"].tolist(),
+                    nodes["right"].tolist(),
+                    nodes["is_leaf"].tolist(),
+                    nodes["value"].tolist(),
+                )
+            )
+        self.baseline = float(estimator._baseline_prediction.ravel()[0])
+
+    @staticmethod
+    def supports(estimator: Any) -> bool:
+        """Numeric splits of a single-output model: what the walk below reproduces exactly."""
+        predictors = getattr(estimator, "_predictors", None)
+        return bool(predictors) and all(
+            len(per_iteration) == 1 and not per_iteration[0].nodes["is_categorical"].any()
+            for per_iteration in predictors
+        )
+
+    def raw(self, matrix: np.ndarray) -> np.ndarray:
+        """Baseline plus the leaf value of every tree (the feature matrix holds no NaN)."""
+        rows = []
+        for x in matrix.tolist():
+            total = 0.0
+            for feature, threshold, left, right, leaf, value in self.trees:
+                node = 0
+                while not leaf[node]:
+                    node = left[node] if x[feature[node]] <= threshold[node] else right[node]
+                total += value[node]
+            rows.append(self.baseline + total)
+        return np.array(rows).reshape(-1, 1)
+
+
 class Scorer:
     """Claims per year (frequency) or the probability of a claim, for validated feature columns."""
 
@@ -101,10 +149,18 @@ class Scorer:
             if task == Task.CLAIM_PROBABILITY
             else estimator.predict
         )
+        self.trees = BoostedTrees(estimator) if BoostedTrees.supports(estimator) else None
+        self.task = task
 
     def predict(self, columns: Columns) -> np.ndarray:
         rows = len(next(iter(columns.values())))
         matrix = np.hstack([block(columns, rows) for block in self.blocks])
+        if self.trees is not None and rows <= TREE_WALK_MAX_ROWS:
+            raw = self.trees.raw(matrix)
+            loss = self.trees.estimator._loss
+            if self.task == Task.CLAIM_PROBABILITY:
+                return loss.predict_proba(raw.ravel())[:, 1]
+            return loss.link.inverse(raw.ravel())
         # The columns were validated against the schema: skip scikit-learn's own re-checks.
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
             return self.predict_matrix(matrix)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from pricing_site.caching import cache_generation_get, request_generation
 from pricing_site.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS
 
 logger = logging.getLogger("pricing_site.request")
@@ -42,11 +43,13 @@ class RequestLogMiddleware:
         request_id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
+        generation = request_generation.set(cache_generation_get())
         started = time.perf_counter()
         try:
             response = self.get_response(request)
         finally:
             request_id_var.reset(token)
+            request_generation.reset(generation)
         duration = time.perf_counter() - started
         # The route name, not the path: one series per endpoint, whatever the ids in the URL.
         match = request.resolver_match

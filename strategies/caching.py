@@ -1,6 +1,6 @@
 """Cache keys of the pricing rules, brands and tariff: small tables cached whole."""
 
-from django.core.cache import cache
+from pricing_site.caching import cache_invalidate
 
 # Cleared on every change (services and receivers); the timeout only bounds memory.
 STRATEGIES_TTL = 6 * 3600
@@ -11,12 +11,12 @@ TARIFFS_KEY = "strategies:tariffs:v1"
 
 
 def rules_cache_clear() -> None:
-    cache.delete(RULES_KEY)
+    cache_invalidate(keys=[RULES_KEY])
 
 
 def brands_cache_clear() -> None:
-    cache.delete(BRANDS_KEY)
+    cache_invalidate(keys=[BRANDS_KEY])
 
 
 def tariffs_cache_clear() -> None:
-    cache.delete(TARIFFS_KEY)
+    cache_invalidate(keys=[TARIFFS_KEY])

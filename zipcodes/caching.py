@@ -1,6 +1,6 @@
 """Cache keys of the zipcode table; entries live until a write clears them."""
 
-from django.core.cache import cache
+from pricing_site.caching import cache_invalidate
 
 # Cleared by every write (services and receivers), so no staleness is tolerated: the timeout only
 # bounds memory for codes nobody asks any more.
@@ -15,8 +15,8 @@ def zipcode_key(*, code: int) -> str:
 
 
 def zipcode_cache_clear(*, codes: list[int]) -> None:
-    cache.delete_many([zipcode_key(code=code) for code in codes])
+    cache_invalidate(keys=[zipcode_key(code=code) for code in codes])
 
 
 def risk_classes_cache_clear() -> None:
-    cache.delete(RISK_CLASSES_KEY)
+    cache_invalidate(keys=[RISK_CLASSES_KEY])

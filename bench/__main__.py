@@ -1,0 +1,425 @@
+"""The benchmark harness: the service as in production, driven by wrk, beside its floors.
+
+    python -m bench [--quick] [--duration SECONDS]
+
+1. A fresh PostgreSQL database (`pricing_bench`) and Redis database 12, production settings
+   (DEBUG off), the demo tables, index and rules, and a production `claim_frequency` model
+   trained on the real portfolio in ../shared/data/ (else a generated one of the same size).
+2. gunicorn with the image's command and config, on loopback, warmed up.
+3. wrk at 1, 16 and 64 connections against: the framework's floor (`/api/v1/ping`: same
+   middleware, authentication and throttling), the zipcode lookup, the latest index, the quote,
+   and predictions of 1 and 1,000 records.
+4. In process: the production pipeline's `predict` on a DataFrame (scikit-learn's floor) beside
+   the service's scoring path (validation + compiled scorer), on the same records.
+5. Offline timings on the real portfolio: validate_dataset, train_model per estimator with
+   5-fold CV (skipped by --quick), load_zipcodes of 100,000 lines.
+
+Prints one table and writes bench/results/latest.json and latest.md.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+REAL_PORTFOLIO = ROOT.parent / "shared" / "data" / "beMTPL97.csv"
+REAL_PORTFOLIO_ROWS = 163_212
+DATABASE = "pricing_bench"
+CONCURRENCIES = (1, 16, 64)
+RECORD = {
+    "coverage": "TPL",
+    "ageph": 35,
+    "bm": 2,
+    "power": 85,
+    "agec": 3,
+    "fuel": "diesel",
+    "use": "private",
+    "fleet": 0,
+    "postcode": 1000,
+}
+QUOTE = {
+    "zipcode": 1000,
+    "vehicle": {"brand": "Toyota", "fuel": "diesel", "power_kw": 85, "age": 3},
+    "driver": {"age": 35, "bonus_malus": 2},
+    "coverage": "TPL",
+    "use": "private",
+    "fleet": False,
+}
+
+
+def environment(port: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_STATIC_ROOT": str(Path(tempfile.gettempdir()) / "pricing-bench-static"),
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+        "REDIS_URL": "redis://127.0.0.1:6379/12",
+        "CELERY_BROKER_URL": "",
+        "DJANGO_MEDIA_ROOT": str(Path(tempfile.gettempdir()) / "pricing-bench-media"),
+        # The floor and every endpoint pay the same throttle check; the limit must not trip.
+        "PRICING_THROTTLE_RATE": "100000000/min",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout
+
+
+def timed(env: dict[str, str], *args: str) -> float:
+    started = time.perf_counter()
+    manage(env, *args)
+    return time.perf_counter() - started
+
+
+def portfolio_path(env: dict[str, str]) -> tuple[Path, str]:
+    if REAL_PORTFOLIO.exists():
+        return REAL_PORTFOLIO, "real portfolio (beMTPL97, 163,212 policies)"
+    path = Path(tempfile.gettempdir()) / "pricing-bench-portfolio.csv"
+    manage(
+        env,
+        "generate_portfolio",
+        "--rows",
+        str(REAL_PORTFOLIO_ROWS),
+        "--seed",
+        "0",
+        "--out",
+        str(path),
+    )
+    return path, f"generated portfolio ({REAL_PORTFOLIO_ROWS:,} policies; ../shared/data is absent)"
+
+
+def prepare(env: dict[str, str]) -> tuple[str, str]:
+    """A fresh database with the demo tables and a production model; returns (token, data)."""
+    subprocess.run(
+        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True
+    )
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
+    subprocess.run(["redis-cli", "-n", "12", "flushdb"], check=True, capture_output=True)
+    manage(env, "migrate", "--no-input")
+    manage(env, "collectstatic", "--no-input")
+    manage(env, "load_zipcodes", str(ROOT / "fixtures" / "zipcodes.csv"))
+    manage(
+        env, "fetch_health_index", "--history", str(ROOT / "fixtures" / "health_index_history.txt")
+    )
+    manage(env, "loaddata", str(ROOT / "fixtures" / "strategies.json"))
+    data, described = portfolio_path(env)
+    manage(
+        env,
+        "train_model",
+        "--data",
+        str(data),
+        "--task",
+        "claim_frequency",
+        "--estimator",
+        "hist_gradient_boosting",
+        "--cv",
+        "0",
+        "--promote-if-better",
+    )
+    token = manage(
+        env, "create_api_client", "bench", "--permission", "strategies.add_quote"
+    ).strip()
+    return token, described
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def gunicorn_start(env: dict[str, str]) -> subprocess.Popen:
+    dockerfile = (ROOT / "Dockerfile").read_text().splitlines()
+    command = json.loads(next(line for line in reversed(dockerfile) if line.startswith("CMD "))[4:])
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{env['PORT']}/healthz"
+    for _ in range(150):
+        try:
+            requests.get(url, timeout=1)
+            return server
+        except requests.RequestException:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit("gunicorn did not start")
+
+
+ENDPOINTS: list[tuple[str, str, str, Any]] = [
+    ("framework floor (ping)", "GET", "/api/v1/ping", None),
+    ("zipcode lookup", "GET", "/api/v1/zipcodes/1000", None),
+    ("latest index", "GET", "/api/v1/indices/health/?base_year=2013", None),
+    ("quote", "POST", "/api/v1/quotes/", QUOTE),
+    (
+        "predictions, 1 record",
+        "POST",
+        "/api/v1/predictions/",
+        {"task": "claim_frequency", "records": [RECORD]},
+    ),
+    (
+        "predictions, 1,000 records",
+        "POST",
+        "/api/v1/predictions/",
+        {"task": "claim_frequency", "records": None},
+    ),
+]
+
+
+def records(count: int, seed: int = 0) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    return [
+        {
+            **RECORD,
+            "ageph": rng.randint(18, 90),
+            "bm": rng.randint(0, 22),
+            "power": rng.randint(30, 200),
+            "agec": rng.randint(0, 20),
+            "postcode": rng.choice([1000, 2000, 3000, 4000, 9000]),
+        }
+        for _ in range(count)
+    ]
+
+
+def wrk(
+    url: str, method: str, body: Any, token: str, connections: int, seconds: int
+) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
+        if body is not None:
+            json.dump(body, file)
+    env = {
+        **os.environ,
+        "BENCH_METHOD": method,
+        "BENCH_AUTHORIZATION": f"Token {token}",
+        "BENCH_BODY_FILE": file.name if body is not None else "",
+    }
+    threads = min(2, connections)
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench" / "request.lua"),
+            url,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    os.unlink(file.name)
+    line = next(line for line in result.stdout.splitlines() if line.startswith("BENCH_JSON "))
+    raw = json.loads(line.removeprefix("BENCH_JSON "))
+    return {
+        "rps": raw["requests"] / (raw["duration_us"] / 1e6),
+        "p50_ms": raw["p50_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "errors": raw["errors_status"] + raw["errors_socket"],
+    }
+
+
+def http_benchmarks(env: dict[str, str], token: str, seconds: int) -> list[dict[str, Any]]:
+    base = f"http://127.0.0.1:{env['PORT']}"
+    rows = []
+    for name, method, path, body in ENDPOINTS:
+        if body is not None and body.get("records") is None and "records" in body:
+            body = {**body, "records": records(1000)}
+        headers = {"Authorization": f"Token {token}", "X-Forwarded-Proto": "https"}
+        for _ in range(20):  # warm: models loaded, caches filled, in every worker
+            response = requests.request(method, base + path, json=body, headers=headers, timeout=10)
+        if response.status_code >= 300:
+            sys.exit(f"{name}: {response.status_code} {response.text[:300]}")
+        for connections in CONCURRENCIES:
+            rows.append(
+                {
+                    "endpoint": name,
+                    "connections": connections,
+                    **wrk(base + path, method, body, token, connections, seconds),
+                }
+            )
+            print(f"  {name:<28} c={connections:<3} {rows[-1]['rps']:8.0f} req/s", flush=True)
+    floor = {
+        row["connections"]: row["rps"] for row in rows if row["endpoint"].startswith("framework")
+    }
+    for row in rows:
+        row["vs_floor"] = row["rps"] / floor[row["connections"]]
+    return rows
+
+
+SCORING = """
+import json, sys, time, timeit
+import django
+django.setup()
+import pandas as pd
+from mlmodels.models import ModelVersion
+from mlmodels.schema import FEATURE_COLUMNS, records_validate
+from mlmodels.selectors import model_version_get_production_id
+from mlmodels.serving import loaded_model_get
+from mlmodels.services.evaluation import version_pipeline
+
+batches = json.loads(sys.stdin.read())
+version = ModelVersion.objects.get(pk=model_version_get_production_id(task="claim_frequency"))
+pipeline = version_pipeline(version)
+scorer = loaded_model_get(version_id=version.pk).scorer
+out = {}
+for label, batch in batches.items():
+    frame = pd.DataFrame(batch, columns=list(FEATURE_COLUMNS))
+    raw = lambda: pipeline.predict(frame)
+    ours = lambda: scorer.predict(records_validate(batch)[0])
+    number = 200 if len(batch) == 1 else 20
+    raw_s = min(timeit.repeat(raw, number=number, repeat=5)) / number
+    ours_s = min(timeit.repeat(ours, number=number, repeat=5)) / number
+    diff = float(abs(raw() - ours()).max())
+    out[label] = {"raw_ms": raw_s * 1000, "ours_ms": ours_s * 1000, "max_abs_diff": diff}
+print(json.dumps(out))
+"""
+
+
+def scoring_benchmarks(env: dict[str, str]) -> dict[str, Any]:
+    batches = {"1 record": records(1, seed=1), "1,000 records": records(1000, seed=2)}
+    scoring_env = {**env, "OMP_NUM_THREADS": "1", "DJANGO_SETTINGS_MODULE": "pricing_site.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", SCORING],
+        cwd=ROOT,
+        env=scoring_env,
+        input=json.dumps(batches),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def offline_benchmarks(env: dict[str, str], quick: bool) -> dict[str, float]:
+    data, _ = portfolio_path(env)
+    timings = {"validate_dataset": timed(env, "validate_dataset", str(data))}
+    lines = Path(tempfile.gettempdir()) / "pricing-bench-zipcodes.csv"
+    rng = random.Random(0)
+    classes = {code: rng.choice("ABC") for code in range(1000, 10000)}
+    codes = [rng.randint(1000, 9999) for _ in range(100_000)]
+    lines.write_text("".join(f"{code},{classes[code]}\n" for code in codes))
+    timings["load_zipcodes (100,000 lines)"] = timed(env, "load_zipcodes", str(lines))
+    if not quick:
+        for estimator in ("glm", "hist_gradient_boosting", "random_forest"):
+            timings[f"train_model claim_frequency {estimator} (5-fold CV)"] = timed(
+                env,
+                "train_model",
+                "--data",
+                str(data),
+                "--task",
+                "claim_frequency",
+                "--estimator",
+                estimator,
+                "--cv",
+                "5",
+            )
+    return timings
+
+
+def markdown(report: dict[str, Any]) -> str:
+    lines = [
+        f"Measured {report['when']} on {report['machine']}; {report['data']}; "
+        f"{report['workers']} gunicorn workers; wrk {report['seconds']} s per run.",
+        "",
+        "| endpoint | connections | req/s | p50 ms | p99 ms | errors | vs floor |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in report["http"]:
+        lines.append(
+            f"| {row['endpoint']} | {row['connections']} | {row['rps']:.0f} "
+            f"| {row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['errors']} "
+            f"| {row['vs_floor']:.0%} |"
+        )
+    lines += [
+        "",
+        "| scoring, in process | scikit-learn `Pipeline.predict` ms "
+        "| service scoring path ms | speed-up | max abs diff |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, row in report["scoring"].items():
+        lines.append(
+            f"| {label} | {row['raw_ms']:.3f} | {row['ours_ms']:.3f} "
+            f"| {row['raw_ms'] / row['ours_ms']:.1f}x | {row['max_abs_diff']:.1e} |"
+        )
+    lines += ["", "| offline | seconds |", "|---|---:|"]
+    lines += [f"| {name} | {seconds:.1f} |" for name, seconds in report["offline"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3 s runs, no training timings")
+    parser.add_argument("--duration", type=int, help="seconds per wrk run (default 10, quick 3)")
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
+    seconds = options.duration or (3 if options.quick else 10)
+    env = environment(free_port())
+    print("Preparing the database, the demo data and a production model...", flush=True)
+    token, data = prepare(env)
+    server = gunicorn_start(env)
+    try:
+        print("HTTP, through gunicorn:", flush=True)
+        http = http_benchmarks(env, token, seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print("Scoring, in process...", flush=True)
+    scoring = scoring_benchmarks(env)
+    print("Offline commands...", flush=True)
+    offline = offline_benchmarks(env, options.quick)
+    report = {
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{os.cpu_count()} cores",
+        "data": data,
+        "workers": env["WEB_CONCURRENCY"],
+        "seconds": seconds,
+        "http": http,
+        "scoring": scoring,
+        "offline": offline,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=1))
+    table = markdown(report)
+    (RESULTS / "latest.md").write_text(table)
+    print()
+    print(table)
+    quote = next(row for row in http if row["endpoint"] == "quote" and row["connections"] == 16)
+    print(
+        f"quote at 16 connections: {quote['vs_floor']:.0%} of the floor, "
+        f"p99 {quote['p99_ms']:.1f} ms "
+        f"(targets: >= 40 %, < 30 ms); scoring speed-up on one record: "
+        f"{scoring['1 record']['raw_ms'] / scoring['1 record']['ours_ms']:.1f}x (target >= 5x)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""The two cache tiers: Redis for every process, memory per process, tied by the generation."""
+
+import pytest
+from django.core.cache import cache
+
+from pricing_site.caching import (
+    cache_generation_get,
+    cache_get_or_load,
+    cache_invalidate,
+    request_generation,
+)
+
+
+@pytest.fixture
+def in_request():  # type: ignore[no-untyped-def]
+    token = request_generation.set(cache_generation_get())
+    yield
+    request_generation.reset(token)
+
+
+def load(value):  # type: ignore[no-untyped-def]
+    return cache_get_or_load(key="test:value", entity="test", loader=lambda: value, timeout=60)
+
+
+def test_cache_get_or_load_serves_memory_while_generation_unchanged(in_request):
+    load("first")
+    cache.delete("test:value")  # Redis alone forgetting a value does not change the generation
+
+    assert load("second") == "first"
+
+
+def test_cache_invalidate_reaches_every_process_through_generation(in_request):
+    load("first")
+    cache_invalidate(keys=["test:value"])
+    request_generation.set(cache_generation_get())  # the next request of any process
+
+    assert load("second") == "second"
+
+
+def test_cache_get_or_load_skips_memory_outside_requests():
+    assert request_generation.get() is None
+    load("first")
+    cache.delete("test:value")
+
+    assert load("second") == "second"
+
+
+def test_cache_generation_get_answers_none_when_redis_is_down(settings):
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+
+    assert cache_generation_get() is None
