@@ -200,7 +200,7 @@ def records_validate(records: list[Any]) -> tuple[dict[str, list[Any]], list[dic
                 {
                     "field": f"records.{index}",
                     "message": "A record is an object of feature values.",
-                    "code": "invalid",
+                    "code": "not_a_dict",
                 }
             )
     if errors:

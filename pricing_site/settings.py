@@ -203,7 +203,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["pricing_site.permissions.ReadTokenWriteModelPermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["pricing_site.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("PRICING_THROTTLE_RATE", default="6000/min"),
     },

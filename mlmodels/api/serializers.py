@@ -1,20 +1,55 @@
 """Serializers of the model API: predictions, model versions, datasets and training jobs."""
 
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mlmodels.models import Dataset, Estimator, ModelVersion, Task, TrainingJob
+from mlmodels.schema import COLUMNS
 
 MAX_RECORDS = 10_000
 
 
+class PredictionRecordSerializer(serializers.Serializer):
+    """One policy's features (documentation; records are checked by the dataset schema)."""
+
+    coverage = serializers.ChoiceField(choices=COLUMNS["coverage"].categories)
+    ageph = serializers.IntegerField(min_value=17, max_value=100)
+    bm = serializers.IntegerField(min_value=0, max_value=22)
+    power = serializers.IntegerField(min_value=1, max_value=1000)
+    agec = serializers.IntegerField(min_value=0, max_value=100)
+    fuel = serializers.ChoiceField(choices=COLUMNS["fuel"].categories)
+    use = serializers.ChoiceField(choices=COLUMNS["use"].categories)
+    fleet = serializers.IntegerField(min_value=0, max_value=1)
+    postcode = serializers.IntegerField(min_value=1000, max_value=9999)
+
+
+@extend_schema_field(PredictionRecordSerializer(many=True))
+class RecordsField(serializers.Field):
+    """A list of 1 to 10,000 records, passed on as sent: `records_validate` checks every record
+    at a fraction of the cost of a DRF field per value (3 million calls for 10,000 records)."""
+
+    default_error_messages = {
+        "not_a_list": "Expected a list of records.",
+        "min_length": "Send at least one record.",
+        "max_length": f"Send at most {MAX_RECORDS} records.",
+    }
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        if not isinstance(data, list):
+            self.fail("not_a_list")
+        if not data:
+            self.fail("min_length")
+        if len(data) > MAX_RECORDS:
+            self.fail("max_length")
+        return data
+
+
 class PredictionCreateInputSerializer(serializers.Serializer):
     task = serializers.ChoiceField(choices=Task.choices)
-    records = serializers.ListField(
-        child=serializers.DictField(),
-        min_length=1,
-        max_length=MAX_RECORDS,
-        help_text="1 to 10,000 policies, each with the features of the dataset schema: coverage, "
-        "ageph, bm, power, agec, fuel, use, fleet, postcode.",
+    records = RecordsField(
+        help_text="1 to 10,000 policies with the features of the dataset schema."
     )
 
 

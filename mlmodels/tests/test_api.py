@@ -65,7 +65,7 @@ def test_predictions_use_version_asked_for(api_client, production_version, train
     ("records", "field", "code"),
     [
         ([{"ageph": 40}], "records.0.coverage", "required"),
-        ([None], "records.0", "null"),
+        ([None], "records.0", "not_a_dict"),
         ([3], "records.0", "not_a_dict"),
         ("not a list", "records", "not_a_list"),
         ([], "records", "min_length"),

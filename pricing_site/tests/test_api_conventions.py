@@ -5,7 +5,8 @@ import logging
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-from rest_framework.throttling import UserRateThrottle
+
+from pricing_site.throttling import ClientRateThrottle
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("pricing_site.tests.urls")]
 
@@ -144,13 +145,25 @@ def test_malformed_json_gets_json_400(make_api_client):
     assert response.json()["code"] == "parse_error"
 
 
-def test_throttled_client_gets_json_429(api_client, monkeypatch):
-    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/min"})
+def test_throttled_client_gets_json_429(api_client, make_api_client, monkeypatch):
+    monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"user": "2/min"})
 
     statuses = [api_client.get("/api/v1/ping").status_code for _ in range(3)]
 
     assert statuses == [200, 200, 429]
-    assert api_client.get("/api/v1/ping").json()["code"] == "throttled"
+    body = api_client.get("/api/v1/ping").json()
+    assert body["code"] == "throttled"
+    assert 0 < body["extra"]["wait_seconds"] <= 60
+    assert make_api_client().get("/api/v1/ping").status_code == 200  # per client
+
+
+def test_throttle_lets_requests_through_when_redis_is_down(api_client, settings, monkeypatch):
+    monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"user": "1/min"})
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+
+    assert [api_client.get("/api/v1/ping").status_code for _ in range(2)] == [200, 200]
 
 
 def test_authenticated_request_makes_no_query_once_the_client_is_cached(

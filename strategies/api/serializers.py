@@ -1,9 +1,12 @@
 """Serializers of the strategies API: rules, their resolution, and quotes."""
 
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mlmodels.schema import COLUMNS
-from strategies.models import PricingRule, Quote
+from strategies.models import PricingRule
 
 COVERAGES = COLUMNS["coverage"].categories
 USES = COLUMNS["use"].categories
@@ -90,16 +93,21 @@ class QuoteStepOutputSerializer(serializers.Serializer):
     uses = serializers.DictField(help_text="What this step used: model version, rule, risk class…")
 
 
-class QuoteOutputSerializer(serializers.ModelSerializer):
+@extend_schema_field(QuoteStepOutputSerializer(many=True))
+class QuoteBreakdownField(serializers.JSONField):
+    """The steps as stored: built by the service, so sent as they are, not re-serialized."""
+
+
+class QuoteOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
     premium = serializers.DecimalField(
         max_digits=10, decimal_places=2, help_text="Annual premium in euro."
     )
     currency = serializers.SerializerMethodField()
-    breakdown = QuoteStepOutputSerializer(many=True)
+    quote_date = serializers.DateField()
+    inputs = serializers.JSONField(help_text="The request as priced (fuel normalised, date set).")
+    breakdown = QuoteBreakdownField()
+    created_at = serializers.DateTimeField()
 
-    class Meta:
-        model = Quote
-        fields = ["id", "premium", "currency", "quote_date", "inputs", "breakdown", "created_at"]
-
-    def get_currency(self, quote: Quote) -> str:
+    def get_currency(self, quote: Any) -> str:
         return "EUR"
