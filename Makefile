@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # `make run` is the laptop demo: DEBUG on unless the caller says otherwise.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: run test lint worker beat
+.PHONY: run test lint worker beat bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,3 +32,7 @@ worker: $(STAMP)
 
 beat: $(STAMP)
 	$(BIN)/celery -A pricing_site beat --loglevel=INFO
+
+# Benchmarks beside their floors (README "Performance"); `make bench ARGS=--quick` for a short run.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(ARGS)

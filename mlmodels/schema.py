@@ -213,7 +213,7 @@ def records_validate(records: list[Any]) -> tuple[dict[str, list[Any]], list[dic
     return columns, errors[:MAX_REPORTED_ERRORS]
 
 
-NUMBER_TYPES = {"int": {int}, "float": {int, float}}
+NUMBER_TYPES: dict[str, set[type]] = {"int": {int}, "float": {int, float}}
 
 
 def column_is_valid(column: Column, values: list[Any]) -> bool:

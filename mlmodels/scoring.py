@@ -10,7 +10,7 @@ storage format; the scorer is rebuilt from it in memory.
 
 import copy
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,7 +22,7 @@ from sklearn.preprocessing import OneHotEncoder
 
 from mlmodels.models import Task
 
-Columns = dict[str, Sequence[Any]]
+Columns = Mapping[str, Sequence[Any]]
 Block = Callable[[Columns, int], np.ndarray]
 UNKNOWN = object()  # stands for any value the encoder never saw
 
@@ -119,7 +119,9 @@ class BoostedTrees:
     def supports(estimator: Any) -> bool:
         """Numeric splits of a single-output model: what the walk below reproduces exactly."""
         predictors = getattr(estimator, "_predictors", None)
-        return bool(predictors) and all(
+        if not predictors:
+            return False
+        return all(
             len(per_iteration) == 1 and not per_iteration[0].nodes["is_categorical"].any()
             for per_iteration in predictors
         )

@@ -15,6 +15,9 @@ from rest_framework.throttling import UserRateThrottle
 class ClientRateThrottle(UserRateThrottle):
     """`PRICING_THROTTLE_RATE` requests per client (its token's user, else its address)."""
 
+    num_requests: int  # set from the rate by SimpleRateThrottle.__init__
+    duration: int
+
     def allow_request(self, request, view) -> bool:  # type: ignore[no-untyped-def]
         if self.rate is None:
             return True

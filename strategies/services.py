@@ -8,10 +8,10 @@ from typing import Any
 from django.utils import timezone
 
 from indices.selectors import health_index_get, health_index_get_latest
-from mlmodels.serving import model_version_predict
+from mlmodels.serving import Prediction, model_version_predict
 from pricing_site.exceptions import ApplicationError
 from strategies.models import Quote
-from strategies.selectors import pricing_rule_resolve, tariff_get, tariff_get_current
+from strategies.selectors import Tariff, pricing_rule_resolve, tariff_get, tariff_get_current
 from zipcodes.selectors import zipcode_risk_class_get
 
 CENT = Decimal("0.01")
@@ -108,6 +108,36 @@ def model_features(request: QuoteRequest) -> dict[str, Any]:
     }
 
 
+def premium_factors(
+    *,
+    request: QuoteRequest,
+    tariff: Tariff,
+    zone_factor: Decimal,
+    adjustment_percent: Decimal,
+    current_index: Decimal,
+    version_id: int | None = None,
+) -> tuple[Prediction, PremiumFactors]:
+    """The model's prediction for *request* and every factor of its premium."""
+    prediction = model_version_predict(
+        task=TASK, records=[model_features(request)], version_id=version_id
+    )
+    reference_index = health_index_get(
+        base_year=tariff.reference_base_year, month=tariff.reference_month
+    )
+    factors = PremiumFactors(
+        frequency=prediction.values[0],
+        average_claim_cost=prediction.average_claim_cost,
+        zone_factor=zone_factor,
+        adjustment_percent=adjustment_percent,
+        current_index=current_index,
+        reference_index=reference_index.value,
+        commercial_loading=tariff.commercial_loading,
+        policy_fee=tariff.policy_fee,
+        minimum_premium=tariff.minimum_premium,
+    )
+    return prediction, factors
+
+
 def premium_quote(*, request: QuoteRequest, requested_by: Any = None) -> Quote:
     """Price *request* with today's tables and store the quote with every reference it used."""
     on = request.date or timezone.localdate()
@@ -116,23 +146,14 @@ def premium_quote(*, request: QuoteRequest, requested_by: Any = None) -> Quote:
     request = QuoteRequest(**{**asdict(request), "fuel": resolution.fuel, "date": on})
     tariff = tariff_get_current(on=on)
     current_index = health_index_get_latest(base_year=tariff.reference_base_year)
-    reference_index = health_index_get(
-        base_year=tariff.reference_base_year, month=tariff.reference_month
+    prediction, factors = premium_factors(
+        request=request,
+        tariff=tariff,
+        zone_factor=zone.factor,
+        adjustment_percent=resolution.adjustment_percent,
+        current_index=current_index.value,
     )
-    prediction = model_version_predict(task=TASK, records=[model_features(request)])
-    premium, steps = premium_compute(
-        PremiumFactors(
-            frequency=prediction.values[0],
-            average_claim_cost=prediction.average_claim_cost,
-            zone_factor=zone.factor,
-            adjustment_percent=resolution.adjustment_percent,
-            current_index=current_index.value,
-            reference_index=reference_index.value,
-            commercial_loading=tariff.commercial_loading,
-            policy_fee=tariff.policy_fee,
-            minimum_premium=tariff.minimum_premium,
-        )
-    )
+    premium, steps = premium_compute(factors)
     references = {
         "expected_claim_cost": {
             "model_version": prediction.version_id,
@@ -153,7 +174,7 @@ def premium_quote(*, request: QuoteRequest, requested_by: Any = None) -> Quote:
             "value": str(current_index.value),
             "stale": current_index.stale,
             "reference_month": f"{tariff.reference_month:%Y-%m}",
-            "reference_value": str(reference_index.value),
+            "reference_value": str(factors.reference_index),
         },
         "loading": {"tariff_version": tariff.id},
         "fee": {"tariff_version": tariff.id},
@@ -186,25 +207,13 @@ def quote_reprice(*, quote: Quote) -> Decimal:
     request = QuoteRequest(
         **{**quote.inputs, "date": datetime.date.fromisoformat(quote.inputs["date"])}
     )
-    prediction = model_version_predict(
-        task=TASK, records=[model_features(request)], version_id=quote.model_version_id
+    current_index = health_index_get(base_year=quote.index_base_year, month=quote.index_month)
+    _, factors = premium_factors(
+        request=request,
+        tariff=tariff_get(tariff_id=quote.tariff_id),
+        zone_factor=quote.zone_factor,
+        adjustment_percent=quote.adjustment_percent,
+        current_index=current_index.value,
+        version_id=quote.model_version_id,
     )
-    tariff = tariff_get(tariff_id=quote.tariff_id)
-    premium, _ = premium_compute(
-        PremiumFactors(
-            frequency=prediction.values[0],
-            average_claim_cost=prediction.average_claim_cost,
-            zone_factor=quote.zone_factor,
-            adjustment_percent=quote.adjustment_percent,
-            current_index=health_index_get(
-                base_year=quote.index_base_year, month=quote.index_month
-            ).value,
-            reference_index=health_index_get(
-                base_year=tariff.reference_base_year, month=tariff.reference_month
-            ).value,
-            commercial_loading=tariff.commercial_loading,
-            policy_fee=tariff.policy_fee,
-            minimum_premium=tariff.minimum_premium,
-        )
-    )
-    return premium
+    return premium_compute(factors)[0]

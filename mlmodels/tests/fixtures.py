@@ -1,5 +1,7 @@
 """Small generated portfolios and trained versions for the mlmodels tests (real PostgreSQL)."""
 
+import random
+
 import pytest
 
 from mlmodels.schema import portfolio_typed
@@ -11,6 +13,22 @@ FAST_PARAMS = {
     "random_forest": {"n_estimators": 10},
     "hist_gradient_boosting": {"max_iter": 20},
 }
+
+
+def random_record(rng: random.Random) -> dict:
+    """A valid prediction record over the whole range of every feature; postcodes include
+    codes never seen in training, whose encoding must match scikit-learn's."""
+    return {
+        "coverage": rng.choice(["TPL", "TPL+", "TPL++"]),
+        "ageph": rng.randint(17, 100),
+        "bm": rng.randint(0, 22),
+        "power": rng.randint(1, 1000),
+        "agec": rng.randint(0, 100),
+        "fuel": rng.choice(["gasoline", "diesel"]),
+        "use": rng.choice(["private", "work"]),
+        "fleet": rng.randint(0, 1),
+        "postcode": rng.choice([1000, 1010, 9000, rng.randint(1000, 9999)]),
+    }
 
 
 @pytest.fixture(scope="session")

@@ -9,24 +9,11 @@ from django.urls import reverse
 from mlmodels.artifacts import artifact_dump
 from mlmodels.models import ModelVersion, TrainingJob
 from mlmodels.services.evaluation import version_pipeline
+from mlmodels.tests.fixtures import random_record
 
 pytestmark = pytest.mark.django_db
 
 PREDICTIONS = "api:mlmodels:predictions"
-
-
-def random_record(rng: random.Random) -> dict:
-    return {
-        "coverage": rng.choice(["TPL", "TPL+", "TPL++"]),
-        "ageph": rng.randint(18, 95),
-        "bm": rng.randint(0, 22),
-        "power": rng.randint(20, 240),
-        "agec": rng.randint(0, 30),
-        "fuel": rng.choice(["gasoline", "diesel"]),
-        "use": rng.choice(["private", "work"]),
-        "fleet": rng.randint(0, 1),
-        "postcode": rng.randint(1000, 9999),
-    }
 
 
 @pytest.mark.parametrize("count", [1, 10, 100])

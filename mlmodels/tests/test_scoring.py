@@ -11,28 +11,9 @@ from mlmodels.pipelines import pipeline_build, pipeline_fit, pipeline_predict
 from mlmodels.schema import FEATURE_COLUMNS, records_validate
 from mlmodels.scoring import Scorer
 from mlmodels.synthetic import portfolio_generate
-from mlmodels.tests.fixtures import FAST_PARAMS
+from mlmodels.tests.fixtures import FAST_PARAMS, random_record
 
 COMBINATIONS = [(task, estimator) for task in Task.values for estimator in Estimator.values]
-
-
-def random_records(count: int, seed: int) -> list[dict]:
-    rng = random.Random(seed)
-    return [
-        {
-            "coverage": rng.choice(["TPL", "TPL+", "TPL++"]),
-            "ageph": rng.randint(17, 100),
-            "bm": rng.randint(0, 22),
-            "power": rng.randint(1, 1000),
-            "agec": rng.randint(0, 100),
-            "fuel": rng.choice(["gasoline", "diesel"]),
-            "use": rng.choice(["private", "work"]),
-            "fleet": rng.randint(0, 1),
-            # Codes never seen in training too: the encoders' unknown handling must match.
-            "postcode": rng.choice([1000, 1010, 9000, rng.randint(1000, 9999)]),
-        }
-        for _ in range(count)
-    ]
 
 
 @pytest.fixture(scope="module", params=COMBINATIONS, ids=[f"{t}-{e}" for t, e in COMBINATIONS])
@@ -50,7 +31,7 @@ def pipeline(request):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("count", [1, 7, 500])
 def test_scorer_predicts_what_pipeline_predicts(pipeline, count):
-    records = random_records(count, seed=count)
+    records = [random_record(random.Random(seed)) for seed in range(count)]
     columns, errors = records_validate(records)
 
     fast = Scorer(pipeline, task=pipeline.task).predict(columns)
