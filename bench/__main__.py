@@ -34,7 +34,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-REAL_PORTFOLIO = ROOT.parent / "shared" / "data" / "beMTPL97.csv"
+REAL_PORTFOLIO = (
+    Path(os.environ.get("PRICING_SHARED_DIR", ROOT.parent / "shared")) / "data" / "beMTPL97.csv"
+)
 REAL_PORTFOLIO_ROWS = 163_212
 DATABASE = "pricing_bench"
 CONCURRENCIES = (1, 16, 64)

@@ -279,5 +279,8 @@ PRICING_STATBEL_RETRIES = env.int("PRICING_STATBEL_RETRIES", default=3)
 PRICING_ARTIFACT_SIGNING_KEY = env.str("PRICING_ARTIFACT_SIGNING_KEY", default=SECRET_KEY)
 # /metrics: a bearer token when set; otherwise only loopback and private networks may read it.
 PRICING_METRICS_TOKEN = env.str("PRICING_METRICS_TOKEN", default="")
+# What the project is given beside it (real portfolio, Statbel samples): checks and benchmarks use
+# it when present and skip without it.
+PRICING_SHARED_DIR = env.path("PRICING_SHARED_DIR", default=BASE_DIR.parent / "shared")
 # Largest dataset accepted by the upload API.
 PRICING_DATASET_MAX_BYTES = env.int("PRICING_DATASET_MAX_BYTES", default=50 * 1024 * 1024)

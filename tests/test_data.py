@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from django.conf import settings as django_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,7 @@ from mlmodels.schema import (
 )
 from mlmodels.synthetic import portfolio_generate
 
-REAL_PORTFOLIO = Path(__file__).resolve().parents[2] / "shared/data/beMTPL97.csv"
+REAL_PORTFOLIO = Path(django_settings.PRICING_SHARED_DIR) / "data" / "beMTPL97.csv"
 COMBINATIONS = [(task, estimator) for task in Task.values for estimator in Estimator.values]
 FAST = {"random_forest": {"n_estimators": 10}, "hist_gradient_boosting": {"max_iter": 20}}
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.conf import settings
 
 from indices.clients import (
     StatbelFormatError,
@@ -15,8 +16,7 @@ from indices.clients import (
 from pricing_site.exceptions import UpstreamUnavailableError
 
 SHARED_XLSX = (
-    Path(__file__).resolve().parents[3]
-    / "shared/statbel/recorded/cpi-all-base-years-2018-2021.xlsx"
+    Path(settings.PRICING_SHARED_DIR) / "statbel" / "recorded" / "cpi-all-base-years-2018-2021.xlsx"
 )
 
 

@@ -4,13 +4,14 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from mlmodels.models import ModelVersion
 
 pytestmark = pytest.mark.django_db
 
-REAL_PORTFOLIO = Path(__file__).resolve().parents[3] / "shared/data/beMTPL97.csv"
+REAL_PORTFOLIO = Path(settings.PRICING_SHARED_DIR) / "data" / "beMTPL97.csv"
 
 
 @pytest.fixture

@@ -4,10 +4,11 @@ import io
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from mlmodels.schema import FEATURE_COLUMNS, dataset_validate, portfolio_read, records_validate
 
-REAL_PORTFOLIO = Path(__file__).resolve().parents[3] / "shared/data/beMTPL97.csv"
+REAL_PORTFOLIO = Path(settings.PRICING_SHARED_DIR) / "data" / "beMTPL97.csv"
 
 
 def problems(frame):  # type: ignore[no-untyped-def]
