@@ -121,18 +121,20 @@ def gunicorn_url(live_database_url, tmp_path):  # type: ignore[no-untyped-def]
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"{url}/healthz", timeout=1)
-            break
-        except requests.RequestException:  # not listening, or workers still booting
-            if server.poll() is not None:
-                pytest.fail(server.stdout.read())
-            time.sleep(0.2)
-    yield url
-    server.terminate()
-    output = server.communicate(timeout=30)[0]
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"{url}/healthz", timeout=1)
+                break
+            except requests.RequestException:  # not listening, or workers still booting
+                if server.poll() is not None:
+                    pytest.fail(server.stdout.read())
+                time.sleep(0.2)
+        yield url
+    finally:  # never leave a server behind, whatever failed
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
     assert "Shutting down: Master" in output
 
 
@@ -152,6 +154,8 @@ def test_image_command_serves_api_with_production_settings(gunicorn_url, make_ap
         requests.get(f"{gunicorn_url}/api/v1/ping", headers=behind_tls, timeout=5).json()["code"]
         == "not_authenticated"
     )
+    docs = requests.get(f"{gunicorn_url}/api/docs/", headers=behind_tls, timeout=5)
+    assert docs.status_code == 200
     admin = requests.get(f"{gunicorn_url}/admin/login/", headers=behind_tls, timeout=5)
     assert admin.status_code == 200
     stylesheet = admin.text.split('href="')[1].split('"')[0]
