@@ -34,6 +34,12 @@ def portfolio_path(tmp_path, run):  # type: ignore[no-untyped-def]
     return path
 
 
+def train(run, path, task, estimator, *options):  # type: ignore[no-untyped-def]
+    return run(
+        "train_model", "--data", str(path), "--task", task, "--estimator", estimator, *options
+    )
+
+
 def test_generate_portfolio_is_reproducible(portfolio_path, tmp_path, run):
     again = tmp_path / "again.csv"
     run("generate_portfolio", "--rows", "2000", "--seed", "3", "--out", str(again))
@@ -67,17 +73,8 @@ def test_validate_dataset_accepts_real_portfolio(run):
 
 
 def test_train_model_shows_progress_and_promotes_first_version(portfolio_path, run):
-    output = run(
-        "train_model",
-        "--data",
-        str(portfolio_path),
-        "--task",
-        "claim_frequency",
-        "--estimator",
-        "glm",
-        "--cv",
-        "2",
-        "--promote-if-better",
+    output = train(
+        run, portfolio_path, "claim_frequency", "glm", "--cv", "2", "--promote-if-better"
     )
 
     assert "[ 10%] cross-validation fold 1/2" in output
@@ -89,42 +86,13 @@ def test_train_model_refuses_invalid_dataset(portfolio_path, run):
     portfolio_path.write_text(portfolio_path.read_text().replace("TPL+,", "TPL+++,", 1))
 
     with pytest.raises(CommandError, match="does not match the portfolio schema"):
-        run(
-            "train_model",
-            "--data",
-            str(portfolio_path),
-            "--task",
-            "claim_frequency",
-            "--estimator",
-            "glm",
-        )
+        train(run, portfolio_path, "claim_frequency", "glm")
     assert not ModelVersion.objects.exists()
 
 
 def test_compare_models_prints_table_and_writes_report(portfolio_path, tmp_path, run):
-    run(
-        "train_model",
-        "--data",
-        str(portfolio_path),
-        "--task",
-        "claim_frequency",
-        "--estimator",
-        "glm",
-        "--cv",
-        "0",
-        "--promote-if-better",
-    )
-    run(
-        "train_model",
-        "--data",
-        str(portfolio_path),
-        "--task",
-        "claim_frequency",
-        "--estimator",
-        "hist_gradient_boosting",
-        "--cv",
-        "0",
-    )
+    train(run, portfolio_path, "claim_frequency", "glm", "--cv", "0", "--promote-if-better")
+    train(run, portfolio_path, "claim_frequency", "hist_gradient_boosting", "--cv", "0")
     candidate = ModelVersion.objects.filter(is_production=False).get()
     report = tmp_path / "report.html"
 
@@ -136,17 +104,7 @@ def test_compare_models_prints_table_and_writes_report(portfolio_path, tmp_path,
 
 
 def test_promote_model_promotes_and_refuses_twice(portfolio_path, run):
-    run(
-        "train_model",
-        "--data",
-        str(portfolio_path),
-        "--task",
-        "claim_probability",
-        "--estimator",
-        "glm",
-        "--cv",
-        "0",
-    )
+    train(run, portfolio_path, "claim_probability", "glm", "--cv", "0")
     version = ModelVersion.objects.get()
 
     assert "is now in production" in run("promote_model", str(version.pk))
