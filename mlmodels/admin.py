@@ -6,13 +6,20 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from mlmodels.models import Dataset, ModelVersion, TrainingJob
+from mlmodels.models import Dataset, ModelVersion, TariffEvaluation, TrainingJob
 from mlmodels.schema import report_text
 from mlmodels.selectors import dataset_frame_get, model_version_get, model_version_get_production
-from mlmodels.services import model_version_promote, model_versions_compare
+from mlmodels.services import (
+    model_version_promote,
+    model_versions_compare,
+    tariff_evaluation_create,
+)
 from pricing_site.exceptions import ApplicationError
+from zipcodes.selectors import zoning_version_current
+from zipcodes.services import zoning_proposal_create
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -108,8 +115,21 @@ class ModelVersionAdmin(ReadOnlyAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
         version = model_version_get(version_id=int(object_id))
         context: dict[str, Any] = {
-            "can_promote": self.has_promote_permission(request) and not version.is_production
+            "can_promote": self.has_promote_permission(request) and not version.is_production,
+            "tariff_evaluation": TariffEvaluation.objects.filter(
+                state=TariffEvaluation.State.DONE
+            ).first(),
         }
+        zoning = zoning_version_current()
+        if (
+            version.task == "claim_frequency"
+            and not version.uses_location
+            and (version.zoning_version != zoning)
+        ):
+            context["zoning_warning"] = (
+                f"This model was trained with zoning {version.zoning_version or 'none'}; today's "
+                f"zone table comes from zoning {zoning or 'none'}. Retrain it on the new zones."
+            )
         try:
             production = model_version_get_production(task=version.task)
             versions = [version] if production.pk == version.pk else [version, production]
@@ -129,6 +149,35 @@ class DatasetAdmin(ReadOnlyAdmin):
     search_fields = ["name", "sha256"]
     fields = ("name", "file", "row_count", "sha256", "report", "uploaded_by", "uploaded_at")
     readonly_fields = fields
+    actions = ["derive_zones", "evaluate_tariff"]
+
+    @admin.action(description="Derive zones from the claims of this dataset (a draft to review)")
+    def derive_zones(self, request: HttpRequest, queryset) -> HttpResponse | None:  # type: ignore[no-untyped-def]
+        if not request.user.has_perm("zipcodes.approve_zoningproposal"):
+            self.message_user(request, "You may not derive zones.", messages.ERROR)
+            return None
+        for dataset in queryset:
+            proposal = zoning_proposal_create(
+                dataset=dataset, created_by=request.user, background=True
+            )
+            self.message_user(
+                request,
+                f"Zoning proposal {proposal.pk} is being computed from {dataset.name}; "
+                "review it under Zoning proposals.",
+                messages.SUCCESS,
+            )
+        return None
+
+    @admin.action(description="Evaluate the tariff on this dataset's holdout")
+    def evaluate_tariff(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+        for dataset in queryset:
+            evaluation = tariff_evaluation_create(dataset=dataset, requested_by=request.user)
+            self.message_user(
+                request,
+                f"Tariff evaluation {evaluation.pk} started on {dataset.name}; its report is "
+                "under Tariff evaluations.",
+                messages.SUCCESS,
+            )
 
     @admin.display(description="SHA-256")
     def short_sha256(self, dataset: Dataset) -> str:
@@ -137,6 +186,25 @@ class DatasetAdmin(ReadOnlyAdmin):
     @admin.display(description="validation report")
     def report(self, dataset: Dataset) -> str:
         return format_html("<pre>{}</pre>", report_text(dataset.validation_report))
+
+
+@admin.register(TariffEvaluation)
+class TariffEvaluationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "dataset", "state", "headline", "created_at"]
+    fields = ["dataset", "state", "error", "requested_by", "created_at", "report"]
+    readonly_fields = fields
+
+    @admin.display(description="deviance · claims ratio · Gini")
+    def headline(self, evaluation: TariffEvaluation) -> str:
+        result = evaluation.result
+        if not result:
+            return "-"
+        return f"{result['frequency_deviance']} · {result['claims_ratio']} · {result['gini']}"
+
+    @admin.display(description="report")
+    def report(self, evaluation: TariffEvaluation) -> str:
+        # The report is built by `tariff_report_html` from numbers and escaped text only.
+        return mark_safe(evaluation.report_html)  # noqa: S308
 
 
 @admin.register(TrainingJob)

@@ -10,6 +10,7 @@ from django.db.models import Q
 class Task(models.TextChoices):
     CLAIM_FREQUENCY = "claim_frequency", "Claim frequency (Poisson, per year of exposure)"
     CLAIM_PROBABILITY = "claim_probability", "Claim probability (at least one claim)"
+    CLAIM_SEVERITY = "claim_severity", "Claim severity (Gamma, average cost per claim)"
 
 
 class Estimator(models.TextChoices):
@@ -54,6 +55,32 @@ class ModelVersion(models.Model):
     sklearn_version = models.CharField("scikit-learn version", max_length=32)
     metrics = models.JSONField(default=dict, blank=True)
     average_claim_cost = models.DecimalField(max_digits=12, decimal_places=2)
+    uses_location = models.BooleanField(
+        default=False,
+        help_text="Location-aware models are for analysis; the tariff prices location by zone.",
+    )
+    zoning_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The approved zoning whose zone factors were the offset (empty: no zoning).",
+    )
+    zone_factors = models.JSONField(
+        default=dict, blank=True, help_text="The zone factor of each risk class when trained."
+    )
+    balance_factor = models.FloatField(
+        default=1.0,
+        help_text="Rescales predictions so they add up to what the training split observed.",
+    )
+    large_claim_cap = models.FloatField(
+        null=True, blank=True, help_text="Severity: cost per claim above which claims are capped."
+    )
+    large_claim_loading = models.DecimalField(
+        max_digits=6,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Severity: the capped excess spread over every claim, as a fraction.",
+    )
     training_seconds = models.FloatField(default=0.0)
     trained_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -129,3 +156,28 @@ class TrainingJob(models.Model):
 
     def __str__(self) -> str:
         return f"Training job {self.id} ({self.state})"
+
+
+class TariffEvaluation(models.Model):
+    """The tariff backtested on a dataset's holdout, run from the admin as a job."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    report_html = models.TextField(blank=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Tariff evaluation {self.pk} ({self.get_state_display()})"

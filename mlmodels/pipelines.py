@@ -12,19 +12,24 @@ from sklearn.ensemble import (
     RandomForestClassifier,
     RandomForestRegressor,
 )
-from sklearn.linear_model import LogisticRegression, PoissonRegressor
-from sklearn.metrics import log_loss, mean_poisson_deviance
+from sklearn.linear_model import GammaRegressor, LogisticRegression, PoissonRegressor
+from sklearn.metrics import log_loss, mean_gamma_deviance, mean_poisson_deviance
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, SplineTransformer
 
 from mlmodels.models import Estimator, Task
-from mlmodels.schema import CATEGORICAL_FEATURES, NUMERIC_FEATURES
+from mlmodels.schema import CATEGORICAL_FEATURES, LOCATION_FEATURES, NUMERIC_FEATURES
+from pricing_site.exceptions import ApplicationError
 
 RANDOM_STATE = 0
 # Postcodes are geographically ordered, so trees split them into regions; the GLM one-hot
 # encodes them and pools rare ones.
 POSTCODE_MIN_FREQUENCY = 500
 CONTINUOUS_FEATURES = tuple(name for name in NUMERIC_FEATURES if name not in ("fleet", "postcode"))
+# The column a tariff frame carries with each policy's zone factor: the frequency model's offset.
+ZONE_FACTOR_COLUMN = "zone_factor"
+# Large claims: the cost per claim is capped at this quantile of the training claims.
+LARGE_CLAIM_QUANTILE = 0.995
 
 DEFAULT_PARAMS: dict[tuple[str, str], dict[str, Any]] = {
     (Task.CLAIM_FREQUENCY, Estimator.GLM): {"alpha": 1e-4, "max_iter": 300},
@@ -55,6 +60,13 @@ DEFAULT_PARAMS: dict[tuple[str, str], dict[str, Any]] = {
         "min_samples_leaf": 100,
         "random_state": RANDOM_STATE,
     },
+    (Task.CLAIM_SEVERITY, Estimator.GLM): {"alpha": 1e-3, "max_iter": 300},
+    (Task.CLAIM_SEVERITY, Estimator.HIST_GRADIENT_BOOSTING): {
+        "max_iter": 100,
+        "learning_rate": 0.05,
+        "min_samples_leaf": 200,
+        "random_state": RANDOM_STATE,
+    },
 }
 ESTIMATOR_CLASSES = {
     (Task.CLAIM_FREQUENCY, Estimator.GLM): PoissonRegressor,
@@ -67,90 +79,177 @@ ESTIMATOR_CLASSES = {
         HistGradientBoostingRegressor(loss="poisson", **p)
     ),
     (Task.CLAIM_PROBABILITY, Estimator.HIST_GRADIENT_BOOSTING): HistGradientBoostingClassifier,
+    (Task.CLAIM_SEVERITY, Estimator.GLM): GammaRegressor,
+    (Task.CLAIM_SEVERITY, Estimator.HIST_GRADIENT_BOOSTING): lambda **p: (
+        HistGradientBoostingRegressor(loss="gamma", **p)
+    ),
 }
 
 
 @dataclass(frozen=True)
 class Target:
-    """What a task learns from a portfolio, and how its predictions are scored (lower is better)."""
+    """What a task learns from a portfolio: the rows it learns from, the target and its weight."""
 
+    rows: np.ndarray  # boolean mask over the frame
     y: np.ndarray
     sample_weight: np.ndarray | None
 
 
-def feature_step_build(*, estimator: str) -> ColumnTransformer:
-    """The feature step from the schema: one-hot categories; splines for the GLM's numbers."""
+def feature_step_build(*, estimator: str, location: bool) -> ColumnTransformer:
+    """The feature step from the schema: one-hot categories; splines for the GLM's numbers.
+
+    Without *location* the postcode is not a feature: the tariff prices location by zone only.
+    """
     categorical = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
     if estimator == Estimator.GLM:
         steps = [
             ("categorical", categorical, list(CATEGORICAL_FEATURES)),
-            (
-                "postcode",
-                OneHotEncoder(
-                    handle_unknown="infrequent_if_exist",
-                    min_frequency=POSTCODE_MIN_FREQUENCY,
-                    sparse_output=False,
-                ),
-                ["postcode"],
-            ),
             ("splines", SplineTransformer(n_knots=5, degree=3), list(CONTINUOUS_FEATURES)),
             ("binary", "passthrough", ["fleet"]),
         ]
+        if location:
+            postcode = OneHotEncoder(
+                handle_unknown="infrequent_if_exist",
+                min_frequency=POSTCODE_MIN_FREQUENCY,
+                sparse_output=False,
+            )
+            steps.insert(1, ("postcode", postcode, list(LOCATION_FEATURES)))
     else:
+        numeric = [n for n in NUMERIC_FEATURES if location or n not in LOCATION_FEATURES]
         steps = [
             ("categorical", categorical, list(CATEGORICAL_FEATURES)),
-            ("numeric", "passthrough", list(NUMERIC_FEATURES)),
+            ("numeric", "passthrough", numeric),
         ]
     return ColumnTransformer(steps, remainder="drop", verbose_feature_names_out=False)
 
 
-def pipeline_build(*, task: str, estimator: str, params: dict[str, Any] | None = None) -> Pipeline:
+def pipeline_build(
+    *, task: str, estimator: str, params: dict[str, Any] | None = None, location: bool = False
+) -> Pipeline:
     """The untrained pipeline for *task* with *estimator*; *params* override the defaults."""
     key = (Task(task), Estimator(estimator))
+    if key not in ESTIMATOR_CLASSES:
+        raise ApplicationError(
+            f"{Estimator(estimator).label} is not available for {Task(task).label}.",
+            code="invalid_estimator",
+            field="estimator",
+        )
     estimator_params = {**DEFAULT_PARAMS[key], **(params or {})}
     return Pipeline(
         [
-            ("features", feature_step_build(estimator=estimator)),
+            ("features", feature_step_build(estimator=estimator, location=location)),
             ("estimator", ESTIMATOR_CLASSES[key](**estimator_params)),
         ]
     )
 
 
-def target_build(*, task: str, frame: pd.DataFrame) -> Target:
-    """Frequency: claims per year of exposure, weighted by exposure. Probability: any claim."""
+def large_claim_cap_fit(frame: pd.DataFrame) -> float:
+    """The cost per claim above which claims are capped: a high quantile of the claims seen."""
     nclaims = frame["nclaims"].to_numpy(dtype=float)
+    with_claims = nclaims > 0
+    per_claim = frame["amount"].to_numpy(dtype=float)[with_claims] / nclaims[with_claims]
+    return float(
+        np.quantile(np.repeat(per_claim, nclaims[with_claims].astype(int)), LARGE_CLAIM_QUANTILE)
+    )
+
+
+def amount_capped(frame: pd.DataFrame, *, cap: float) -> np.ndarray:
+    """Each policy's claimed amount with every claim capped at *cap* (claims at their average)."""
+    nclaims = frame["nclaims"].to_numpy(dtype=float)
+    per_claim = np.divide(
+        frame["amount"].to_numpy(dtype=float), nclaims, out=np.zeros(len(frame)), where=nclaims > 0
+    )
+    return np.minimum(per_claim, cap) * nclaims
+
+
+def zone_offset(frame: pd.DataFrame) -> np.ndarray:
+    """Each policy's zone factor when the frame is priced as a tariff, else 1 (no offset)."""
+    if ZONE_FACTOR_COLUMN in frame:
+        return frame[ZONE_FACTOR_COLUMN].to_numpy(dtype=float)
+    return np.ones(len(frame))
+
+
+def target_build(*, task: str, frame: pd.DataFrame, cap: float | None = None) -> Target:
+    """Frequency: claims per year of exposure × zone factor (the offset), weighted by it.
+    Severity: capped cost per claim of the policies with claims, weighted by their claims.
+    Probability: any claim."""
+    nclaims = frame["nclaims"].to_numpy(dtype=float)
+    every_row = np.ones(len(frame), dtype=bool)
     if task == Task.CLAIM_FREQUENCY:
-        exposure = frame["expo"].to_numpy(dtype=float)
-        return Target(y=nclaims / exposure, sample_weight=exposure)
-    return Target(y=(nclaims > 0).astype(int), sample_weight=None)
+        exposure = frame["expo"].to_numpy(dtype=float) * zone_offset(frame)
+        return Target(rows=every_row, y=nclaims / exposure, sample_weight=exposure)
+    if task == Task.CLAIM_SEVERITY:
+        rows = nclaims > 0
+        capped = amount_capped(frame, cap=np.inf if cap is None else cap)
+        return Target(rows=rows, y=capped[rows] / nclaims[rows], sample_weight=nclaims[rows])
+    return Target(rows=every_row, y=(nclaims > 0).astype(int), sample_weight=None)
 
 
-def pipeline_fit(pipeline: Pipeline, *, task: str, frame: pd.DataFrame) -> Pipeline:
-    target = target_build(task=task, frame=frame)
+def pipeline_fit(
+    pipeline: Pipeline, *, task: str, frame: pd.DataFrame, cap: float | None = None
+) -> Pipeline:
+    target = target_build(task=task, frame=frame, cap=cap)
     fit_params = (
         {} if target.sample_weight is None else {"estimator__sample_weight": target.sample_weight}
     )
-    return pipeline.fit(frame, target.y, **fit_params)
+    return pipeline.fit(frame[target.rows], target.y, **fit_params)
 
 
-def pipeline_predict(pipeline: Pipeline, *, task: str, frame: pd.DataFrame) -> np.ndarray:
-    """Claims per year (frequency) or the probability of at least one claim."""
+def pipeline_predict(
+    pipeline: Pipeline, *, task: str, frame: pd.DataFrame, balance: float = 1.0
+) -> np.ndarray:
+    """Claims per year (× zone factor for a tariff frame), cost per claim, or the probability
+    of at least one claim; *balance* is the version's rescaling to its training totals."""
     if task == Task.CLAIM_PROBABILITY:
         return pipeline.predict_proba(frame)[:, 1]
-    return pipeline.predict(frame)
+    predicted = pipeline.predict(frame) * balance
+    return predicted * zone_offset(frame) if task == Task.CLAIM_FREQUENCY else predicted
 
 
-def pipeline_score(pipeline: Pipeline, *, task: str, frame: pd.DataFrame) -> float:
-    """The task's metric on *frame*: mean Poisson deviance (weighted by exposure) or log loss."""
-    target = target_build(task=task, frame=frame)
-    predicted = pipeline_predict(pipeline, task=task, frame=frame)
+def balance_fit(pipeline: Pipeline, *, task: str, frame: pd.DataFrame, cap: float | None) -> float:
+    """The factor that makes predictions add up to the training split's observed total."""
+    if task == Task.CLAIM_PROBABILITY:
+        return 1.0
+    target = target_build(task=task, frame=frame, cap=cap)
+    predicted = pipeline.predict(frame[target.rows])
+    observed = float(np.sum(target.y * target.sample_weight))
+    expected = float(np.sum(predicted * target.sample_weight))
+    return observed / expected if expected > 0 else 1.0
+
+
+def pipeline_score(
+    pipeline: Pipeline,
+    *,
+    task: str,
+    frame: pd.DataFrame,
+    cap: float | None = None,
+    balance: float = 1.0,
+) -> float:
+    """The task's metric on *frame* (lower is better): mean Poisson deviance (weight exposure),
+    mean Gamma deviance of the capped cost per claim (weight claims), or log loss."""
     if task == Task.CLAIM_FREQUENCY:
+        exposure = frame["expo"].to_numpy(dtype=float)
+        predicted = pipeline_predict(pipeline, task=task, frame=frame, balance=balance)
         return float(
             mean_poisson_deviance(
+                frame["nclaims"].to_numpy(dtype=float) / exposure,
+                np.clip(predicted, 1e-9, None),
+                sample_weight=exposure,
+            )
+        )
+    target = target_build(task=task, frame=frame, cap=cap)
+    predicted = pipeline_predict(pipeline, task=task, frame=frame[target.rows], balance=balance)
+    if task == Task.CLAIM_SEVERITY:
+        return float(
+            mean_gamma_deviance(
                 target.y, np.clip(predicted, 1e-9, None), sample_weight=target.sample_weight
             )
         )
     return float(log_loss(target.y, predicted, labels=[0, 1]))
 
 
-METRIC_NAMES = {Task.CLAIM_FREQUENCY: "mean_poisson_deviance", Task.CLAIM_PROBABILITY: "log_loss"}
+METRIC_NAMES = {
+    Task.CLAIM_FREQUENCY: "mean_poisson_deviance",
+    Task.CLAIM_PROBABILITY: "log_loss",
+    Task.CLAIM_SEVERITY: "mean_gamma_deviance",
+}

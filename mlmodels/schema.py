@@ -62,6 +62,9 @@ COLUMNS = {column.name: column for column in PORTFOLIO_SCHEMA}
 FEATURE_COLUMNS: tuple[str, ...] = tuple(c.name for c in PORTFOLIO_SCHEMA if c.feature)
 CATEGORICAL_FEATURES = tuple(c for c in FEATURE_COLUMNS if COLUMNS[c].kind == "category")
 NUMERIC_FEATURES = tuple(c for c in FEATURE_COLUMNS if COLUMNS[c].kind != "category")
+# Location enters the tariff through the zone factor; only location-aware models see it.
+LOCATION_FEATURES: tuple[str, ...] = ("postcode",)
+RATING_FEATURES = tuple(c for c in FEATURE_COLUMNS if c not in LOCATION_FEATURES)
 assert "sex" not in FEATURE_COLUMNS  # noqa: S101 - a law, checked at import
 
 
@@ -187,8 +190,15 @@ def portfolio_typed(frame: pd.DataFrame) -> pd.DataFrame:
 MAX_REPORTED_ERRORS = 100
 
 
-def records_validate(records: list[Any]) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
-    """Check prediction records against the features; errors name `records.<index>.<field>`.
+# The API says `petrol` like the quote; the portfolio layout (and the models) say `gasoline`.
+FUEL_SPELLINGS = {"petrol": "gasoline"}
+
+
+def records_validate(
+    records: list[Any], *, features: tuple[str, ...] = FEATURE_COLUMNS
+) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
+    """Check prediction records against the model's features; errors name
+    `records.<index>.<field>`.
 
     Returns the feature columns (one list per feature) for scoring. Runs on every prediction,
     so each column is first checked as a whole with builtins and walked only when it is wrong.
@@ -205,7 +215,9 @@ def records_validate(records: list[Any]) -> tuple[dict[str, list[Any]], list[dic
             )
     if errors:
         return {}, errors[:MAX_REPORTED_ERRORS]
-    columns = {name: [record.get(name) for record in records] for name in FEATURE_COLUMNS}
+    columns = {name: [record.get(name) for record in records] for name in features}
+    if "fuel" in columns:
+        columns["fuel"] = [FUEL_SPELLINGS.get(fuel, fuel) for fuel in columns["fuel"]]
     for name, values in columns.items():
         if not column_is_valid(COLUMNS[name], values):
             errors.extend(column_errors(COLUMNS[name], values))

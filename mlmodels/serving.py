@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from mlmodels.artifacts import artifact_load
-from mlmodels.schema import records_validate
+from mlmodels.schema import FEATURE_COLUMNS, records_validate
 from mlmodels.scoring import Scorer
 from mlmodels.selectors import model_version_get, model_version_get_production_id
 from pricing_site.exceptions import ApplicationError
@@ -29,6 +29,10 @@ class LoadedModel:
     task: str
     average_claim_cost: Decimal
     categories: dict[str, list[str]]
+    features: tuple[str, ...]
+    uses_location: bool
+    balance_factor: float
+    large_claim_loading: Decimal
     scorer: Scorer
 
 
@@ -37,6 +41,8 @@ class Prediction:
     version_id: int
     task: str
     average_claim_cost: Decimal
+    uses_location: bool
+    large_claim_loading: Decimal
     values: list[float]
 
 
@@ -74,6 +80,10 @@ def model_load(*, version_id: int) -> LoadedModel:
         task=version.task,
         average_claim_cost=version.average_claim_cost,
         categories=version.feature_schema.get("categories", {}),
+        features=tuple(version.feature_schema.get("features", FEATURE_COLUMNS)),
+        uses_location=version.uses_location,
+        balance_factor=version.balance_factor,
+        large_claim_loading=version.large_claim_loading or Decimal("0"),
         scorer=Scorer(pipeline, task=version.task),
     )
 
@@ -91,7 +101,7 @@ def model_version_predict(
             code="task_mismatch",
             field="model",
         )
-    columns, errors = records_validate(records)
+    columns, errors = records_validate(records, features=model.features)
     if errors:
         raise ApplicationError(
             f"{len(errors)} invalid field(s) in the records: see `fields`.",
@@ -100,10 +110,14 @@ def model_version_predict(
         )
     started = time.perf_counter()
     values = model.scorer.predict(columns)
+    if model.balance_factor != 1.0:
+        values = values * model.balance_factor
     PREDICTION_SECONDS.labels(task=task).observe(time.perf_counter() - started)
     return Prediction(
         version_id=version_id,
         task=task,
         average_claim_cost=model.average_claim_cost,
+        uses_location=model.uses_location,
+        large_claim_loading=model.large_claim_loading,
         values=values.tolist(),
     )

@@ -9,16 +9,39 @@ Frequency per year of exposure = 0.10
   × 0.9 in a fleet
   × the region of the postcode: Brussels (1000-1299) 1.4, Antwerp/Liège/Ghent city ranges 1.2,
     elsewhere 1.0.
-Claims are Poisson(frequency × exposure); each claim costs Gamma(shape 2, mean 1,500 euro).
+Claims are Poisson(frequency × exposure); each claim costs Gamma(shape 2) with mean
+1,500 euro × 1.15 for TPL+ × 1.3 for TPL++ × 1.2 above 100 kW (the true severity).
+Postcodes are drawn from the real Belgian postal codes (`fixtures/zipcodes.csv`).
 `sex` is drawn at random and has no effect: it must never be a rating factor.
 """
 
+import csv
+from collections.abc import Callable
+from functools import cache
+
 import numpy as np
 import pandas as pd
+from django.conf import settings
 
 BASE_FREQUENCY = 0.10
 MEAN_CLAIM_COST = 1500.0
+COVERAGE_SEVERITY = {"TPL": 1.0, "TPL+": 1.15, "TPL++": 1.3}
 CITY_RANGES = ((2000, 2099), (4000, 4099), (9000, 9099))
+
+
+@cache
+def belgian_postcodes() -> np.ndarray:
+    with open(settings.BASE_DIR / "fixtures" / "zipcodes.csv", encoding="utf-8") as file:
+        return np.array([int(row["zipcode"]) for row in csv.DictReader(file)])
+
+
+def true_severity(frame: pd.DataFrame) -> np.ndarray:
+    """The documented mean cost of one claim of each row."""
+    return (
+        MEAN_CLAIM_COST
+        * frame["coverage"].map(COVERAGE_SEVERITY).to_numpy()
+        * np.where(frame["power"].to_numpy() > 100, 1.2, 1.0)
+    )
 
 
 def postcode_factor(postcode: np.ndarray) -> np.ndarray:
@@ -28,7 +51,10 @@ def postcode_factor(postcode: np.ndarray) -> np.ndarray:
     return factor
 
 
-def true_frequency(frame: pd.DataFrame) -> np.ndarray:
+ZoneFactor = Callable[[np.ndarray], np.ndarray]
+
+
+def true_frequency(frame: pd.DataFrame, zone_factor: ZoneFactor = postcode_factor) -> np.ndarray:
     """The documented frequency per year of each row (what a perfect model would predict)."""
     age = frame["ageph"].to_numpy()
     age_factor = np.select([age < 25, age < 30, age >= 60], [1.8, 1.2, 0.9], 1.0)
@@ -40,11 +66,14 @@ def true_frequency(frame: pd.DataFrame) -> np.ndarray:
         * np.where(frame["use"].to_numpy() == "work", 1.10, 1.0)
         * np.where(frame["power"].to_numpy() > 100, 1.2, 1.0)
         * np.where(frame["fleet"].to_numpy() == 1, 0.9, 1.0)
-        * postcode_factor(frame["postcode"].to_numpy())
+        * zone_factor(frame["postcode"].to_numpy())
     )
 
 
-def portfolio_generate(*, rows: int, seed: int) -> pd.DataFrame:
+def portfolio_generate(
+    *, rows: int, seed: int, zone_factor: ZoneFactor = postcode_factor
+) -> pd.DataFrame:
+    """*rows* policies drawn with *seed*; *zone_factor* gives the true effect of the postcode."""
     random = np.random.default_rng(seed)
     frame = pd.DataFrame(
         {
@@ -61,11 +90,18 @@ def portfolio_generate(*, rows: int, seed: int) -> pd.DataFrame:
             "fuel": random.choice(["gasoline", "diesel"], rows, p=[0.69, 0.31]),
             "use": random.choice(["private", "work"], rows, p=[0.95, 0.05]),
             "fleet": (random.random(rows) < 0.03).astype(int),
-            "postcode": random.choice(np.arange(1000, 10000, 10), rows),
+            "postcode": random.choice(belgian_postcodes(), rows),
         }
     )
-    nclaims = np.minimum(random.poisson(true_frequency(frame) * frame["expo"].to_numpy()), 5)
-    amount = np.array([random.gamma(2.0, MEAN_CLAIM_COST / 2, n).sum() for n in nclaims])
+    nclaims = np.minimum(
+        random.poisson(true_frequency(frame, zone_factor) * frame["expo"].to_numpy()), 5
+    )
+    amount = np.array(
+        [
+            random.gamma(2.0, mean / 2, n).sum()
+            for n, mean in zip(nclaims, true_severity(frame), strict=True)
+        ]
+    )
     frame.insert(2, "nclaims", nclaims)
     frame.insert(3, "amount", amount.round(2))
     return frame

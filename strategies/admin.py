@@ -9,7 +9,15 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from pricing_site.exceptions import ApplicationError
-from strategies.models import Brand, BrandAlias, Fuel, PricingRule, Quote, TariffVersion
+from strategies.models import (
+    Brand,
+    BrandAlias,
+    Fuel,
+    FuelMapping,
+    PricingRule,
+    Quote,
+    TariffVersion,
+)
 from strategies.selectors import pricing_rule_resolve
 
 
@@ -90,6 +98,14 @@ class PricingRuleAdmin(SimpleHistoryAdmin):
             "resolution": resolution,
         }
         return TemplateResponse(request, "admin/strategies/pricingrule/preview.html", context)
+
+
+@admin.register(FuelMapping)
+class FuelMappingAdmin(SimpleHistoryAdmin):
+    """Electric → priced as petrol, then its own pricing rule adjusts it."""
+
+    list_display = ["fuel", "priced_as", "note"]
+    ordering = ["fuel"]
 
 
 @admin.register(TariffVersion)

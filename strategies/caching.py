@@ -8,6 +8,7 @@ STRATEGIES_TTL = 6 * 3600
 RULES_KEY = "strategies:rules:v1"
 BRANDS_KEY = "strategies:brands:v1"
 TARIFFS_KEY = "strategies:tariffs:v1"
+FUEL_MAPPINGS_KEY = "strategies:fuel_mappings:v1"
 
 
 def rules_cache_clear() -> None:
@@ -20,3 +21,7 @@ def brands_cache_clear() -> None:
 
 def tariffs_cache_clear() -> None:
     cache_invalidate(keys=[TARIFFS_KEY])
+
+
+def fuel_mappings_cache_clear() -> None:
+    cache_invalidate(keys=[FUEL_MAPPINGS_KEY])

@@ -186,6 +186,32 @@ class TariffVersion(models.Model):
         return f"Tariff v{self.pk} from {self.valid_from}"
 
 
+class ModelledFuel(models.TextChoices):
+    """The fuels the claim models learnt from (the portfolio has no other)."""
+
+    PETROL = "petrol", "Petrol (gasoline)"
+    DIESEL = "diesel", "Diesel"
+
+
+class FuelMapping(models.Model):
+    """A fuel the models never saw, priced as a modelled fuel; its own rule then adjusts it."""
+
+    fuel = models.CharField(
+        max_length=10,
+        choices=[(f.value, f.label) for f in Fuel if f.value not in ModelledFuel.values],
+        unique=True,
+    )
+    priced_as = models.CharField(max_length=10, choices=ModelledFuel.choices)
+    note = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["fuel"]
+
+    def __str__(self) -> str:
+        return f"{self.get_fuel_display()} → priced as {self.get_priced_as_display()}"
+
+
 class Quote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     quote_date = models.DateField()
@@ -196,6 +222,14 @@ class Quote(models.Model):
         "mlmodels.ModelVersion", on_delete=models.PROTECT, related_name="+"
     )
     frequency = models.FloatField()
+    severity_model_version = models.ForeignKey(
+        "mlmodels.ModelVersion", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    severity = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, help_text="Expected cost per claim."
+    )
+    large_claim_loading = models.DecimalField(max_digits=6, decimal_places=4, null=True)
+    priced_as_fuel = models.CharField(max_length=10, blank=True)
     pricing_rule = models.ForeignKey(
         PricingRule, null=True, on_delete=models.PROTECT, related_name="+"
     )

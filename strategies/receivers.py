@@ -4,8 +4,13 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from strategies.caching import brands_cache_clear, rules_cache_clear, tariffs_cache_clear
-from strategies.models import Brand, BrandAlias, PricingRule, TariffVersion
+from strategies.caching import (
+    brands_cache_clear,
+    fuel_mappings_cache_clear,
+    rules_cache_clear,
+    tariffs_cache_clear,
+)
+from strategies.models import Brand, BrandAlias, FuelMapping, PricingRule, TariffVersion
 
 
 @receiver([post_save, post_delete], sender=PricingRule)
@@ -23,3 +28,8 @@ def brand_changed(sender, **kwargs) -> None:  # type: ignore[no-untyped-def]
 @receiver([post_save, post_delete], sender=TariffVersion)
 def tariff_changed(sender, **kwargs) -> None:  # type: ignore[no-untyped-def]
     transaction.on_commit(tariffs_cache_clear)
+
+
+@receiver([post_save, post_delete], sender=FuelMapping)
+def fuel_mapping_changed(sender, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    transaction.on_commit(fuel_mappings_cache_clear)

@@ -8,8 +8,23 @@ from django.db.models import QuerySet
 
 from pricing_site.caching import cache_get_or_load
 from pricing_site.exceptions import ApplicationError, NotFoundError, ServiceUnavailableError
-from strategies.caching import BRANDS_KEY, RULES_KEY, STRATEGIES_TTL, TARIFFS_KEY
-from strategies.models import Brand, BrandAlias, Fuel, PricingRule, Quote, TariffVersion
+from strategies.caching import (
+    BRANDS_KEY,
+    FUEL_MAPPINGS_KEY,
+    RULES_KEY,
+    STRATEGIES_TTL,
+    TARIFFS_KEY,
+)
+from strategies.models import (
+    Brand,
+    BrandAlias,
+    Fuel,
+    FuelMapping,
+    ModelledFuel,
+    PricingRule,
+    Quote,
+    TariffVersion,
+)
 from strategies.normalize import name_normalize
 
 FUEL_SYNONYMS = {
@@ -66,6 +81,26 @@ def fuel_parse(*, raw: str) -> str:
             field="fuel",
         )
     return fuel
+
+
+def fuel_priced_as(*, fuel: str) -> str:
+    """The modelled fuel a vehicle of *fuel* is priced as: itself, or what staff mapped it to."""
+    if fuel in ModelledFuel.values:
+        return fuel
+    mappings = cache_get_or_load(
+        key=FUEL_MAPPINGS_KEY,
+        entity="fuel_mappings",
+        loader=lambda: dict(FuelMapping.objects.values_list("fuel", "priced_as")),
+        timeout=STRATEGIES_TTL,
+    )
+    if fuel not in mappings:
+        raise ApplicationError(
+            f"The claim models learnt from petrol and diesel vehicles only, and no fuel mapping "
+            f"says how to price {fuel} ones: staff can add one in the admin (Fuel mappings).",
+            code="fuel_not_modelled",
+            field="vehicle.fuel",
+        )
+    return mappings[fuel]
 
 
 def brands_load() -> dict[str, tuple[int, str]]:

@@ -1,4 +1,5 @@
-"""The quote: model frequency × claim cost × zone × strategy × indexation, loading, fee, minimum."""
+"""The quote: expected claim cost (frequency × severity) × zone × strategy × indexation, loading,
+fee, minimum."""
 
 import datetime
 from dataclasses import asdict, dataclass
@@ -9,14 +10,21 @@ from django.utils import timezone
 
 from indices.selectors import health_index_get, health_index_get_latest
 from mlmodels.serving import Prediction, model_version_predict
-from pricing_site.exceptions import ApplicationError
+from pricing_site.exceptions import ServiceUnavailableError
 from strategies.models import Quote
-from strategies.selectors import Tariff, pricing_rule_resolve, tariff_get, tariff_get_current
+from strategies.selectors import (
+    Tariff,
+    fuel_priced_as,
+    pricing_rule_resolve,
+    tariff_get,
+    tariff_get_current,
+)
 from zipcodes.selectors import zipcode_risk_class_get
 
 CENT = Decimal("0.01")
-TASK = "claim_frequency"
-# The portfolio the models learn from knows two fuels; others cannot be priced by them.
+FREQUENCY = "claim_frequency"
+SEVERITY = "claim_severity"
+# The portfolio the models learn from spells petrol "gasoline".
 MODEL_FUELS = {"petrol": "gasoline", "diesel": "diesel"}
 
 
@@ -43,7 +51,8 @@ class QuoteRequest:
 @dataclass(frozen=True)
 class PremiumFactors:
     frequency: float
-    average_claim_cost: Decimal
+    severity: Decimal  # expected cost of one claim, in cents
+    large_claim_loading: Decimal
     zone_factor: Decimal
     adjustment_percent: Decimal
     current_index: Decimal
@@ -56,7 +65,7 @@ class PremiumFactors:
 def premium_compute(factors: PremiumFactors) -> tuple[Decimal, list[dict[str, Any]]]:
     """The annual premium in euro and its steps; pure, so a stored quote re-prices to the cent."""
     frequency = Decimal(repr(factors.frequency))
-    expected = cents(frequency * factors.average_claim_cost)
+    expected = cents(frequency * factors.severity * (1 + factors.large_claim_loading))
     zoned = cents(expected * factors.zone_factor)
     adjusted = cents(zoned * (1 + factors.adjustment_percent / 100))
     indexed = cents(adjusted * factors.current_index / factors.reference_index)
@@ -67,10 +76,15 @@ def premium_compute(factors: PremiumFactors) -> tuple[Decimal, list[dict[str, An
         (
             "expected_claim_cost",
             expected,
-            f"frequency {frequency:.6f} claims/year × average claim cost "
-            f"€ {factors.average_claim_cost}",
+            f"frequency {frequency:.6f} claims/year × expected cost per claim "
+            f"€ {factors.severity} × (1 + large-claim loading {factors.large_claim_loading})",
         ),
-        ("zone", zoned, f"× zone factor {factors.zone_factor}"),
+        (
+            "zone",
+            zoned,
+            f"× zone factor {factors.zone_factor} (where the car is kept: the only place "
+            "location enters the premium)",
+        ),
         ("strategy", adjusted, f"× (1 {factors.adjustment_percent:+} %)"),
         (
             "indexation",
@@ -86,47 +100,59 @@ def premium_compute(factors: PremiumFactors) -> tuple[Decimal, list[dict[str, An
     ]
 
 
-def model_features(request: QuoteRequest) -> dict[str, Any]:
-    model_fuel = MODEL_FUELS.get(request.fuel)
-    if model_fuel is None:
-        raise ApplicationError(
-            f"The claim model was trained on petrol and diesel vehicles only; it cannot price "
-            f"{request.fuel}. Train a model on a portfolio that has them.",
-            code="fuel_not_modelled",
-            field="vehicle.fuel",
-        )
+def model_features(request: QuoteRequest, *, priced_as: str) -> dict[str, Any]:
+    """The policy as the models know it (the postcode only serves location-aware models)."""
     return {
         "coverage": request.coverage,
         "ageph": request.driver_age,
         "bm": request.bonus_malus,
         "power": request.power_kw,
         "agec": request.vehicle_age,
-        "fuel": model_fuel,
+        "fuel": MODEL_FUELS[priced_as],
         "use": request.use,
         "fleet": int(request.fleet),
         "postcode": request.zipcode,
     }
 
 
+@dataclass(frozen=True)
+class RiskPremium:
+    """The two model predictions behind the expected claim cost, and the factors of the premium."""
+
+    frequency: Prediction
+    severity: Prediction | None  # None: a quote stored before severity models (one average)
+    factors: PremiumFactors
+
+
 def premium_factors(
     *,
     request: QuoteRequest,
+    priced_as: str,
     tariff: Tariff,
     zone_factor: Decimal,
     adjustment_percent: Decimal,
     current_index: Decimal,
-    version_id: int | None = None,
-) -> tuple[Prediction, PremiumFactors]:
-    """The model's prediction for *request* and every factor of its premium."""
-    prediction = model_version_predict(
-        task=TASK, records=[model_features(request)], version_id=version_id
+    frequency_version: int | None = None,
+    severity_version: int | None = None,
+    with_severity: bool = True,
+) -> RiskPremium:
+    """Both models' predictions for *request* and every factor of its premium."""
+    records = [model_features(request, priced_as=priced_as)]
+    frequency = model_version_predict(task=FREQUENCY, records=records, version_id=frequency_version)
+    severity = (
+        model_version_predict(task=SEVERITY, records=records, version_id=severity_version)
+        if with_severity
+        else None
     )
     reference_index = health_index_get(
         base_year=tariff.reference_base_year, month=tariff.reference_month
     )
     factors = PremiumFactors(
-        frequency=prediction.values[0],
-        average_claim_cost=prediction.average_claim_cost,
+        frequency=frequency.values[0],
+        severity=cents(Decimal(repr(severity.values[0])))
+        if severity
+        else frequency.average_claim_cost,
+        large_claim_loading=severity.large_claim_loading if severity else Decimal("0"),
         zone_factor=zone_factor,
         adjustment_percent=adjustment_percent,
         current_index=current_index,
@@ -135,7 +161,7 @@ def premium_factors(
         policy_fee=tariff.policy_fee,
         minimum_premium=tariff.minimum_premium,
     )
-    return prediction, factors
+    return RiskPremium(frequency=frequency, severity=severity, factors=factors)
 
 
 def premium_quote(*, request: QuoteRequest, requested_by: Any = None) -> Quote:
@@ -144,21 +170,41 @@ def premium_quote(*, request: QuoteRequest, requested_by: Any = None) -> Quote:
     zone = zipcode_risk_class_get(code=request.zipcode)
     resolution = pricing_rule_resolve(brand=request.brand, fuel=request.fuel, on=on)
     request = QuoteRequest(**{**asdict(request), "fuel": resolution.fuel, "date": on})
+    priced_as = fuel_priced_as(fuel=resolution.fuel)
     tariff = tariff_get_current(on=on)
     current_index = health_index_get_latest(base_year=tariff.reference_base_year)
-    prediction, factors = premium_factors(
+    risk = premium_factors(
         request=request,
+        priced_as=priced_as,
         tariff=tariff,
         zone_factor=zone.factor,
         adjustment_percent=resolution.adjustment_percent,
         current_index=current_index.value,
     )
+    if risk.frequency.uses_location:
+        raise ServiceUnavailableError(
+            f"The frequency model in production (version {risk.frequency.version_id}) uses the "
+            "postcode, and the zone factor prices location too: location would count twice. "
+            "Promote a tariff model (trained without location) before quoting.",
+            code="location_model_in_production",
+        )
+    assert risk.severity is not None  # noqa: S101 - a new quote always prices severity
+    factors = risk.factors
     premium, steps = premium_compute(factors)
+    mapped = (
+        f"priced as {priced_as} (no {request.fuel} cars in the training data)"
+        if priced_as != request.fuel
+        else None
+    )
     references = {
         "expected_claim_cost": {
-            "model_version": prediction.version_id,
-            "frequency": prediction.values[0],
-            "average_claim_cost": str(prediction.average_claim_cost),
+            "frequency_model_version": risk.frequency.version_id,
+            "frequency": factors.frequency,
+            "severity_model_version": risk.severity.version_id,
+            "severity": str(factors.severity),
+            "large_claim_loading": str(factors.large_claim_loading),
+            "priced_as_fuel": priced_as,
+            "fuel_mapping": mapped,
         },
         "zone": {"zipcode": zone.code, "risk_class": zone.risk_class, "factor": str(zone.factor)},
         "strategy": {
@@ -180,6 +226,8 @@ def premium_quote(*, request: QuoteRequest, requested_by: Any = None) -> Quote:
         "fee": {"tariff_version": tariff.id},
         "minimum": {"tariff_version": tariff.id},
     }
+    if mapped:
+        steps[0]["explanation"] += f"; {mapped}"
     breakdown = [{**step, "uses": references[step["step"]]} for step in steps]
     inputs = {**asdict(request), "date": on.isoformat()}
     # One INSERT and nothing else: on a warm cache a quote reads no table.
@@ -188,8 +236,12 @@ def premium_quote(*, request: QuoteRequest, requested_by: Any = None) -> Quote:
         inputs=inputs,
         premium=premium,
         breakdown=breakdown,
-        model_version_id=prediction.version_id,
-        frequency=prediction.values[0],
+        model_version_id=risk.frequency.version_id,
+        frequency=factors.frequency,
+        severity_model_version_id=risk.severity.version_id,
+        severity=factors.severity,
+        large_claim_loading=factors.large_claim_loading,
+        priced_as_fuel=priced_as,
         pricing_rule_id=resolution.rule.id if resolution.rule else None,
         adjustment_percent=resolution.adjustment_percent,
         risk_class=zone.risk_class,
@@ -208,12 +260,15 @@ def quote_reprice(*, quote: Quote) -> Decimal:
         **{**quote.inputs, "date": datetime.date.fromisoformat(quote.inputs["date"])}
     )
     current_index = health_index_get(base_year=quote.index_base_year, month=quote.index_month)
-    _, factors = premium_factors(
+    risk = premium_factors(
         request=request,
+        priced_as=quote.priced_as_fuel or request.fuel,
         tariff=tariff_get(tariff_id=quote.tariff_id),
         zone_factor=quote.zone_factor,
         adjustment_percent=quote.adjustment_percent,
         current_index=current_index.value,
-        version_id=quote.model_version_id,
+        frequency_version=quote.model_version_id,
+        severity_version=quote.severity_model_version_id,
+        with_severity=quote.severity_model_version_id is not None,
     )
-    return premium_compute(factors)[0]
+    return premium_compute(risk.factors)[0]

@@ -21,7 +21,8 @@ def pricing_world(demo_history, train, django_capture_on_commit_callbacks):  # t
         zipcode_load_csv(lines=ZIPCODES)
         call_command("loaddata", str(FIXTURES / "strategies.json"), verbosity=0)
         frequency = model_version_promote(version=train(estimator="glm"))
+        severity = model_version_promote(version=train(task="claim_severity", estimator="glm"))
         probability = model_version_promote(
             version=train(task="claim_probability", estimator="glm")
         )
-    return {"frequency": frequency, "probability": probability}
+    return {"frequency": frequency, "severity": severity, "probability": probability}

@@ -3,7 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from import_export import fields, resources
@@ -11,8 +12,8 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from pricing_site.exceptions import ApplicationError
-from zipcodes.models import RiskClass, Zipcode
-from zipcodes.services import zipcode_load_csv
+from zipcodes.models import RiskClass, Zipcode, ZoningProposal
+from zipcodes.services import zipcode_load_csv, zoning_proposal_approve
 
 
 class ZipcodeResource(resources.ModelResource):
@@ -102,3 +103,84 @@ class RiskClassAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(ZoningProposal)
+class ZoningProposalAdmin(admin.ModelAdmin):
+    """Proposals are computed, reviewed and approved; staff never type their numbers."""
+
+    change_form_template = "admin/zipcodes/zoningproposal/change_form.html"
+    list_display = ["id", "dataset", "classes", "state", "created_at", "approved_at"]
+    list_filter = ["state"]
+    ordering = ["-created_at"]
+    fields = [
+        "dataset",
+        "classes",
+        "credibility_k",
+        "bandwidth_km",
+        "state",
+        "error",
+        "created_by",
+        "created_at",
+        "approved_by",
+        "approved_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("zipcodes.approve_zoningproposal")
+
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        approve = path(
+            "<int:proposal_id>/approve/",
+            self.admin_site.admin_view(self.approve_view),
+            name="zipcodes_zoningproposal_approve",
+        )
+        return [approve, *super().get_urls()]
+
+    def approve_view(self, request: HttpRequest, proposal_id: int) -> HttpResponse:
+        if request.method != "POST" or not self.has_approve_permission(request):
+            raise PermissionDenied
+        proposal = ZoningProposal.objects.filter(pk=proposal_id).first()
+        if proposal is None:
+            raise Http404
+        try:
+            zoning_proposal_approve(proposal=proposal, approved_by=request.user)
+        except ApplicationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"Zoning proposal {proposal.pk} applied: classes and factors are in force.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(
+            reverse("admin:zipcodes_zoningproposal_change", args=[proposal_id])
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        proposal = ZoningProposal.objects.filter(pk=object_id).first()
+        if proposal is None:
+            raise Http404
+        moved = proposal.zipcodes.exclude(current_class="").exclude(
+            current_class=F("proposed_class")
+        )
+        context = {
+            "proposal": proposal,
+            "moved": moved[:MOVED_SHOWN],
+            "moved_count": moved.count(),
+            "can_approve": self.has_approve_permission(request)
+            and proposal.state == ZoningProposal.State.DRAFT,
+        }
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), **context}
+        )
+
+
+MOVED_SHOWN = 200

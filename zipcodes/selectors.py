@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 from django.db.models import QuerySet
 
 from pricing_site.caching import cache_get_or_load
@@ -13,7 +14,7 @@ from zipcodes.caching import (
     ZIPCODE_TTL,
     zipcode_key,
 )
-from zipcodes.models import ZIPCODE_MAX, ZIPCODE_MIN, RiskClass, Zipcode
+from zipcodes.models import ZIPCODE_MAX, ZIPCODE_MIN, RiskClass, Zipcode, ZoningProposal
 
 
 @dataclass(frozen=True)
@@ -77,3 +78,40 @@ def zipcode_list(*, risk_class: str | None = None) -> QuerySet[Zipcode]:
     if risk_class:
         zipcodes = zipcodes.filter(risk_class_id=risk_class)
     return zipcodes
+
+
+@dataclass(frozen=True)
+class ZoneTable:
+    """Today's zoning as a whole: the class of every zipcode and the factor of every class."""
+
+    version: int | None  # the approved zoning proposal it comes from; None: never derived
+    factors: dict[str, Decimal]
+    classes: dict[int, str]
+
+    def factor_of(self, postcodes: np.ndarray) -> np.ndarray:
+        """The zone factor of each postcode; 1 (the portfolio average) for one not in the table."""
+        by_code = {code: float(self.factors[c]) for code, c in self.classes.items()}
+        return np.array([by_code.get(int(code), 1.0) for code in postcodes])
+
+
+def zoning_version_current() -> int | None:
+    """The id of the last approved zoning proposal, the version of today's zone table."""
+    return (
+        ZoningProposal.objects.filter(state=ZoningProposal.State.APPROVED)
+        .order_by("-approved_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def zone_table_get() -> ZoneTable:
+    """The whole zone table from the database (for training and evaluation, never per quote)."""
+    return ZoneTable(
+        version=zoning_version_current(),
+        factors=dict(RiskClass.objects.values_list("code", "factor")),
+        classes=dict(Zipcode.objects.values_list("code", "risk_class_id")),
+    )
+
+
+def zipcode_provinces_get() -> dict[int, str]:
+    return dict(Zipcode.objects.values_list("code", "province"))

@@ -19,10 +19,18 @@ class PredictionRecordSerializer(serializers.Serializer):
     bm = serializers.IntegerField(min_value=0, max_value=22)
     power = serializers.IntegerField(min_value=1, max_value=1000)
     agec = serializers.IntegerField(min_value=0, max_value=100)
-    fuel = serializers.ChoiceField(choices=COLUMNS["fuel"].categories)
+    fuel = serializers.ChoiceField(
+        choices=["petrol", *COLUMNS["fuel"].categories],
+        help_text="`petrol` (as quotes say it) or `gasoline` (as the portfolio says it).",
+    )
     use = serializers.ChoiceField(choices=COLUMNS["use"].categories)
     fleet = serializers.IntegerField(min_value=0, max_value=1)
-    postcode = serializers.IntegerField(min_value=1000, max_value=9999)
+    postcode = serializers.IntegerField(
+        min_value=1000,
+        max_value=9999,
+        required=False,
+        help_text="Only for a location-aware model (analysis); the tariff's models ignore it.",
+    )
 
 
 @extend_schema_field(PredictionRecordSerializer(many=True))

@@ -16,8 +16,9 @@ from matplotlib.figure import Figure
 from mlmodels.artifacts import artifact_load
 from mlmodels.models import ModelVersion, Task
 from mlmodels.pipelines import METRIC_NAMES, pipeline_predict, pipeline_score
-from mlmodels.services.training import cross_validate, dataset_split, no_progress
+from mlmodels.services.training import cross_validate, dataset_split, no_progress, tariff_frame
 from pricing_site.exceptions import ApplicationError
+from zipcodes.selectors import zone_table_get
 
 SAME_DATA_LINE = "These results were calculated with the same set of data."
 DECILES = 10
@@ -77,24 +78,36 @@ def model_versions_compare(
             "Only versions of the same task can be compared.", code="task_mismatch"
         )
     task = tasks.pop()
-    train, test = dataset_split(frame)
+    # Tariff models are scored as the quote prices: model × today's zone factor.
+    priced = tariff_frame(frame, zones=zone_table_get())
     evaluations = []
     for version in versions:
+        tariff = task == Task.CLAIM_FREQUENCY and not version.uses_location
+        train, test = dataset_split(priced if tariff else frame)
         pipeline = version_pipeline(version)
+        cap = version.large_claim_cap
         cv_scores = (
-            cross_validate(clone(pipeline), task=task, frame=train, folds=cv, progress=no_progress)
+            cross_validate(
+                clone(pipeline), task=task, frame=train, folds=cv, progress=no_progress, cap=cap
+            )
             if cv
             else []
         )
+        scored = test[test["nclaims"] > 0] if task == Task.CLAIM_SEVERITY else test
         evaluations.append(
             VersionEvaluation(
                 version=version,
-                test=pipeline_score(pipeline, task=task, frame=test),
+                test=pipeline_score(
+                    pipeline, task=task, frame=test, cap=cap, balance=version.balance_factor
+                ),
                 cv_mean=statistics.fmean(cv_scores) if cv_scores else None,
                 cv_std=statistics.pstdev(cv_scores) if cv_scores else None,
-                predicted=pipeline_predict(pipeline, task=task, frame=test),
+                predicted=pipeline_predict(
+                    pipeline, task=task, frame=scored, balance=version.balance_factor
+                ),
             )
         )
+    _, test = dataset_split(frame)
     observed, weight = observed_rate(task=task, frame=test)
     return Comparison(
         task=task,
@@ -111,6 +124,10 @@ def observed_rate(*, task: str, frame: pd.DataFrame) -> tuple[np.ndarray, np.nda
     if task == Task.CLAIM_FREQUENCY:
         exposure = frame["expo"].to_numpy(dtype=float)
         return frame["nclaims"].to_numpy(dtype=float) / exposure, exposure
+    if task == Task.CLAIM_SEVERITY:
+        claimed = frame[frame["nclaims"] > 0]
+        nclaims = claimed["nclaims"].to_numpy(dtype=float)
+        return claimed["amount"].to_numpy(dtype=float) / nclaims, nclaims
     return (frame["nclaims"].to_numpy() > 0).astype(float), np.ones(len(frame))
 
 

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import sklearn
 from sklearn.base import clone
 from sklearn.model_selection import KFold, train_test_split
@@ -16,13 +18,18 @@ from mlmodels.models import Dataset, Estimator, ModelVersion, Task
 from mlmodels.pipelines import (
     METRIC_NAMES,
     RANDOM_STATE,
+    ZONE_FACTOR_COLUMN,
+    amount_capped,
+    balance_fit,
+    large_claim_cap_fit,
     pipeline_build,
     pipeline_fit,
     pipeline_score,
 )
-from mlmodels.schema import CATEGORICAL_FEATURES, COLUMNS, FEATURE_COLUMNS
+from mlmodels.schema import CATEGORICAL_FEATURES, COLUMNS, FEATURE_COLUMNS, RATING_FEATURES
 from mlmodels.selectors import dataset_frame_get
 from pricing_site.exceptions import ApplicationError
+from zipcodes.selectors import ZoneTable, zone_table_get
 
 TEST_SIZE = 0.2
 ProgressCallback = Callable[[int, str], None]
@@ -32,9 +39,9 @@ def no_progress(percent: int, step: str) -> None:
     """Progress is optional: commands print it, jobs store it."""
 
 
-def feature_schema() -> dict[str, Any]:
+def feature_schema(*, location: bool) -> dict[str, Any]:
     return {
-        "features": list(FEATURE_COLUMNS),
+        "features": list(FEATURE_COLUMNS if location else RATING_FEATURES),
         "categories": {name: list(COLUMNS[name].categories) for name in CATEGORICAL_FEATURES},
     }
 
@@ -44,15 +51,43 @@ def dataset_split(frame):  # type: ignore[no-untyped-def]
     return train_test_split(frame, test_size=TEST_SIZE, random_state=RANDOM_STATE)
 
 
+def tariff_frame(frame: pd.DataFrame, *, zones: ZoneTable) -> pd.DataFrame:
+    """*frame* with each policy's zone factor: the offset of the tariff's frequency model."""
+    return frame.assign(**{ZONE_FACTOR_COLUMN: zones.factor_of(frame["postcode"].to_numpy())})
+
+
+def frequency_fit_without_location(frame: pd.DataFrame, offset: np.ndarray) -> np.ndarray:
+    """Expected claims per year of each policy by a location-free Poisson GLM fitted with the
+    zone factors *offset*, before the factor (what the zoning compares claims with)."""
+    pipeline = pipeline_build(task=Task.CLAIM_FREQUENCY, estimator=Estimator.GLM)
+    pipeline_fit(
+        pipeline, task=Task.CLAIM_FREQUENCY, frame=frame.assign(**{ZONE_FACTOR_COLUMN: offset})
+    )
+    return np.asarray(pipeline.predict(frame))
+
+
 def cross_validate(
-    pipeline, *, task: str, frame, folds: int, progress: ProgressCallback
-) -> list[float]:  # type: ignore[no-untyped-def]
+    pipeline,  # type: ignore[no-untyped-def]
+    *,
+    task: str,
+    frame,
+    folds: int,
+    progress: ProgressCallback,
+    cap: float | None = None,
+) -> list[float]:
+    """Fit on each fold's rest and score on the fold, balanced like the stored version is."""
     scores = []
     splitter = KFold(n_splits=folds, shuffle=True, random_state=RANDOM_STATE)
     for fold, (fit_rows, score_rows) in enumerate(splitter.split(frame), start=1):
         progress(10 + 60 * (fold - 1) // folds, f"cross-validation fold {fold}/{folds}")
-        fitted = pipeline_fit(clone(pipeline), task=task, frame=frame.iloc[fit_rows])
-        scores.append(pipeline_score(fitted, task=task, frame=frame.iloc[score_rows]))
+        fit_frame = frame.iloc[fit_rows]
+        fitted = pipeline_fit(clone(pipeline), task=task, frame=fit_frame, cap=cap)
+        balance = balance_fit(fitted, task=task, frame=fit_frame, cap=cap)
+        scores.append(
+            pipeline_score(
+                fitted, task=task, frame=frame.iloc[score_rows], cap=cap, balance=balance
+            )
+        )
     return scores
 
 
@@ -63,10 +98,16 @@ def model_version_train(
     estimator: str,
     params: dict[str, Any] | None = None,
     cv: int = 5,
+    location: bool = False,
     trained_by: Any = None,
     progress: ProgressCallback = no_progress,
 ) -> ModelVersion:
-    """Train *estimator* for *task* on *dataset* and store it as a candidate version."""
+    """Train *estimator* for *task* on *dataset* and store it as a candidate version.
+
+    By default the model carries no location: a frequency model then learns with today's zone
+    factors as offset, so that the tariff (model × zone factor) counts location once. A
+    location-aware model (*location*) is for analysis and is refused by the quote.
+    """
     if task not in Task.values or estimator not in Estimator.values:
         raise ApplicationError(f"Unknown task {task!r} or estimator {estimator!r}.", code="invalid")
     if cv == 1 or cv < 0:
@@ -75,40 +116,59 @@ def model_version_train(
         )
     progress(2, "reading the dataset")
     frame = dataset_frame_get(dataset=dataset)
+    zones = zone_table_get()
+    tariff = task == Task.CLAIM_FREQUENCY and not location
+    if tariff:
+        frame = tariff_frame(frame, zones=zones)
     train, test = dataset_split(frame)
+    cap = large_claim_cap_fit(train) if task == Task.CLAIM_SEVERITY else None
     try:
-        pipeline = pipeline_build(task=task, estimator=estimator, params=params)
+        pipeline = pipeline_build(task=task, estimator=estimator, params=params, location=location)
         started = time.perf_counter()
         cv_scores = (
-            cross_validate(pipeline, task=task, frame=train, folds=cv, progress=progress)
+            cross_validate(pipeline, task=task, frame=train, folds=cv, progress=progress, cap=cap)
             if cv
             else []
         )
         progress(75, "fitting on the training split")
-        pipeline_fit(pipeline, task=task, frame=train)
+        pipeline_fit(pipeline, task=task, frame=train, cap=cap)
     except (TypeError, InvalidParameterError, ValueError) as error:
         raise ApplicationError(
             f"The estimator refused its parameters: {error}", code="invalid_params", field="params"
         ) from error
+    balance = balance_fit(pipeline, task=task, frame=train, cap=cap)
     progress(90, "evaluating on the test split")
-    test_score = pipeline_score(pipeline, task=task, frame=test)
+    test_score = pipeline_score(pipeline, task=task, frame=test, cap=cap, balance=balance)
     training_seconds = time.perf_counter() - started
     data, sha256, signature = artifact_dump(pipeline)
     claims = int(train["nclaims"].sum())
     average_claim_cost = Decimal(str(train["amount"].sum() / claims if claims else 0)).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP
     )
+    loading = None
+    if cap is not None:
+        capped = float(amount_capped(train, cap=cap).sum())
+        excess = float(train["amount"].sum()) - capped
+        loading = Decimal(excess / capped if capped else 0).quantize(
+            Decimal("0.0001"), rounding=ROUND_HALF_UP
+        )
     version = ModelVersion.objects.create(
         task=task,
         estimator=estimator,
         params=pipeline.named_steps["estimator"].get_params() | {"overrides": params or {}},
         dataset=dataset,
         dataset_sha256=dataset.sha256,
-        feature_schema=feature_schema(),
+        feature_schema=feature_schema(location=location),
         artifact=data,
         artifact_sha256=sha256,
         artifact_signature=signature,
         sklearn_version=sklearn.__version__,
+        uses_location=location,
+        zoning_version=zones.version if tariff else None,
+        zone_factors={code: str(f) for code, f in zones.factors.items()} if tariff else {},
+        balance_factor=balance,
+        large_claim_cap=cap,
+        large_claim_loading=loading,
         metrics={
             "metric": METRIC_NAMES[Task(task)],
             "test": test_score,

@@ -70,3 +70,16 @@ def production_version(train, django_capture_on_commit_callbacks):  # type: igno
     version = train()
     with django_capture_on_commit_callbacks(execute=True):
         return model_version_promote(version=version)
+
+
+@pytest.fixture
+def production_severity(train, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    version = train(task="claim_severity", estimator="glm")
+    with django_capture_on_commit_callbacks(execute=True):
+        return model_version_promote(version=version)
+
+
+@pytest.fixture
+def production_tariff(production_version, production_severity):  # type: ignore[no-untyped-def]
+    """A production frequency model (without location) and a production severity model."""
+    return {"frequency": production_version, "severity": production_severity}

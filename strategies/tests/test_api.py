@@ -21,7 +21,7 @@ QUOTE = {
 
 
 @pytest.fixture
-def quoting(production_version, demo_history, tariff, brands, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def quoting(production_tariff, demo_history, tariff, brands, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     with django_capture_on_commit_callbacks(execute=True):
         zipcode_load_csv(lines=["1000,C"])
     rule(brands["toyota"], fuel="diesel", percent="-8")

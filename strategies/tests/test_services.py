@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from mlmodels.services import model_version_promote
+from mlmodels.services import model_version_promote, model_version_train
 from mlmodels.serving import model_version_predict
 from pricing_site.exceptions import ApplicationError, NotFoundError, ServiceUnavailableError
-from strategies.models import TariffVersion
+from strategies.models import FuelMapping, TariffVersion
 from strategies.services import (
     PremiumFactors,
     QuoteRequest,
@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 
 FACTORS = PremiumFactors(
     frequency=0.125,
-    average_claim_cost=Decimal("1600.00"),
+    severity=Decimal("1600.00"),
+    large_claim_loading=Decimal("0"),
     zone_factor=Decimal("1.15"),
     adjustment_percent=Decimal("-8.00"),
     current_index=Decimal("139.08"),
@@ -58,7 +59,7 @@ def test_premium_compute_rounds_half_up_at_each_step():
         **{
             **FACTORS.__dict__,
             "frequency": 0.1,
-            "average_claim_cost": Decimal("1234.45"),
+            "severity": Decimal("1234.45"),
             "zone_factor": Decimal("1"),
             "adjustment_percent": Decimal("0"),
             "current_index": Decimal("100"),
@@ -72,6 +73,16 @@ def test_premium_compute_rounds_half_up_at_each_step():
     assert premium_compute(factors)[0] == Decimal("123.45")
 
 
+def test_premium_compute_spreads_the_large_claim_loading_over_expected_cost():
+    # 0.125 × 1600 × 1.0500 = 210.00; × 1.15 = 241.50
+    factors = PremiumFactors(**{**FACTORS.__dict__, "large_claim_loading": Decimal("0.0500")})
+
+    _, steps = premium_compute(factors)
+
+    assert [step["amount"] for step in steps[:2]] == ["210.00", "241.50"]
+    assert "large-claim loading 0.0500" in steps[0]["explanation"]
+
+
 def test_premium_compute_applies_minimum_premium():
     factors = PremiumFactors(**{**FACTORS.__dict__, "frequency": 0.01})
 
@@ -83,7 +94,7 @@ def test_premium_compute_applies_minimum_premium():
 
 @pytest.fixture
 def priced_world(
-    production_version, demo_history, tariff, brands, django_capture_on_commit_callbacks
+    production_tariff, demo_history, tariff, brands, django_capture_on_commit_callbacks
 ):  # type: ignore[no-untyped-def]
     with django_capture_on_commit_callbacks(execute=True):
         zipcode_load_csv(lines=["1000,C", "9000,B"])
@@ -111,40 +122,42 @@ def quote_request(**changes) -> QuoteRequest:  # type: ignore[no-untyped-def]
     return QuoteRequest(**{**values, **changes})
 
 
+RECORD = {
+    "coverage": "TPL",
+    "ageph": 35,
+    "bm": 2,
+    "power": 85,
+    "agec": 3,
+    "fuel": "diesel",
+    "use": "private",
+    "fleet": 0,
+}
+
+
 def test_premium_quote_combines_every_part_and_names_what_it_used(
-    priced_world, production_version, tariff
+    priced_world, production_tariff, tariff
 ):
     quote = premium_quote(request=quote_request())
 
-    frequency = model_version_predict(
-        task="claim_frequency",
-        records=[
-            {
-                "coverage": "TPL",
-                "ageph": 35,
-                "bm": 2,
-                "power": 85,
-                "agec": 3,
-                "fuel": "diesel",
-                "use": "private",
-                "fleet": 0,
-                "postcode": 1000,
-            }
-        ],
-    ).values[0]
+    frequency = model_version_predict(task="claim_frequency", records=[RECORD]).values[0]
+    severity = model_version_predict(task="claim_severity", records=[RECORD])
     expected, _ = premium_compute(
         PremiumFactors(
             **{
                 **FACTORS.__dict__,
                 "frequency": frequency,
-                "average_claim_cost": production_version.average_claim_cost,
+                "severity": Decimal(repr(severity.values[0])).quantize(Decimal("0.01")),
+                "large_claim_loading": severity.large_claim_loading,
                 "zone_factor": Decimal("1.35"),
             }
         )
     )
     assert quote.premium == expected
     uses = {step["step"]: step["uses"] for step in quote.breakdown}
-    assert uses["expected_claim_cost"]["model_version"] == production_version.pk
+    cost = uses["expected_claim_cost"]
+    assert cost["frequency_model_version"] == production_tariff["frequency"].pk
+    assert cost["severity_model_version"] == production_tariff["severity"].pk
+    assert "only place location enters" in quote.breakdown[1]["explanation"]
     assert uses["zone"]["risk_class"] == "C"
     assert uses["strategy"]["rule"] == priced_world["toyota_diesel"].pk
     assert (uses["indexation"]["month"], uses["indexation"]["value"]) == ("2026-06", "139.08")
@@ -182,11 +195,46 @@ def test_premium_quote_says_when_brand_unknown(priced_world):
 
 
 @pytest.mark.parametrize("fuel", ["electric", "hybrid", "LPG"])
-def test_premium_quote_refuses_fuel_the_model_never_saw(priced_world, fuel):
+def test_premium_quote_refuses_fuel_the_model_never_saw_without_a_mapping(priced_world, fuel):
     with pytest.raises(ApplicationError) as raised:
         premium_quote(request=quote_request(fuel=fuel))
 
     assert raised.value.code == "fuel_not_modelled"
+
+
+def test_premium_quote_prices_a_mapped_fuel_as_its_modelled_fuel_then_its_own_rule(
+    priced_world, brands, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        FuelMapping.objects.create(fuel="electric", priced_as="petrol")
+    electric_rule = rule(fuel="electric", percent="-5")
+
+    electric = premium_quote(request=quote_request(fuel="electric"))
+    petrol = premium_quote(request=quote_request(fuel="petrol"))
+
+    assert electric.frequency == petrol.frequency
+    assert electric.severity == petrol.severity
+    assert electric.pricing_rule_id == electric_rule.pk
+    assert (
+        "priced as petrol (no electric cars in the training data)"
+        in (electric.breakdown[0]["explanation"])
+    )
+    assert quote_reprice(quote=electric) == electric.premium
+
+
+def test_premium_quote_refuses_a_location_aware_frequency_model(
+    priced_world, dataset, django_capture_on_commit_callbacks
+):
+    located = model_version_train(
+        dataset=dataset, task="claim_frequency", estimator="glm", cv=0, location=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        model_version_promote(version=located)
+
+    with pytest.raises(ServiceUnavailableError) as raised:
+        premium_quote(request=quote_request())
+
+    assert raised.value.code == "location_model_in_production"
 
 
 def test_premium_quote_refuses_unknown_zipcode(priced_world):

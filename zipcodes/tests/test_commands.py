@@ -40,9 +40,18 @@ def test_load_zipcodes_fails_clearly_when_file_missing(tmp_path):
         call_command("load_zipcodes", str(tmp_path / "missing.csv"))
 
 
-def test_load_zipcodes_loads_the_demo_table():
+def test_load_zipcodes_loads_the_real_belgian_table():
     out = StringIO()
 
     call_command("load_zipcodes", "fixtures/zipcodes.csv", stdout=out)
+
+    assert Zipcode.objects.count() == 1149
+    ghent = Zipcode.objects.get(code=9000)
+    assert (ghent.municipality, ghent.province) == ("Gent", "Provincie Oost-Vlaanderen")
+    assert not Zipcode.objects.filter(code=1001).exists()  # not a postal code
+
+
+def test_load_zipcodes_still_reads_the_legacy_ranges():
+    call_command("load_zipcodes", "fixtures/zipcode_ranges_legacy.csv", stdout=StringIO())
 
     assert Zipcode.objects.count() == 9000

@@ -25,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--estimator", required=True, choices=Estimator.values)
         parser.add_argument("--cv", type=int, default=5, help="cross-validation folds (0: none)")
         parser.add_argument(
+            "--location",
+            action="store_true",
+            help="use the postcode as a feature (analysis only: the quote refuses such a model)",
+        )
+        parser.add_argument(
             "--promote-if-better",
             action="store_true",
             help="promote if it beats production on the same test split, or none is in production",
@@ -45,6 +50,7 @@ class Command(BaseCommand):
                 task=options["task"],
                 estimator=options["estimator"],
                 cv=options["cv"],
+                location=options["location"],
                 progress=self.progress,
             )
         except ApplicationError as error:

@@ -22,6 +22,8 @@ DEMO_STEPS: list[tuple[str, ...]] = [
         str(settings.BASE_DIR / "fixtures" / "health_index_history.txt"),
     ),
     ("generate_portfolio", "--rows", "20000", "--seed", "0", "--out", str(DEMO_PORTFOLIO)),
+    # The zones come from the portfolio's claims; the tariff model learns with them as offset.
+    ("derive_zones", "--data", str(DEMO_PORTFOLIO), "--approve"),
     *(
         (
             "train_model",
@@ -36,7 +38,8 @@ DEMO_STEPS: list[tuple[str, ...]] = [
             "--promote-if-better",
         )
         for task, estimator in (
-            ("claim_frequency", "hist_gradient_boosting"),
+            ("claim_frequency", "glm"),
+            ("claim_severity", "glm"),
             ("claim_probability", "glm"),
         )
     ),

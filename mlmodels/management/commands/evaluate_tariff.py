@@ -1,0 +1,62 @@
+"""Backtest the whole tariff (production models × today's zones) on a portfolio's holdout."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from mlmodels.schema import report_text
+from mlmodels.selectors import dataset_frame_get
+from mlmodels.services import dataset_create
+from mlmodels.services.tariff_evaluation import HEADLINES, tariff_evaluate, tariff_report_html
+from pricing_site.exceptions import ApplicationError
+
+
+class Command(BaseCommand):
+    help = "Score the premium's risk part as the quote computes it on a portfolio's holdout."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--data", required=True, type=Path, help="portfolio CSV")
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+        parser.add_argument("--report", type=Path, help="also write an HTML report here")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        try:
+            content = options["data"].read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {options['data']}: {error.strerror}.") from error
+        try:
+            dataset, _ = dataset_create(content=content, name=options["data"].name)
+            result = tariff_evaluate(frame=dataset_frame_get(dataset=dataset))
+        except ApplicationError as error:
+            if "report" in error.extra:
+                self.stderr.write(report_text(error.extra["report"]))
+            raise CommandError(error.message) from error
+        if options["report"]:
+            options["report"].write_text(tariff_report_html(result), encoding="utf-8")
+        if options["json"]:
+            self.stdout.write(json.dumps(result))
+            return
+        for warning in result["warnings"]:
+            self.stderr.write(self.style.WARNING(warning))
+        for key, label in HEADLINES.items():
+            self.stdout.write(f"{label}: {result[key]}")
+        for section in ("by_zone", "by_decile", "by_fuel", "by_coverage"):
+            self.stdout.write(f"{section.replace('_', ' ')}:")
+            for name, row in result[section].items():
+                self.stdout.write(
+                    f"  {name:>6}  claims {row['claims_ratio']}  cost {row['cost_ratio']}  "
+                    f"(exposure {row['exposure']}, {row['claims']} claims)"
+                )
+        for row in result.get("double_lift", []):
+            self.stdout.write(
+                f"  double lift decile {row['decile']:>2}: observed {row['observed']}, "
+                f"current {row['current']}, previous {row['previous']}"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Tariff on {result['rows']} holdout policies: deviance "
+                f"{result['frequency_deviance']}, claims ratio {result['claims_ratio']}, "
+                f"Gini {result['gini']}."
+            )
+        )

@@ -1,0 +1,300 @@
+"""The whole tariff backtested: the premium's risk part as the quote computes it, on the holdout.
+
+Expected cost of a policy = frequency (production model × today's zone factor of its postcode)
+× severity (production model, balanced) × (1 + large-claim loading), before strategy, indexation
+and loading. Scored on the test part of the project's 80/20 split, which no model or zoning saw.
+"""
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.db import transaction
+from sklearn.metrics import mean_poisson_deviance
+
+from mlmodels.models import ModelVersion, TariffEvaluation, Task
+from mlmodels.pipelines import pipeline_predict
+from mlmodels.selectors import dataset_frame_get
+from mlmodels.services.evaluation import DECILES, Figure, png, version_pipeline
+from mlmodels.services.training import dataset_split, tariff_frame
+from pricing_site.exceptions import ServiceUnavailableError
+from zipcodes.selectors import zone_table_get
+
+
+@dataclass(frozen=True)
+class TariffModels:
+    frequency: ModelVersion
+    severity: ModelVersion | None  # None: frequency × the frequency model's one average cost
+
+
+def tariff_models_get(*, previous: bool = False) -> TariffModels | None:
+    """The production frequency and severity versions, or those in production before them."""
+
+    def pick(task: str) -> ModelVersion | None:
+        versions = ModelVersion.objects.filter(task=task)
+        if previous:
+            return (
+                versions.filter(is_production=False, promoted_at__isnull=False)
+                .order_by("-promoted_at")
+                .first()
+            )
+        return versions.filter(is_production=True).first()
+
+    frequency = pick(Task.CLAIM_FREQUENCY)
+    if frequency is None:
+        if previous:
+            return None
+        raise ServiceUnavailableError(
+            "No frequency model is in production: promote one first.", code="no_production_model"
+        )
+    severity = pick(Task.CLAIM_SEVERITY)
+    if previous and severity is None:  # only the frequency model changed: same severity
+        severity = ModelVersion.objects.filter(task=Task.CLAIM_SEVERITY, is_production=True).first()
+    return TariffModels(frequency=frequency, severity=severity)
+
+
+def expected_cost(models: TariffModels, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Expected claims per year (× zone factor, as quoted) and expected cost per claim."""
+    frequency = pipeline_predict(
+        version_pipeline(models.frequency),
+        task=Task.CLAIM_FREQUENCY,
+        frame=frame,
+        balance=models.frequency.balance_factor,
+    )
+    if models.severity is None:
+        return frequency, np.full(len(frame), float(models.frequency.average_claim_cost))
+    loading = float(models.severity.large_claim_loading or 0)
+    severity = pipeline_predict(
+        version_pipeline(models.severity),
+        task=Task.CLAIM_SEVERITY,
+        frame=frame,
+        balance=models.severity.balance_factor,
+    )
+    return frequency, severity * (1 + loading)
+
+
+def ratios_by(frame: pd.DataFrame, key: Any) -> dict[str, dict[str, float]]:
+    """Predicted / observed claims and cost per group of *key*."""
+    groups = frame.groupby(key, observed=True)[
+        ["claims_predicted", "nclaims", "cost_predicted", "amount", "expo"]
+    ].sum()
+    return {
+        str(name): {
+            "claims_ratio": round(row.claims_predicted / row.nclaims, 4) if row.nclaims else None,
+            "cost_ratio": round(row.cost_predicted / row.amount, 4) if row.amount else None,
+            "exposure": round(float(row.expo), 1),
+            "claims": int(row.nclaims),
+        }
+        for name, row in groups.iterrows()
+    }
+
+
+def gini(predicted_rate: np.ndarray, exposure: np.ndarray, losses: np.ndarray) -> float:
+    """1 - 2 × area under the Lorenz curve of observed losses, policies sorted by prediction."""
+    order = np.argsort(predicted_rate, kind="stable")
+    x = np.concatenate([[0], np.cumsum(exposure[order]) / exposure.sum()])
+    y = np.concatenate([[0], np.cumsum(losses[order]) / losses.sum()])
+    return float(1 - 2 * np.trapezoid(y, x))
+
+
+def tariff_evaluate(*, frame: pd.DataFrame) -> dict[str, Any]:
+    """Deviance, balance by segment, Gini and double lift of the tariff on the holdout."""
+    zones = zone_table_get()
+    current = tariff_models_get()
+    previous = tariff_models_get(previous=True)
+    _, test = dataset_split(tariff_frame(frame, zones=zones))
+    frequency, severity = expected_cost(current, test)
+    scored = test.assign(
+        risk_class=[zones.classes.get(int(code), "?") for code in test["postcode"]],
+        claims_predicted=frequency * test["expo"].to_numpy(),
+        cost_predicted=frequency * test["expo"].to_numpy() * severity,
+    )
+    scored["decile"] = pd.qcut(
+        scored["cost_predicted"] / scored["expo"], DECILES, labels=range(1, DECILES + 1)
+    )
+    exposure = test["expo"].to_numpy(dtype=float)
+    result: dict[str, Any] = {
+        "rows": len(test),
+        "frequency_model": current.frequency.pk,
+        "severity_model": current.severity.pk if current.severity else None,
+        "zoning_version": zones.version,
+        "zone_factors": {code: str(f) for code, f in sorted(zones.factors.items())},
+        "frequency_deviance": round(
+            float(
+                mean_poisson_deviance(
+                    test["nclaims"].to_numpy(dtype=float) / exposure,
+                    np.clip(frequency, 1e-9, None),
+                    sample_weight=exposure,
+                )
+            ),
+            5,
+        ),
+        "claims_ratio": round(float(scored["claims_predicted"].sum() / test["nclaims"].sum()), 4),
+        "cost_ratio": round(float(scored["cost_predicted"].sum() / test["amount"].sum()), 4),
+        "claims_ratio_by_zone": {
+            zone: row["claims_ratio"] for zone, row in ratios_by(scored, "risk_class").items()
+        },
+        "by_zone": ratios_by(scored, "risk_class"),
+        "by_decile": ratios_by(scored, "decile"),
+        "by_fuel": ratios_by(scored, "fuel"),
+        "by_coverage": ratios_by(scored, "coverage"),
+        "gini": round(gini(frequency * severity, exposure, test["amount"].to_numpy()), 4),
+        "warnings": tariff_warnings(current, zones.version),
+    }
+    if previous is not None:
+        before_frequency, before_severity = expected_cost(previous, test)
+        result["previous"] = {
+            "frequency_model": previous.frequency.pk,
+            "severity_model": previous.severity.pk if previous.severity else None,
+        }
+        result["double_lift"] = double_lift(
+            scored, before=before_frequency * before_severity * exposure
+        )
+    return result
+
+
+def tariff_warnings(models: TariffModels, zoning_version: int | None) -> list[str]:
+    warnings = []
+    for version in (models.frequency, models.severity):
+        if version is None:
+            continue
+        if version.uses_location:
+            warnings.append(
+                f"Model {version.pk} uses the postcode: with the zone factor, location counts "
+                "twice."
+            )
+        if version.task == Task.CLAIM_FREQUENCY and version.zoning_version != zoning_version:
+            warnings.append(
+                f"Frequency model {version.pk} was trained with zoning "
+                f"{version.zoning_version or 'none'}, and today's table comes from zoning "
+                f"{zoning_version or 'none'}: retrain it on the new zones."
+            )
+    if models.severity is None:
+        warnings.append("No severity model in production: every claim costs one average.")
+    return warnings
+
+
+def double_lift(scored: pd.DataFrame, *, before: np.ndarray) -> list[dict[str, float]]:
+    """Per decile of current / previous prediction: observed, current and previous cost, each
+    divided by the decile's exposure-weighted average."""
+    after = scored["cost_predicted"].to_numpy()
+    order = np.argsort(after / np.clip(before, 1e-9, None), kind="stable")
+    rows = []
+    for decile, index in enumerate(np.array_split(order, DECILES), start=1):
+        observed = scored["amount"].to_numpy()[index].sum()
+        total_after, total_before = after[index].sum(), before[index].sum()
+        mean = (observed + total_after + total_before) / 3
+        rows.append(
+            {
+                "decile": decile,
+                "observed": round(float(observed / mean), 4),
+                "current": round(float(total_after / mean), 4),
+                "previous": round(float(total_before / mean), 4),
+            }
+        )
+    return rows
+
+
+def tariff_charts(result: dict[str, Any]) -> dict[str, str]:
+    """The evaluation's charts as base64 PNG: calibration by decile and zone, double lift."""
+    charts = {}
+    figure = Figure(figsize=(7, 3.4), dpi=100, layout="tight")
+    left, right = figure.subplots(1, 2)
+    deciles = result["by_decile"]
+    left.bar(list(deciles), [row["cost_ratio"] or 0 for row in deciles.values()])
+    left.axhline(1, color="grey", linewidth=0.8)
+    left.set(title="Predicted / observed cost by decile", xlabel="decile of predicted cost")
+    zones = result["by_zone"]
+    right.bar(list(zones), [row["claims_ratio"] or 0 for row in zones.values()])
+    right.axhline(1, color="grey", linewidth=0.8)
+    right.set(title="Predicted / observed claims by zone", xlabel="zone class")
+    charts["calibration"] = png(figure)
+    if result.get("double_lift"):
+        figure = Figure(figsize=(7, 3.4), dpi=100, layout="tight")
+        axes = figure.subplots()
+        rows = result["double_lift"]
+        x = [row["decile"] for row in rows]
+        for key, style in (("observed", "k-o"), ("current", "b-s"), ("previous", "r--^")):
+            axes.plot(x, [row[key] for row in rows], style, label=key)
+        axes.set(
+            title="Double lift: current vs previous tariff",
+            xlabel="decile of current / previous prediction",
+            ylabel="cost / average",
+        )
+        axes.legend()
+        charts["double_lift"] = png(figure)
+    return charts
+
+
+def tariff_report_html(result: dict[str, Any]) -> str:
+    """A self-contained HTML page: headline figures, tables by segment, the charts."""
+    charts = tariff_charts(result)
+    head = "".join(
+        f"<tr><th>{html.escape(label)}</th><td>{html.escape(str(result[key]))}</td></tr>"
+        for key, label in HEADLINES.items()
+    )
+    sections = []
+    for key, title in SEGMENTS.items():
+        rows = "".join(
+            f"<tr><td>{html.escape(name)}</td><td>{row['exposure']}</td><td>{row['claims']}</td>"
+            f"<td>{row['claims_ratio']}</td><td>{row['cost_ratio']}</td></tr>"
+            for name, row in result[key].items()
+        )
+        sections.append(
+            f"<h2>{title}</h2><table><tr><th></th><th>exposure</th><th>claims</th>"
+            f"<th>predicted / observed claims</th><th>predicted / observed cost</th></tr>"
+            f"{rows}</table>"
+        )
+    images = "".join(
+        f'<img alt="{name}" src="data:image/png;base64,{data}">' for name, data in charts.items()
+    )
+    warnings = "".join(f"<li>{html.escape(w)}</li>" for w in result["warnings"])
+    return (
+        "<!doctype html><meta charset='utf-8'><title>Tariff evaluation</title>"
+        "<style>body{font-family:sans-serif}td,th{padding:2px 8px;text-align:right}</style>"
+        f"<h1>Tariff evaluation on the holdout ({result['rows']} policies)</h1>"
+        f"<ul>{warnings}</ul><table>{head}</table>{images}{''.join(sections)}"
+    )
+
+
+HEADLINES = {
+    "frequency_deviance": "Poisson deviance of the frequency part (lower is better)",
+    "claims_ratio": "Predicted / observed claims",
+    "cost_ratio": "Predicted / observed cost",
+    "gini": "Gini of expected cost vs observed losses (higher is better)",
+    "frequency_model": "Frequency model",
+    "severity_model": "Severity model",
+    "zoning_version": "Zoning",
+}
+SEGMENTS = {
+    "by_zone": "By zone class",
+    "by_decile": "By decile of predicted cost",
+    "by_fuel": "By fuel",
+    "by_coverage": "By coverage",
+}
+
+
+def tariff_evaluation_create(*, dataset: Any, requested_by: Any = None) -> TariffEvaluation:
+    """Queue a backtest of today's tariff on *dataset* (the job stores its result)."""
+    from mlmodels import tasks
+
+    evaluation = TariffEvaluation.objects.create(dataset=dataset, requested_by=requested_by)
+    transaction.on_commit(lambda: tasks.tariff_evaluation_run.delay(evaluation.pk))
+    return evaluation
+
+
+def tariff_evaluation_run(*, evaluation_id: int) -> TariffEvaluation:
+    """Evaluate the tariff on a stored dataset and keep the result and its report (admin job)."""
+    evaluation = TariffEvaluation.objects.select_related("dataset").get(pk=evaluation_id)
+    try:
+        evaluation.result = tariff_evaluate(frame=dataset_frame_get(dataset=evaluation.dataset))
+    except ServiceUnavailableError as error:
+        evaluation.state = TariffEvaluation.State.FAILED
+        evaluation.error = error.message
+    else:
+        evaluation.report_html = tariff_report_html(evaluation.result)
+        evaluation.state = TariffEvaluation.State.DONE
+    evaluation.save()
+    return evaluation

@@ -1,0 +1,67 @@
+"""Derive risk classes from a portfolio's claims as a zoning proposal (approve with --approve)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from mlmodels.schema import report_text
+from mlmodels.services import dataset_create
+from pricing_site.exceptions import ApplicationError
+from zipcodes.services import zoning_proposal_approve, zoning_proposal_create
+from zipcodes.zoning import BANDWIDTH_KM, CREDIBILITY_K
+
+
+class Command(BaseCommand):
+    help = "Derive zones (risk classes and factors) from a portfolio's claims as a proposal."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--data", required=True, type=Path, help="portfolio CSV")
+        parser.add_argument("--classes", type=int, default=3, help="number of classes (2-5)")
+        parser.add_argument(
+            "--credibility-k",
+            type=float,
+            default=CREDIBILITY_K,
+            help="expected claims that make a postcode half-credible",
+        )
+        parser.add_argument(
+            "--bandwidth-km",
+            type=float,
+            default=BANDWIDTH_KM,
+            help="width of the neighbourhood kernel in km",
+        )
+        parser.add_argument(
+            "--approve", action="store_true", help="apply the proposal at once (for scripts)"
+        )
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        try:
+            content = options["data"].read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {options['data']}: {error.strerror}.") from error
+        try:
+            dataset, _ = dataset_create(content=content, name=options["data"].name)
+            proposal = zoning_proposal_create(
+                dataset=dataset,
+                classes=options["classes"],
+                credibility_k=options["credibility_k"],
+                bandwidth_km=options["bandwidth_km"],
+            )
+            if options["approve"]:
+                proposal = zoning_proposal_approve(proposal=proposal)
+        except ApplicationError as error:
+            if "report" in error.extra:
+                self.stderr.write(report_text(error.extra["report"]))
+            raise CommandError(error.message) from error
+        for row in proposal.summary["classes"]:
+            self.stdout.write(
+                f"class {row['risk_class']}: factor {row['factor']:.4f}, "
+                f"{row['postcodes']} postcodes ({row['postcodes_from_neighbours']} from their "
+                f"neighbours), exposure {row['exposure']:.0f}, claims {row['claims']}"
+            )
+        state = "approved and applied" if options["approve"] else "a draft to review in the admin"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Zoning proposal {proposal.pk}: {proposal.summary['changed_postcodes']} postcodes "
+                f"change class; {state}."
+            )
+        )
