@@ -191,7 +191,7 @@ class DatasetAdmin(ReadOnlyAdmin):
 @admin.register(TariffEvaluation)
 class TariffEvaluationAdmin(ReadOnlyAdmin):
     list_display = ["id", "dataset", "state", "headline", "created_at"]
-    fields = ["dataset", "state", "error", "requested_by", "created_at", "report"]
+    fields = ("dataset", "state", "error", "requested_by", "created_at", "report")
     readonly_fields = fields
 
     @admin.display(description="deviance · claims ratio · Gini")

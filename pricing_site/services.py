@@ -18,6 +18,8 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "zipcodes.delete_zipcode",
         "zipcodes.view_riskclass",
         "zipcodes.change_riskclass",
+        "zipcodes.view_zoningproposal",
+        "zipcodes.approve_zoningproposal",
         "indices.view_healthindex",
         "strategies.view_brand",
         "strategies.add_brand",
@@ -32,8 +34,13 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "strategies.view_tariffversion",
         "strategies.add_tariffversion",
         "strategies.view_quote",
+        "strategies.view_fuelmapping",
+        "strategies.add_fuelmapping",
+        "strategies.change_fuelmapping",
+        "strategies.delete_fuelmapping",
         "mlmodels.view_modelversion",
         "mlmodels.view_dataset",
+        "mlmodels.view_tariffevaluation",
     ),
     "model managers": (
         "zipcodes.view_zipcode",
@@ -44,6 +51,8 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "mlmodels.add_modelversion",
         "mlmodels.promote_modelversion",
         "mlmodels.view_trainingjob",
+        "mlmodels.view_tariffevaluation",
+        "zipcodes.view_zoningproposal",
     ),
 }
 

@@ -113,7 +113,7 @@ class ZoningProposalAdmin(admin.ModelAdmin):
     list_display = ["id", "dataset", "classes", "state", "created_at", "approved_at"]
     list_filter = ["state"]
     ordering = ["-created_at"]
-    fields = [
+    fields = (
         "dataset",
         "classes",
         "credibility_k",
@@ -124,7 +124,7 @@ class ZoningProposalAdmin(admin.ModelAdmin):
         "created_at",
         "approved_by",
         "approved_at",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:

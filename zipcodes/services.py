@@ -357,7 +357,8 @@ def zoning_map_png(rows: Any) -> str:
         ylabel="latitude",
     )
     axes.set_aspect(1 / np.cos(np.radians(50.5)))
-    axes.legend(loc="lower left")
+    if len(located):
+        axes.legend(loc="lower left")
     return png(figure)
 
 

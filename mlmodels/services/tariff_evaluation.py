@@ -29,8 +29,9 @@ class TariffModels:
     severity: ModelVersion | None  # None: frequency × the frequency model's one average cost
 
 
-def tariff_models_get(*, previous: bool = False) -> TariffModels | None:
-    """The production frequency and severity versions, or those in production before them."""
+def tariff_models_find(*, previous: bool = False) -> TariffModels | None:
+    """The production frequency and severity versions, or those in production before them;
+    None without a frequency model."""
 
     def pick(task: str) -> ModelVersion | None:
         versions = ModelVersion.objects.filter(task=task)
@@ -44,15 +45,21 @@ def tariff_models_get(*, previous: bool = False) -> TariffModels | None:
 
     frequency = pick(Task.CLAIM_FREQUENCY)
     if frequency is None:
-        if previous:
-            return None
-        raise ServiceUnavailableError(
-            "No frequency model is in production: promote one first.", code="no_production_model"
-        )
+        return None
     severity = pick(Task.CLAIM_SEVERITY)
     if previous and severity is None:  # only the frequency model changed: same severity
         severity = ModelVersion.objects.filter(task=Task.CLAIM_SEVERITY, is_production=True).first()
     return TariffModels(frequency=frequency, severity=severity)
+
+
+def tariff_models_get() -> TariffModels:
+    """The production tariff's models; 503 without a production frequency model."""
+    models = tariff_models_find()
+    if models is None:
+        raise ServiceUnavailableError(
+            "No frequency model is in production: promote one first.", code="no_production_model"
+        )
+    return models
 
 
 def expected_cost(models: TariffModels, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -75,7 +82,7 @@ def expected_cost(models: TariffModels, frame: pd.DataFrame) -> tuple[np.ndarray
     return frequency, severity * (1 + loading)
 
 
-def ratios_by(frame: pd.DataFrame, key: Any) -> dict[str, dict[str, float]]:
+def ratios_by(frame: pd.DataFrame, key: Any) -> dict[str, dict[str, Any]]:
     """Predicted / observed claims and cost per group of *key*."""
     groups = frame.groupby(key, observed=True)[
         ["claims_predicted", "nclaims", "cost_predicted", "amount", "expo"]
@@ -103,7 +110,7 @@ def tariff_evaluate(*, frame: pd.DataFrame) -> dict[str, Any]:
     """Deviance, balance by segment, Gini and double lift of the tariff on the holdout."""
     zones = zone_table_get()
     current = tariff_models_get()
-    previous = tariff_models_get(previous=True)
+    previous = tariff_models_find(previous=True)
     _, test = dataset_split(tariff_frame(frame, zones=zones))
     frequency, severity = expected_cost(current, test)
     scored = test.assign(

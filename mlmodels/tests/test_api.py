@@ -35,6 +35,22 @@ def test_predictions_return_one_value_per_record_in_order(api_client, production
     assert single.json()["predictions"][0] == pytest.approx(body["predictions"][-1], abs=1e-12)
 
 
+def test_predictions_accept_petrol_as_the_quote_spells_it(api_client, production_version):
+    record = {**random_record(random.Random(2)), "fuel": "gasoline"}
+    del record["postcode"]  # the tariff's models carry no location
+
+    def predict(fuel: str) -> float:
+        response = api_client.post(
+            reverse(PREDICTIONS),
+            {"task": "claim_frequency", "records": [{**record, "fuel": fuel}]},
+            format="json",
+        )
+        assert response.status_code == 200, response.json()
+        return response.json()["predictions"][0]
+
+    assert predict("petrol") == predict("gasoline")
+
+
 def test_predictions_use_version_asked_for(api_client, production_version, train):
     other = train(estimator="glm")
     url = f"{reverse(PREDICTIONS)}?model={other.pk}"

@@ -1,0 +1,173 @@
+"""The tariff's models: zone offset, balance, severity with capped large claims, the backtest."""
+
+import json
+from decimal import Decimal
+from io import StringIO
+
+import numpy as np
+import pandas as pd
+import pytest
+from django.core.management import call_command
+
+from mlmodels.pipelines import amount_capped, large_claim_cap_fit
+from mlmodels.selectors import dataset_frame_get
+from mlmodels.services import model_version_promote, model_version_train
+from mlmodels.services.tariff_evaluation import gini, tariff_evaluate
+from mlmodels.services.training import dataset_split, tariff_frame
+from mlmodels.serving import model_version_predict
+from mlmodels.synthetic import true_severity
+from zipcodes.selectors import zone_table_get
+from zipcodes.services import zipcode_load_csv
+
+pytestmark = pytest.mark.django_db
+
+RECORD = {
+    "coverage": "TPL",
+    "ageph": 40,
+    "bm": 3,
+    "power": 80,
+    "agec": 5,
+    "fuel": "petrol",
+    "use": "private",
+    "fleet": 0,
+}
+
+
+@pytest.fixture
+def zones(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """Brussels in C (× 1.35), everything else in A (× 1.00)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        zipcode_load_csv(lines=["1000-1299,C", "1300-9999,A"])
+    return zone_table_get()
+
+
+def test_frequency_model_learns_given_the_zone_factor_and_balances_the_tariff(dataset, zones):
+    version = model_version_train(dataset=dataset, task="claim_frequency", estimator="glm", cv=0)
+    train, _ = dataset_split(tariff_frame(dataset_frame_get(dataset=dataset), zones=zones))
+    records = train[list(version.feature_schema["features"])].to_dict("records")
+
+    per_year = np.array(
+        model_version_predict(task="claim_frequency", records=records, version_id=version.pk).values
+    )
+    predicted = (per_year * train["zone_factor"] * train["expo"]).sum()
+
+    assert predicted == pytest.approx(train["nclaims"].sum(), rel=1e-3)
+    assert not version.uses_location
+    assert "postcode" not in version.feature_schema["features"]
+    assert version.zone_factors == {"A": "1.00", "B": "1.15", "C": "1.35"}
+
+
+def test_location_aware_model_is_trained_only_when_asked(dataset):
+    version = model_version_train(
+        dataset=dataset, task="claim_frequency", estimator="glm", cv=0, location=True
+    )
+
+    assert version.uses_location
+    assert "postcode" in version.feature_schema["features"]
+    assert version.zoning_version is None
+
+
+def test_severity_caps_large_claims_and_spreads_them_as_a_loading(dataset, portfolio_frame):
+    version = model_version_train(dataset=dataset, task="claim_severity", estimator="glm", cv=2)
+    train, _ = dataset_split(dataset_frame_get(dataset=dataset))
+    capped = amount_capped(train, cap=version.large_claim_cap).sum()
+
+    assert version.large_claim_cap == pytest.approx(large_claim_cap_fit(train))
+    assert version.large_claim_loading == Decimal(
+        (train["amount"].sum() - capped) / capped
+    ).quantize(Decimal("0.0001"))
+    assert version.metrics["metric"] == "mean_gamma_deviance"
+    assert len(version.metrics["cv_scores"]) == 2
+
+
+def test_severity_model_recovers_the_true_cost_per_claim(dataset, portfolio_frame):
+    version = model_version_train(dataset=dataset, task="claim_severity", estimator="glm", cv=0)
+    records = [RECORD, {**RECORD, "coverage": "TPL++", "power": 150}]
+
+    cheap, dear = model_version_predict(
+        task="claim_severity", records=records, version_id=version.pk
+    ).values
+
+    truth = true_severity(pd.DataFrame(records))
+    assert dear / cheap == pytest.approx(truth[1] / truth[0], rel=0.25)
+
+
+def test_severity_balances_capped_cost_on_the_training_split(dataset):
+    version = model_version_train(dataset=dataset, task="claim_severity", estimator="glm", cv=0)
+    train, _ = dataset_split(dataset_frame_get(dataset=dataset))
+    claimed = train[train["nclaims"] > 0]
+    records = claimed[list(version.feature_schema["features"])].to_dict("records")
+
+    severity = np.array(
+        model_version_predict(task="claim_severity", records=records, version_id=version.pk).values
+    )
+    loading = float(version.large_claim_loading)
+
+    assert (severity * claimed["nclaims"]).sum() * (1 + loading) == pytest.approx(
+        claimed["amount"].sum(), rel=1e-3
+    )
+
+
+def test_gini_matches_the_lorenz_curve_computed_by_hand():
+    exposure = np.ones(4)
+    losses = np.array([0.0, 0.0, 1.0, 3.0])
+
+    # Right order: losses share 0, 0, 1/4, 1 at exposure 1/4…1: area 0.1875, Gini 0.625.
+    assert gini(np.array([1.0, 2.0, 3.0, 4.0]), exposure, losses) == pytest.approx(0.625)
+    assert gini(np.array([4.0, 3.0, 2.0, 1.0]), exposure, losses) == pytest.approx(-0.625)
+
+
+@pytest.fixture
+def tariff_in_production(dataset, zones, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        frequency = model_version_promote(
+            version=model_version_train(
+                dataset=dataset, task="claim_frequency", estimator="glm", cv=0
+            )
+        )
+        severity = model_version_promote(
+            version=model_version_train(
+                dataset=dataset, task="claim_severity", estimator="glm", cv=0
+            )
+        )
+    return frequency, severity
+
+
+def test_tariff_evaluate_scores_the_risk_premium_on_the_holdout(tariff_in_production, dataset):
+    result = tariff_evaluate(frame=dataset_frame_get(dataset=dataset))
+
+    assert result["frequency_model"] == tariff_in_production[0].pk
+    assert result["severity_model"] == tariff_in_production[1].pk
+    assert 0.8 < result["claims_ratio"] < 1.2
+    assert set(result["claims_ratio_by_zone"]) == {"A", "C"}
+    assert len(result["by_decile"]) == 10
+    assert set(result["by_fuel"]) == {"gasoline", "diesel"}
+    assert result["warnings"] == []
+
+
+def test_tariff_evaluate_warns_when_models_predate_the_zoning(tariff_in_production, dataset):
+    tariff_in_production[0].zoning_version = 99
+    tariff_in_production[0].save()
+
+    result = tariff_evaluate(frame=dataset_frame_get(dataset=dataset))
+
+    assert any("retrain it on the new zones" in warning for warning in result["warnings"])
+
+
+def test_evaluate_tariff_command_prints_json_and_writes_the_report(
+    tariff_in_production, portfolio_csv, tmp_path
+):
+    data = tmp_path / "portfolio.csv"
+    data.write_bytes(portfolio_csv)
+    report = tmp_path / "report.html"
+    out = StringIO()
+
+    call_command(
+        "evaluate_tariff", "--data", str(data), "--json", "--report", str(report), stdout=out
+    )
+
+    result = json.loads(out.getvalue())
+    assert {"frequency_deviance", "claims_ratio", "cost_ratio", "claims_ratio_by_zone", "gini"} <= (
+        set(result)
+    )
+    assert "data:image/png;base64," in report.read_text()

@@ -1,0 +1,78 @@
+"""Zoning in the admin: derived from a dataset as a job, reviewed, approved with one click."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from mlmodels.models import Dataset
+from mlmodels.services import dataset_create
+from mlmodels.synthetic import portfolio_generate
+from zipcodes.models import Zipcode, ZoningProposal
+from zipcodes.services import zipcode_load_csv
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):  # type: ignore[no-untyped-def]
+    user = User.objects.create_user("editor", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="pricing editors"))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def dataset(settings, django_capture_on_commit_callbacks) -> Dataset:  # type: ignore[no-untyped-def]
+    with (
+        open(settings.BASE_DIR / "fixtures" / "zipcodes.csv", encoding="utf-8") as file,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        zipcode_load_csv(lines=file)
+    content = portfolio_generate(rows=6000, seed=2).to_csv(index=False).encode()
+    return dataset_create(content=content, name="portfolio.csv")[0]
+
+
+def test_derive_zones_action_computes_a_draft_and_the_page_shows_it(
+    editor, dataset, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(
+            reverse("admin:mlmodels_dataset_changelist"),
+            {"action": "derive_zones", "_selected_action": [dataset.pk]},
+        )
+    proposal = ZoningProposal.objects.get()
+
+    page = editor.get(reverse("admin:zipcodes_zoningproposal_change", args=[proposal.pk]))
+
+    assert proposal.state == ZoningProposal.State.DRAFT
+    html = page.content.decode()
+    assert "Proposed classes" in html
+    assert 'id="zoning-map"' in html
+    assert "What changes against today" in html
+    assert 'id="approve-button"' in html
+
+
+def test_approve_in_the_admin_applies_the_zoning(
+    editor, dataset, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(
+            reverse("admin:mlmodels_dataset_changelist"),
+            {"action": "derive_zones", "_selected_action": [dataset.pk]},
+        )
+    proposal = ZoningProposal.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(reverse("admin:zipcodes_zoningproposal_approve", args=[proposal.pk]))
+
+    proposal.refresh_from_db()
+    assert proposal.state == ZoningProposal.State.APPROVED
+    assert dict(Zipcode.objects.values_list("code", "risk_class_id")) == dict(
+        proposal.zipcodes.values_list("code", "proposed_class")
+    )
+
+
+def test_unknown_proposal_is_a_404(editor):
+    assert (
+        editor.get(reverse("admin:zipcodes_zoningproposal_change", args=[999])).status_code == 404
+    )

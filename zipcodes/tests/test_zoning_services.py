@@ -1,0 +1,102 @@
+"""Zoning proposals: computed as drafts, applied only on approval, in one transaction."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+
+from mlmodels.services import dataset_create
+from mlmodels.synthetic import portfolio_generate
+from pricing_site.exceptions import ConflictError
+from zipcodes.models import RiskClass, Zipcode, ZoningProposal
+from zipcodes.selectors import zipcode_risk_class_get, zone_table_get
+from zipcodes.services import (
+    zipcode_load_csv,
+    zoning_proposal_approve,
+    zoning_proposal_create,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def real_table(settings, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    with (
+        open(settings.BASE_DIR / "fixtures" / "zipcodes.csv", encoding="utf-8") as file,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        zipcode_load_csv(lines=file)
+
+
+@pytest.fixture
+def portfolio_dataset(db):  # type: ignore[no-untyped-def]
+    content = portfolio_generate(rows=8000, seed=5).to_csv(index=False).encode()
+    return dataset_create(content=content, name="portfolio.csv")[0]
+
+
+def test_zoning_proposal_create_changes_nothing_before_approval(real_table, portfolio_dataset):
+    before = dict(Zipcode.objects.values_list("code", "risk_class_id"))
+    factors = dict(RiskClass.objects.values_list("code", "factor"))
+
+    proposal = zoning_proposal_create(dataset=portfolio_dataset)
+
+    assert proposal.state == ZoningProposal.State.DRAFT
+    assert proposal.zipcodes.count() == len(before)
+    assert [row["risk_class"] for row in proposal.summary["classes"]] == ["A", "B", "C"]
+    assert proposal.map_png
+    assert dict(Zipcode.objects.values_list("code", "risk_class_id")) == before
+    assert dict(RiskClass.objects.values_list("code", "factor")) == factors
+    assert zone_table_get().version is None
+
+
+def test_zoning_proposal_approve_applies_classes_factors_history_and_clears_cache(
+    real_table, portfolio_dataset, django_capture_on_commit_callbacks
+):
+    proposal = zoning_proposal_create(dataset=portfolio_dataset)
+    moved = proposal.zipcodes.exclude(proposed_class=F("current_class")).first()
+    zipcode_risk_class_get(code=moved.code)  # cached with today's class
+
+    with django_capture_on_commit_callbacks(execute=True):
+        zoning_proposal_approve(proposal=proposal)
+
+    proposed = dict(proposal.zipcodes.values_list("code", "proposed_class"))
+    assert dict(Zipcode.objects.values_list("code", "risk_class_id")) == proposed
+    for code, factor in proposal.factors.items():
+        assert RiskClass.objects.get(code=code).factor == Decimal(str(factor)).quantize(
+            Decimal("0.01")
+        )
+    assert Zipcode.history.filter(code=moved.code).count() == 2
+    assert zipcode_risk_class_get(code=moved.code).risk_class == moved.proposed_class
+    assert zone_table_get().version == proposal.pk
+
+
+def test_zoning_proposal_approve_refuses_a_proposal_twice(real_table, portfolio_dataset):
+    proposal = zoning_proposal_create(dataset=portfolio_dataset)
+    zoning_proposal_approve(proposal=proposal)
+
+    with pytest.raises(ConflictError):
+        zoning_proposal_approve(proposal=proposal)
+
+
+def test_zoning_proposal_create_in_background_leaves_a_queued_draft_for_the_worker(
+    real_table, portfolio_dataset, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = zoning_proposal_create(dataset=portfolio_dataset, background=True)
+
+    proposal.refresh_from_db()
+    assert proposal.state == ZoningProposal.State.DRAFT  # eager in tests: ran on commit
+
+
+def test_derive_zones_command_approves_when_asked(real_table, tmp_path):
+    data = tmp_path / "portfolio.csv"
+    portfolio_generate(rows=8000, seed=5).to_csv(data, index=False)
+    out = StringIO()
+
+    call_command("derive_zones", "--data", str(data), "--approve", stdout=out)
+
+    assert "approved and applied" in out.getvalue()
+    assert "class C: factor" in out.getvalue()
+    assert ZoningProposal.objects.get().state == ZoningProposal.State.APPROVED
