@@ -3,13 +3,12 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from mlmodels.schema import report_text
+from mlmodels.management.portfolio_files import operator_errors, portfolio_bytes
 from mlmodels.selectors import dataset_frame_get
 from mlmodels.services import dataset_create
 from mlmodels.services.tariff_evaluation import HEADLINES, tariff_evaluate, tariff_report_html
-from pricing_site.exceptions import ApplicationError
 
 
 class Command(BaseCommand):
@@ -21,17 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--report", type=Path, help="also write an HTML report here")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        try:
-            content = options["data"].read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {options['data']}: {error.strerror}.") from error
-        try:
+        content = portfolio_bytes(options["data"])
+        with operator_errors(self.stderr):
             dataset, _ = dataset_create(content=content, name=options["data"].name)
             result = tariff_evaluate(frame=dataset_frame_get(dataset=dataset))
-        except ApplicationError as error:
-            if "report" in error.extra:
-                self.stderr.write(report_text(error.extra["report"]))
-            raise CommandError(error.message) from error
         if options["report"]:
             options["report"].write_text(tariff_report_html(result), encoding="utf-8")
         if options["json"]:

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from mlmodels.management.portfolio_files import operator_errors, portfolio_bytes
 from mlmodels.models import Estimator, Task
-from mlmodels.schema import report_text
 from mlmodels.selectors import dataset_frame_get, model_version_get_production
 from mlmodels.services import (
     dataset_create,
@@ -39,11 +39,8 @@ class Command(BaseCommand):
         self.stdout.write(f"[{percent:3d}%] {step}")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        try:
-            content = options["data"].read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {options['data']}: {error.strerror}.") from error
-        try:
+        content = portfolio_bytes(options["data"])
+        with operator_errors(self.stderr):
             dataset, _ = dataset_create(content=content, name=options["data"].name)
             version = model_version_train(
                 dataset=dataset,
@@ -53,10 +50,6 @@ class Command(BaseCommand):
                 location=options["location"],
                 progress=self.progress,
             )
-        except ApplicationError as error:
-            if "report" in error.extra:
-                self.stderr.write(report_text(error.extra["report"]))
-            raise CommandError(error.message) from error
         metrics = version.metrics
         cv = (
             f", CV {metrics['cv_mean']:.5f} ± {metrics['cv_std']:.5f}"

@@ -2,11 +2,10 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from mlmodels.schema import report_text
+from mlmodels.management.portfolio_files import operator_errors, portfolio_bytes
 from mlmodels.services import dataset_create
-from pricing_site.exceptions import ApplicationError
 from zipcodes.services import zoning_proposal_approve, zoning_proposal_create
 from zipcodes.zoning import BANDWIDTH_KM, CREDIBILITY_K
 
@@ -34,11 +33,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        try:
-            content = options["data"].read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {options['data']}: {error.strerror}.") from error
-        try:
+        content = portfolio_bytes(options["data"])
+        with operator_errors(self.stderr):
             dataset, _ = dataset_create(content=content, name=options["data"].name)
             proposal = zoning_proposal_create(
                 dataset=dataset,
@@ -48,10 +44,6 @@ class Command(BaseCommand):
             )
             if options["approve"]:
                 proposal = zoning_proposal_approve(proposal=proposal)
-        except ApplicationError as error:
-            if "report" in error.extra:
-                self.stderr.write(report_text(error.extra["report"]))
-            raise CommandError(error.message) from error
         for row in proposal.summary["classes"]:
             self.stdout.write(
                 f"class {row['risk_class']}: factor {row['factor']:.4f}, "
