@@ -24,8 +24,6 @@ from zipcodes.selectors import zipcode_risk_class_get
 CENT = Decimal("0.01")
 FREQUENCY = "claim_frequency"
 SEVERITY = "claim_severity"
-# The portfolio the models learn from spells petrol "gasoline".
-MODEL_FUELS = {"petrol": "gasoline", "diesel": "diesel"}
 
 
 def cents(amount: Decimal) -> Decimal:
@@ -108,7 +106,7 @@ def model_features(request: QuoteRequest, *, priced_as: str) -> dict[str, Any]:
         "bm": request.bonus_malus,
         "power": request.power_kw,
         "agec": request.vehicle_age,
-        "fuel": MODEL_FUELS[priced_as],
+        "fuel": priced_as,
         "use": request.use,
         "fleet": int(request.fleet),
         "postcode": request.zipcode,

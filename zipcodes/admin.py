@@ -174,7 +174,7 @@ class ZoningProposalAdmin(admin.ModelAdmin):
         context = {
             "proposal": proposal,
             "moved": moved[:MOVED_SHOWN],
-            "moved_count": moved.count(),
+            "moved_not_shown": max(0, proposal.summary.get("changed_postcodes", 0) - MOVED_SHOWN),
             "can_approve": self.has_approve_permission(request)
             and proposal.state == ZoningProposal.State.DRAFT,
         }

@@ -2,6 +2,7 @@
 
 import csv
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -316,23 +317,24 @@ def zoning_summary(rows: Any, factors: dict[str, float], current: dict[int, str]
     per_class = [
         {
             "risk_class": code,
-            "postcodes": int((group := rows[rows["risk_class"] == code]).shape[0]),
+            "postcodes": len(group),
             "postcodes_from_neighbours": int(group["source"].eq("neighbours").sum()),
             "exposure": round(float(group["exposure"].sum()), 1),
             "claims": int(group["claims"].sum()),
             "expected_claims": round(float(group["expected"].sum()), 1),
             "factor": round(factors[code], 4),
         }
-        for code in sorted(factors)
+        for code, group in rows.groupby("risk_class")
     ]
     proposed = dict(zip(rows["code"].astype(int), rows["risk_class"], strict=True))
-    moves: dict[str, int] = {}
-    for code, new in proposed.items():
-        if code in current and current[code] != new:
-            moves[f"{current[code]} → {new}"] = moves.get(f"{current[code]} → {new}", 0) + 1
+    moves = Counter(
+        f"{current[code]} → {new}"
+        for code, new in proposed.items()
+        if code in current and current[code] != new
+    )
     return {
         "classes": per_class,
-        "changed_postcodes": sum(moves.values()),
+        "changed_postcodes": moves.total(),
         "moves": dict(sorted(moves.items())),
         "not_in_table": sorted(code for code in proposed if code not in current),
     }

@@ -16,6 +16,7 @@ Postcodes absent from the data get the class their neighbourhood's relativity fa
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import jenkspy
 import numpy as np
@@ -61,12 +62,14 @@ def kernel_relativity(stats: pd.DataFrame, *, bandwidth_km: float) -> np.ndarray
     return (weights @ stats["claims"].to_numpy()) / (weights @ stats["expected"].to_numpy())
 
 
-def credible(observed: float, expected: float, prior: float, k: float) -> float:
-    """Observed / expected blended with *prior* by Bühlmann credibility E / (E + k)."""
-    if expected <= 0:
-        return prior
+def credible(observed: Any, expected: Any, prior: Any, k: float) -> np.ndarray:
+    """Observed / expected blended with *prior* by Bühlmann credibility E / (E + k); a code with
+    nothing expected is its prior. Numbers or arrays."""
+    observed = np.asarray(observed, dtype=float)
+    expected = np.asarray(expected, dtype=float)
+    ratio = np.divide(observed, expected, out=np.zeros_like(expected), where=expected > 0)
     z = expected / (expected + k)
-    return z * observed / expected + (1 - z) * prior
+    return z * ratio + (1 - z) * np.asarray(prior, dtype=float)
 
 
 def hierarchy_relativity(
@@ -74,34 +77,20 @@ def hierarchy_relativity(
 ) -> np.ndarray:
     """Each code's neighbourhood by the postcode hierarchy: the other codes of its two-digit
     group, credibility-blended with its province, itself blended with the portfolio (1)."""
-    by_code = stats.set_index("code")
     frame = pd.DataFrame(
         {
             "code": codes,
             "group": codes // 100,
             "province": [provinces.get(int(code), "") for code in codes],
         }
-    ).join(by_code[["claims", "expected"]], on="code")
-    frame[["claims", "expected"]] = frame[["claims", "expected"]].fillna(0.0)
-    province = frame.groupby("province")[["claims", "expected"]].transform("sum")
-    group = frame.groupby(["group", "province"])[["claims", "expected"]].transform("sum")
-    relativities = []
-    for own, province_sums, group_sums in zip(
-        frame[["claims", "expected"]].itertuples(index=False),
-        province.itertuples(index=False),
-        group.itertuples(index=False),
-        strict=True,
-    ):
-        # The neighbourhood leaves the postcode out: its own claims enter once, by credibility.
-        province_r = credible(
-            province_sums.claims - own.claims, province_sums.expected - own.expected, 1.0, k
-        )
-        relativities.append(
-            credible(
-                group_sums.claims - own.claims, group_sums.expected - own.expected, province_r, k
-            )
-        )
-    return np.array(relativities)
+    ).join(stats.set_index("code")[["claims", "expected"]], on="code")
+    own = frame[["claims", "expected"]].fillna(0.0)
+    frame[["claims", "expected"]] = own
+    # The neighbourhood leaves the postcode out: its own claims enter once, by credibility.
+    province = frame.groupby("province")[["claims", "expected"]].transform("sum") - own
+    group = frame.groupby(["group", "province"])[["claims", "expected"]].transform("sum") - own
+    province_r = credible(province["claims"], province["expected"], 1.0, k)
+    return credible(group["claims"], group["expected"], province_r, k)
 
 
 def postcode_stats(frame: pd.DataFrame, expected: np.ndarray) -> pd.DataFrame:
@@ -142,17 +131,11 @@ def smoothed_relativities(
             rows[located], bandwidth_km=bandwidth_km
         )
     expected = rows["expected"].to_numpy()
-    credibility = expected / (expected + k)
-    raw = np.divide(
+    rows["relativity"] = np.divide(
         rows["claims"].to_numpy(), expected, out=np.full(len(rows), np.nan), where=expected > 0
     )
-    rows["relativity"] = raw
-    rows["credibility"] = credibility
-    rows["smoothed"] = np.where(
-        expected > 0,
-        credibility * np.nan_to_num(raw) + (1 - credibility) * neighbourhood,
-        neighbourhood,
-    )
+    rows["credibility"] = expected / (expected + k)
+    rows["smoothed"] = credible(rows["claims"], expected, neighbourhood, k)
     rows["source"] = np.where(expected > 0, "data", "neighbours")
     return rows
 

@@ -15,7 +15,13 @@ from matplotlib.figure import Figure
 
 from mlmodels.artifacts import artifact_load
 from mlmodels.models import ModelVersion, Task
-from mlmodels.pipelines import METRIC_NAMES, pipeline_predict, pipeline_score
+from mlmodels.pipelines import (
+    METRIC_NAMES,
+    ZONE_FACTOR_COLUMN,
+    pipeline_predict,
+    pipeline_score,
+    target_build,
+)
 from mlmodels.services.training import cross_validate, dataset_split, no_progress, tariff_frame
 from pricing_site.exceptions import ApplicationError
 from zipcodes.selectors import zone_table_get
@@ -79,11 +85,12 @@ def model_versions_compare(
         )
     task = tasks.pop()
     # Tariff models are scored as the quote prices: model × today's zone factor.
-    priced = tariff_frame(frame, zones=zone_table_get())
+    priced_train, priced_test = dataset_split(tariff_frame(frame, zones=zone_table_get()))
     evaluations = []
     for version in versions:
-        tariff = task == Task.CLAIM_FREQUENCY and not version.uses_location
-        train, test = dataset_split(priced if tariff else frame)
+        train, test = priced_train, priced_test
+        if task != Task.CLAIM_FREQUENCY or version.uses_location:
+            train, test = (part.drop(columns=ZONE_FACTOR_COLUMN) for part in (train, test))
         pipeline = version_pipeline(version)
         cap = version.large_claim_cap
         cv_scores = (
@@ -93,7 +100,7 @@ def model_versions_compare(
             if cv
             else []
         )
-        scored = test[test["nclaims"] > 0] if task == Task.CLAIM_SEVERITY else test
+        scored = test[target_build(task=task, frame=test).rows]
         evaluations.append(
             VersionEvaluation(
                 version=version,
@@ -107,8 +114,7 @@ def model_versions_compare(
                 ),
             )
         )
-    _, test = dataset_split(frame)
-    observed, weight = observed_rate(task=task, frame=test)
+    observed, weight = observed_rate(task=task, frame=priced_test)
     return Comparison(
         task=task,
         metric=METRIC_NAMES[Task(task)],

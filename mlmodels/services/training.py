@@ -116,9 +116,9 @@ def model_version_train(
         )
     progress(2, "reading the dataset")
     frame = dataset_frame_get(dataset=dataset)
-    zones = zone_table_get()
-    tariff = task == Task.CLAIM_FREQUENCY and not location
-    if tariff:
+    # Only the tariff's frequency model learns given the zones.
+    zones = zone_table_get() if task == Task.CLAIM_FREQUENCY and not location else None
+    if zones is not None:
         frame = tariff_frame(frame, zones=zones)
     train, test = dataset_split(frame)
     cap = large_claim_cap_fit(train) if task == Task.CLAIM_SEVERITY else None
@@ -164,8 +164,8 @@ def model_version_train(
         artifact_signature=signature,
         sklearn_version=sklearn.__version__,
         uses_location=location,
-        zoning_version=zones.version if tariff else None,
-        zone_factors={code: str(f) for code, f in zones.factors.items()} if tariff else {},
+        zoning_version=zones.version if zones else None,
+        zone_factors={code: str(f) for code, f in zones.factors.items()} if zones else {},
         balance_factor=balance,
         large_claim_cap=cap,
         large_claim_loading=loading,

@@ -80,7 +80,7 @@ def test_zoning_proposal_approve_refuses_a_proposal_twice(real_table, portfolio_
         zoning_proposal_approve(proposal=proposal)
 
 
-def test_zoning_proposal_create_in_background_leaves_a_queued_draft_for_the_worker(
+def test_zoning_proposal_create_in_background_computes_the_draft_after_commit(
     real_table, portfolio_dataset, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
