@@ -23,6 +23,10 @@ from pricing_site.exceptions import ServiceUnavailableError
 from zipcodes.selectors import zone_table_get
 
 
+GINI_BOOTSTRAP_SAMPLES = 200
+GINI_BOOTSTRAP_SEED = 0
+
+
 @dataclass(frozen=True)
 class TariffModels:
     frequency: ModelVersion
@@ -106,6 +110,18 @@ def gini(predicted_rate: np.ndarray, exposure: np.ndarray, losses: np.ndarray) -
     return float(1 - 2 * np.trapezoid(y, x))
 
 
+def gini_standard_error(
+    predicted_rate: np.ndarray, exposure: np.ndarray, losses: np.ndarray
+) -> float:
+    """Bootstrap standard error of the Gini: a few large claims move it, so say by how much."""
+    rng = np.random.default_rng(GINI_BOOTSTRAP_SEED)
+    draws = [
+        gini(predicted_rate[rows], exposure[rows], losses[rows])
+        for rows in rng.integers(0, len(exposure), (GINI_BOOTSTRAP_SAMPLES, len(exposure)))
+    ]
+    return float(np.std(draws, ddof=1))
+
+
 def tariff_evaluate(*, frame: pd.DataFrame) -> dict[str, Any]:
     """Deviance, balance by segment, Gini and double lift of the tariff on the holdout."""
     zones = zone_table_get()
@@ -122,6 +138,7 @@ def tariff_evaluate(*, frame: pd.DataFrame) -> dict[str, Any]:
         scored["cost_predicted"] / scored["expo"], DECILES, labels=range(1, DECILES + 1)
     )
     exposure = test["expo"].to_numpy(dtype=float)
+    losses = test["amount"].to_numpy(dtype=float)
     result: dict[str, Any] = {
         "rows": len(test),
         "frequency_model": current.frequency.pk,
@@ -147,7 +164,8 @@ def tariff_evaluate(*, frame: pd.DataFrame) -> dict[str, Any]:
         "by_decile": ratios_by(scored, "decile"),
         "by_fuel": ratios_by(scored, "fuel"),
         "by_coverage": ratios_by(scored, "coverage"),
-        "gini": round(gini(frequency * severity, exposure, test["amount"].to_numpy()), 4),
+        "gini": round(gini(frequency * severity, exposure, losses), 4),
+        "gini_standard_error": round(gini_standard_error(frequency * severity, exposure, losses), 4),
         "warnings": tariff_warnings(current, zones.version),
     }
     if previous is not None:
@@ -271,6 +289,7 @@ HEADLINES = {
     "claims_ratio": "Predicted / observed claims",
     "cost_ratio": "Predicted / observed cost",
     "gini": "Gini of expected cost vs observed losses (higher is better)",
+    "gini_standard_error": "Standard error of that Gini (bootstrap of the holdout)",
     "frequency_model": "Frequency model",
     "severity_model": "Severity model",
     "zoning_version": "Zoning",

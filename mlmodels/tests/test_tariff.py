@@ -12,7 +12,7 @@ from django.core.management import call_command
 from mlmodels.pipelines import amount_capped, large_claim_cap_fit
 from mlmodels.selectors import dataset_frame_get
 from mlmodels.services import model_version_promote, model_version_train
-from mlmodels.services.tariff_evaluation import gini, tariff_evaluate
+from mlmodels.services.tariff_evaluation import gini, gini_standard_error, tariff_evaluate
 from mlmodels.services.training import dataset_split, tariff_frame
 from mlmodels.serving import model_version_predict
 from mlmodels.synthetic import true_severity
@@ -115,6 +115,20 @@ def test_gini_matches_the_lorenz_curve_computed_by_hand():
     # Right order: losses share 0, 0, 1/4, 1 at exposure 1/4…1: area 0.1875, Gini 0.625.
     assert gini(np.array([1.0, 2.0, 3.0, 4.0]), exposure, losses) == pytest.approx(0.625)
     assert gini(np.array([4.0, 3.0, 2.0, 1.0]), exposure, losses) == pytest.approx(-0.625)
+
+
+def test_gini_standard_error_grows_when_one_claim_carries_the_losses():
+    rng = np.random.default_rng(1)
+    predicted = rng.gamma(2.0, size=2000)
+    exposure = np.ones(2000)
+    spread = rng.poisson(predicted) * 1000.0
+    one_large = spread.copy()
+    one_large[np.argmax(predicted < 0.5)] += spread.sum() * 5
+
+    assert gini_standard_error(predicted, exposure, spread) < 0.05
+    assert gini_standard_error(predicted, exposure, one_large) > 2 * gini_standard_error(
+        predicted, exposure, spread
+    )
 
 
 @pytest.fixture

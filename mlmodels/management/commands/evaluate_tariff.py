@@ -49,6 +49,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Tariff on {result['rows']} holdout policies: deviance "
                 f"{result['frequency_deviance']}, claims ratio {result['claims_ratio']}, "
-                f"Gini {result['gini']}."
+                f"Gini {result['gini']} ± {result['gini_standard_error']}."
             )
         )
