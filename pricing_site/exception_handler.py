@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -32,6 +33,9 @@ APPLICATION_ERROR_STATUS: dict[type[ApplicationError], int] = {
 }
 
 VALIDATION_DETAIL = "The request is invalid: see `fields` for what to correct."
+# Connection-level database failures: the database is down or unreachable, not the request wrong.
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 def error_body(
@@ -80,6 +84,15 @@ def application_error_response(exc: ApplicationError) -> Response:
     return Response(body, status=status_for_application_error(exc))
 
 
+def database_unavailable_body(exc: BaseException, *, path: str) -> dict[str, Any]:
+    logger.error("database unavailable", extra={"error": repr(exc), "path": path})
+    return error_body(
+        code="database_unavailable",
+        detail="The database is unavailable; retry in a few seconds.",
+        extra={"retry_after_seconds": DATABASE_RETRY_AFTER_SECONDS},
+    )
+
+
 def internal_error_body(exc: BaseException, *, path: str) -> dict[str, Any]:
     """Log *exc* with its traceback under a fresh error id, and return the body that names it."""
     error_id = uuid.uuid4().hex
@@ -94,6 +107,14 @@ def internal_error_body(exc: BaseException, *, path: str) -> dict[str, Any]:
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, ApplicationError):
         return application_error_response(exc)
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
+        return Response(
+            database_unavailable_body(exc, path=path),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
@@ -103,8 +124,6 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
     response = drf_exception_handler(exc, context)
     if response is None:
-        request = context.get("request")
-        path = request.path if request is not None else ""
         return Response(
             internal_error_body(exc, path=path), status=status.HTTP_500_INTERNAL_SERVER_ERROR
         )

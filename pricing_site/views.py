@@ -27,7 +27,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pricing_site.api import error_responses
-from pricing_site.exception_handler import error_body, internal_error_body
+from pricing_site.exception_handler import (
+    DATABASE_RETRY_AFTER_SECONDS,
+    DATABASE_UNAVAILABLE_ERRORS,
+    database_unavailable_body,
+    error_body,
+    internal_error_body,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -133,9 +139,18 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return django_csrf_failure(request, reason=reason)
 
 
-def handle_server_error(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """handler500: JSON with an error id under /api/, Django's page elsewhere (the admin)."""
+def handle_server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: JSON under /api/ (503 when the database is down, else 500 with an error id),
+    Django's page elsewhere (the admin)."""
     if request.path.startswith(API_PREFIX):
-        body = internal_error_body(sys.exc_info()[1] or RuntimeError("unknown"), path=request.path)
+        exc = sys.exc_info()[1] or RuntimeError("unknown")
+        if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
+            response = JsonResponse(
+                database_unavailable_body(exc, path=request.path),
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
+            response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+            return response
+        body = internal_error_body(exc, path=request.path)
         return JsonResponse(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     return server_error(request)

@@ -22,7 +22,6 @@ from mlmodels.services.training import dataset_split, tariff_frame
 from pricing_site.exceptions import ServiceUnavailableError
 from zipcodes.selectors import zone_table_get
 
-
 GINI_BOOTSTRAP_SAMPLES = 200
 GINI_BOOTSTRAP_SEED = 0
 
@@ -129,6 +128,7 @@ def tariff_evaluate(*, frame: pd.DataFrame) -> dict[str, Any]:
     previous = tariff_models_find(previous=True)
     _, test = dataset_split(tariff_frame(frame, zones=zones))
     frequency, severity = expected_cost(current, test)
+    cost = frequency * severity
     scored = test.assign(
         risk_class=[zones.classes.get(int(code), "?") for code in test["postcode"]],
         claims_predicted=frequency * test["expo"].to_numpy(),
@@ -164,8 +164,8 @@ def tariff_evaluate(*, frame: pd.DataFrame) -> dict[str, Any]:
         "by_decile": ratios_by(scored, "decile"),
         "by_fuel": ratios_by(scored, "fuel"),
         "by_coverage": ratios_by(scored, "coverage"),
-        "gini": round(gini(frequency * severity, exposure, losses), 4),
-        "gini_standard_error": round(gini_standard_error(frequency * severity, exposure, losses), 4),
+        "gini": round(gini(cost, exposure, losses), 4),
+        "gini_standard_error": round(gini_standard_error(cost, exposure, losses), 4),
         "warnings": tariff_warnings(current, zones.version),
     }
     if previous is not None:

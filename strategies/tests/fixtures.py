@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from strategies.models import Brand, BrandAlias, PricingRule, TariffVersion
+from zipcodes.services import zipcode_load_csv
 
 
 @pytest.fixture
@@ -43,3 +44,21 @@ def tariff(db):  # type: ignore[no-untyped-def]
         minimum_premium=Decimal("150.00"),
         valid_from=date(2025, 1, 1),
     )
+
+
+QUOTE = {
+    "zipcode": 1000,
+    "vehicle": {"brand": "Toyota", "fuel": "diesel", "power_kw": 85, "age": 3},
+    "driver": {"age": 35, "bonus_malus": 2},
+    "coverage": "TPL",
+    "use": "private",
+    "fleet": False,
+}
+
+
+@pytest.fixture
+def quoting(production_tariff, demo_history, tariff, brands, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        zipcode_load_csv(lines=["1000,C"])
+    rule(brands["toyota"], fuel="diesel", percent="-8")
+    return brands

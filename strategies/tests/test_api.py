@@ -5,27 +5,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from strategies.tests.fixtures import rule
+from strategies.tests.fixtures import QUOTE, rule
 from zipcodes.services import zipcode_load_csv
 
 pytestmark = pytest.mark.django_db
-
-QUOTE = {
-    "zipcode": 1000,
-    "vehicle": {"brand": "Toyota", "fuel": "diesel", "power_kw": 85, "age": 3},
-    "driver": {"age": 35, "bonus_malus": 2},
-    "coverage": "TPL",
-    "use": "private",
-    "fleet": False,
-}
-
-
-@pytest.fixture
-def quoting(production_tariff, demo_history, tariff, brands, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    with django_capture_on_commit_callbacks(execute=True):
-        zipcode_load_csv(lines=["1000,C"])
-    rule(brands["toyota"], fuel="diesel", percent="-8")
-    return brands
 
 
 @pytest.fixture
