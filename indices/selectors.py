@@ -10,7 +10,7 @@ from django.utils import timezone
 from indices.caching import HEALTH_INDEX_TTL, LATEST_KEY, health_index_key
 from indices.models import HealthIndex
 from pricing_site.caching import cache_get_or_load
-from pricing_site.exceptions import ApplicationError, NotFoundError, ServiceUnavailableError
+from pricing_site.exceptions import NotFoundError, ServiceUnavailableError
 
 # Statbel publishes month M near the end of M, sometimes a few working days late.
 PUBLICATION_GRACE = timedelta(days=7)
@@ -79,7 +79,7 @@ def health_index_list_latest() -> list[HealthIndexValue]:
 def base_year_validate(*, base_year: int, latest: list[HealthIndexValue]) -> None:
     valid = [value.base_year for value in latest]
     if base_year not in valid:
-        raise ApplicationError(
+        raise NotFoundError(
             f"Unknown base year {base_year}; valid: {', '.join(map(str, valid))}.",
             code="unknown_base_year",
             field="base_year",

@@ -121,7 +121,8 @@ class TrainingJob(models.Model):
         FAILED = "failed", "Failed"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    idempotency_key = models.CharField(max_length=128, blank=True)
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="training_jobs")
     task = models.CharField(max_length=32, choices=Task.choices)
     estimator = models.CharField(max_length=32, choices=Estimator.choices)

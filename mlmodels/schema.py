@@ -221,6 +221,15 @@ def records_validate(
     for name, values in columns.items():
         if not column_is_valid(COLUMNS[name], values):
             errors.extend(column_errors(COLUMNS[name], values))
+    # The postcode is documented for every record; a model without location ignores it, but a
+    # wrong one is still a wrong input.
+    for name in (n for n in LOCATION_FEATURES if n not in features):
+        sent = [(index, record[name]) for index, record in enumerate(records) if name in record]
+        values = [value for _, value in sent]
+        if sent and not column_is_valid(COLUMNS[name], values):
+            for error in column_errors(COLUMNS[name], values):
+                position = int(error["field"].split(".")[1])
+                errors.append({**error, "field": f"records.{sent[position][0]}.{name}"})
     errors.sort(key=lambda error: int(error["field"].split(".")[1]))
     return columns, errors[:MAX_REPORTED_ERRORS]
 

@@ -5,6 +5,7 @@ production model is outdated loads the new one before answering, so a promotion 
 worker on its next request without a restart.
 """
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -12,12 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from mlmodels.artifacts import artifact_load
+from mlmodels.artifacts import ArtifactRejectedError, artifact_load
 from mlmodels.schema import FEATURE_COLUMNS, records_validate
 from mlmodels.scoring import Scorer
 from mlmodels.selectors import model_version_get, model_version_get_production_id
-from pricing_site.exceptions import ApplicationError
+from pricing_site.exceptions import ApplicationError, NotFoundError
 from pricing_site.metrics import MODEL_LOAD_SECONDS, PREDICTION_SECONDS
+
+logger = logging.getLogger(__name__)
 
 # Production models of both tasks plus a few versions asked for explicitly (?model=ID).
 MAX_LOADED_MODELS = 4
@@ -46,8 +49,49 @@ class Prediction:
     values: list[float]
 
 
+@dataclass(frozen=True)
+class LoadFailure:
+    """A newly promoted version this process could not load, and the one it serves instead."""
+
+    version_id: int
+    serving_version_id: int
+    reason: str
+
+
 _loaded: OrderedDict[int, LoadedModel] = OrderedDict()
 _loading = threading.Lock()
+# Per task, the production version this process serves, and a newer one it failed to load.
+_serving: dict[str, int] = {}
+_load_failures: dict[str, LoadFailure] = {}
+
+
+def production_model_get(*, task: str) -> LoadedModel:
+    """The production model of *task*. When the promoted version cannot be loaded here (its
+    artifact was altered after promotion, say), the process keeps serving the version it served
+    before, logs it once and reports it in /readyz, rather than failing every request."""
+    version_id = model_version_get_production_id(task=task)
+    failure = _load_failures.get(task)
+    if failure is not None and failure.version_id == version_id:
+        return loaded_model_get(version_id=failure.serving_version_id)
+    try:
+        model = loaded_model_get(version_id=version_id)
+    except ArtifactRejectedError as error:
+        serving = _serving.get(task)
+        if serving is None:
+            raise
+        logger.error(
+            "promoted model cannot be loaded; serving the previous one",
+            extra={"task": task, "version": version_id, "serving": serving, "reason": str(error)},
+        )
+        _load_failures[task] = LoadFailure(version_id, serving, error.message)
+        return loaded_model_get(version_id=serving)
+    _serving[task] = version_id
+    _load_failures.pop(task, None)
+    return model
+
+
+def model_load_failures() -> dict[str, LoadFailure]:
+    return dict(_load_failures)
 
 
 def loaded_model_get(*, version_id: int) -> LoadedModel:
@@ -93,11 +137,13 @@ def model_version_predict(
 ) -> Prediction:
     """One prediction per record, in order, by *version_id* or the production model of *task*."""
     if version_id is None:
-        version_id = model_version_get_production_id(task=task)
-    model = loaded_model_get(version_id=version_id)
+        model = production_model_get(task=task)
+    else:
+        model = loaded_model_get(version_id=version_id)
     if model.task != task:
-        raise ApplicationError(
-            f"Model version {version_id} predicts {model.task}, not {task}.",
+        # No version of that id predicts *task*: for this request it does not exist.
+        raise NotFoundError(
+            f"Model version {model.version_id} predicts {model.task}, not {task}.",
             code="task_mismatch",
             field="model",
         )
@@ -114,7 +160,7 @@ def model_version_predict(
         values = values * model.balance_factor
     PREDICTION_SECONDS.labels(task=task).observe(time.perf_counter() - started)
     return Prediction(
-        version_id=version_id,
+        version_id=model.version_id,
         task=task,
         average_claim_cost=model.average_claim_cost,
         uses_location=model.uses_location,

@@ -1,9 +1,13 @@
 """Shared API building blocks: the documented error body and its responses for OpenAPI."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import QuerySet
-from django_filters.rest_framework import FilterSet
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from django.http import QueryDict
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,12 +31,79 @@ class ErrorSerializer(serializers.Serializer):
         ref_name = "Error"
 
 
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description=(
+        "A retry with the same key and body answers 200 with what the first request created "
+        "instead of doing it twice; the key with another body is a 422 `idempotency_key_reused`. "
+        "At most 255 printable ASCII characters."
+    ),
+)
+
+
 def error_responses(**descriptions: str) -> dict[int, OpenApiResponse]:
     """Document error statuses for `extend_schema(responses=...)`: `error_responses(_404="...")`."""
     return {
         int(status.lstrip("_")): OpenApiResponse(ErrorSerializer, description=description)
         for status, description in descriptions.items()
     }
+
+
+# The JSON type each kind of field takes: DRF would also coerce 0 to "0", "5" to 5 or 1 to true,
+# which the schema does not allow.
+JSON_TYPES: tuple[tuple[type[serializers.Field], type, str], ...] = (
+    (serializers.BooleanField, bool, "true or false"),
+    (serializers.IntegerField, int, "an integer"),
+    (serializers.CharField, str, "a string"),
+    (serializers.ChoiceField, str, "a string"),
+    (serializers.DateField, str, "a date string (YYYY-MM-DD)"),
+)
+
+
+class JsonInputSerializer(serializers.Serializer):
+    """A JSON body: each value must have the JSON type its field documents."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            errors = {
+                name: [ErrorDetail(f"Expected {expected}.", code="invalid_type")]
+                for name, field in self.fields.items()
+                if name in data and data[name] is not None
+                for expected in [json_type_error(field, data[name])]
+                if expected
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+def json_type_error(field: serializers.Field, value: Any) -> str | None:
+    """What *field* expects when *value* is not of its JSON type, else None."""
+    for field_class, json_type, name in JSON_TYPES:
+        if isinstance(field, field_class):
+            right = isinstance(value, json_type) and not (
+                json_type is int and isinstance(value, bool)
+            )
+            return None if right else name
+    return None
+
+
+class QueryInputSerializer(serializers.Serializer):
+    """A query string's parameters. DRF reads a form's empty value as "not sent"; a query string
+    says what it says, so `?fuel=` is checked like any value (and refused by an enum)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        return super().to_internal_value(data.dict() if isinstance(data, QueryDict) else data)
+
+
+class PageInputSerializer(QueryInputSerializer):
+    """The page of a list: lists' query serializers extend it, so it is checked and documented."""
+
+    page = serializers.IntegerField(
+        required=False, min_value=1, help_text="Page number, from 1 (50 items a page)."
+    )
 
 
 def paginated(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
@@ -56,11 +127,3 @@ def paginated_response(
     paginator = PageNumberPagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
-
-
-def filtered(*, filterset_class: type[FilterSet], request: Request, queryset: QuerySet) -> QuerySet:
-    """*queryset* narrowed by the query string; an invalid filter value is a 400 naming it."""
-    filterset = filterset_class(request.query_params, queryset=queryset)
-    if not filterset.is_valid():
-        raise serializers.ValidationError(filterset.errors)
-    return filterset.qs

@@ -22,6 +22,7 @@ from pricing_site.exceptions import (
     ConflictError,
     NotFoundError,
     ServiceUnavailableError,
+    UnprocessableError,
 )
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 APPLICATION_ERROR_STATUS: dict[type[ApplicationError], int] = {
     NotFoundError: status.HTTP_404_NOT_FOUND,
     ConflictError: status.HTTP_409_CONFLICT,
+    UnprocessableError: status.HTTP_422_UNPROCESSABLE_ENTITY,
     ServiceUnavailableError: status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 

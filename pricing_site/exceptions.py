@@ -35,6 +35,12 @@ class ConflictError(ApplicationError):
     default_code = "conflict"
 
 
+class UnprocessableError(ApplicationError):
+    """Well-formed, but it contradicts what the server already holds (answered 422)."""
+
+    default_code = "unprocessable"
+
+
 class ServiceUnavailableError(ApplicationError):
     default_code = "service_unavailable"
 

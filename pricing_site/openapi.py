@@ -30,6 +30,8 @@ def add_common_error_responses(
                 errors["400"] = "Invalid input; `fields` names each wrong field."
             if "{" in path:
                 errors["404"] = "Nothing at this path (an id that does not exist or is malformed)."
+            elif any(p.get("name") == "page" for p in operation.get("parameters", [])):
+                errors["404"] = "A `page` beyond the last one."
             for status, description in errors.items():
                 responses.setdefault(
                     status,

@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    "django_filters",
     "import_export",
     "simple_history",
     "indices",
@@ -193,7 +192,10 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Preloading is hard to undo (browsers ship the list): the operator opts in.
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # not preloading is a decision, not a lapse
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -207,14 +209,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["pricing_site.permissions.ReadTokenWriteModelPermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["pricing_site.parsers.JSONBodyParser"],
     "DEFAULT_THROTTLE_CLASSES": ["pricing_site.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("PRICING_THROTTLE_RATE", default="6000/min"),
     },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "pricing_site.exception_handler.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -282,10 +283,12 @@ PRICING_STATBEL_TIMEOUT_S = env.float("PRICING_STATBEL_TIMEOUT_S", default=10.0)
 PRICING_STATBEL_RETRIES = env.int("PRICING_STATBEL_RETRIES", default=3)
 # Signs stored model artifacts; only artifacts signed with it are ever unpickled.
 PRICING_ARTIFACT_SIGNING_KEY = env.str("PRICING_ARTIFACT_SIGNING_KEY", default=SECRET_KEY)
-# /metrics: a bearer token when set; otherwise only loopback and private networks may read it.
+# /metrics: a bearer token; without one only DEBUG's loopback and private networks may read it.
 PRICING_METRICS_TOKEN = env.str("PRICING_METRICS_TOKEN", default="")
 # What the project is given beside it (real portfolio, Statbel samples): checks and benchmarks use
 # it when present and skip without it.
 PRICING_SHARED_DIR = env.path("PRICING_SHARED_DIR", default=BASE_DIR.parent / "shared")
+# How far ahead a quote may be dated: tariffs and rules for later are not known yet.
+PRICING_QUOTE_HORIZON_DAYS = env.int("PRICING_QUOTE_HORIZON_DAYS", default=366)
 # Largest dataset accepted by the upload API.
 PRICING_DATASET_MAX_BYTES = env.int("PRICING_DATASET_MAX_BYTES", default=50 * 1024 * 1024)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = views.handle_bad_request
 handler500 = views.handle_server_error
 
 admin.site.site_header = "pricing_site administration"

@@ -7,12 +7,13 @@ import sys
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.crypto import constant_time_compare
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
-from django.views.defaults import server_error
+from django.views.defaults import bad_request, server_error
 from drf_spectacular.utils import extend_schema, inline_serializer
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -26,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mlmodels.serving import model_load_failures
 from pricing_site.api import error_responses
 from pricing_site.exception_handler import (
     DATABASE_RETRY_AFTER_SECONDS,
@@ -64,7 +66,9 @@ READINESS_CHECKS = {"database": database_ping, "cache": cache_ping}
 
 
 def readyz(request: HttpRequest) -> JsonResponse:
-    """The database and the cache are reachable; 503 naming each one that is not."""
+    """The database and the cache are reachable; 503 naming each one that is not. A promoted
+    model this process could not load makes it "degraded" (200: it still serves the previous
+    one), naming the versions and the reason."""
     checks: dict[str, str] = {}
     for name, check in READINESS_CHECKS.items():
         try:
@@ -81,14 +85,28 @@ def readyz(request: HttpRequest) -> JsonResponse:
             extra={"checks": checks, "failed": failed},
         )
         return JsonResponse(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    failures = model_load_failures()
+    if failures:
+        models = {
+            task: {
+                "production_version": failure.version_id,
+                "serving_version": failure.serving_version_id,
+                "reason": failure.reason,
+            }
+            for task, failure in failures.items()
+        }
+        return JsonResponse({"status": "degraded", "checks": checks, "models": models})
     return JsonResponse({"status": "ok", "checks": checks})
 
 
 def metrics_allowed(request: HttpRequest) -> bool:
-    """With PRICING_METRICS_TOKEN set, a bearer of it; otherwise callers on private networks."""
+    """With PRICING_METRICS_TOKEN set, a bearer of it. Without it, nobody in production (DEBUG
+    off): a private address is no proof behind a proxy; on a laptop, callers on private networks."""
     token = settings.PRICING_METRICS_TOKEN
     if token:
         return constant_time_compare(request.headers.get("Authorization", ""), f"Bearer {token}")
+    if not settings.DEBUG:
+        return False
     try:
         address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
     except ValueError:
@@ -99,7 +117,10 @@ def metrics_allowed(request: HttpRequest) -> bool:
 def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus metrics of every web process (aggregated under gunicorn); not public."""
     if not metrics_allowed(request):
-        body = error_body(code="permission_denied", detail="Metrics are not public.")
+        detail = "Metrics are not public." + (
+            "" if settings.DEBUG else " Set PRICING_METRICS_TOKEN and send it as a bearer token."
+        )
+        body = error_body(code="permission_denied", detail=detail)
         return JsonResponse(body, status=status.HTTP_403_FORBIDDEN)
     registry = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -137,6 +158,18 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         )
         return JsonResponse(body, status=status.HTTP_403_FORBIDDEN)
     return django_csrf_failure(request, reason=reason)
+
+
+def handle_bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400 (a request Django itself refuses): JSON under /api/ and for a Host header we do
+    not serve, whatever the path; Django's page for the admin."""
+    if isinstance(exception, DisallowedHost):
+        body = error_body(code="disallowed_host", detail="This host name is not served here.")
+        return JsonResponse(body, status=status.HTTP_400_BAD_REQUEST)
+    if request.path.startswith(API_PREFIX):
+        body = error_body(code="bad_request", detail="The request is malformed.")
+        return JsonResponse(body, status=status.HTTP_400_BAD_REQUEST)
+    return bad_request(request, exception)
 
 
 def handle_server_error(request: HttpRequest) -> HttpResponse:

@@ -242,9 +242,19 @@ class Quote(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A client retrying a POST with the same Idempotency-Key gets this quote, not a second one.
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requested_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="strategies_quote_unique_idempotency_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Quote {self.pk}: € {self.premium}"

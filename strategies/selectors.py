@@ -214,6 +214,14 @@ def tariff_get_current(*, on: date) -> Tariff:
         key=TARIFFS_KEY, entity="tariffs", loader=tariffs_load, timeout=STRATEGIES_TTL
     )
     tariff = next((t for t in tariffs if t.valid_from <= on), None)
+    if tariff is None and tariffs:
+        # Tariffs exist but start later: the client asked for a date we never priced.
+        first = min(t.valid_from for t in tariffs)
+        raise ApplicationError(
+            f"No tariff was in force on {on}: the first one starts on {first}.",
+            code="date_before_first_tariff",
+            field="date",
+        )
     if tariff is None:
         raise ServiceUnavailableError(
             f"No tariff is in force on {on}: add a tariff version.", code="no_tariff"

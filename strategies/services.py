@@ -6,11 +6,14 @@ from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from indices.selectors import health_index_get, health_index_get_latest
 from mlmodels.serving import Prediction, model_version_predict
-from pricing_site.exceptions import ServiceUnavailableError
+from pricing_site.exceptions import ApplicationError, ServiceUnavailableError
+from pricing_site.idempotency import Idempotency, idempotency_check
 from strategies.models import Quote
 from strategies.selectors import (
     Tariff,
@@ -162,9 +165,42 @@ def premium_factors(
     return RiskPremium(frequency=frequency, severity=severity, factors=factors)
 
 
-def premium_quote(*, request: QuoteRequest, requested_by: Any = None) -> Quote:
+def quote_create(
+    *, request: QuoteRequest, requested_by: Any, idempotency: Idempotency
+) -> tuple[Quote, bool]:
+    """The quote for *request*, and whether it is new: a retry with the client's idempotency key
+    and the same body gets the quote stored the first time (the key with another body is a 422)."""
+    if not idempotency.key:
+        return premium_quote(request=request, requested_by=requested_by), True
+    existing = Quote.objects.filter(requested_by=requested_by, idempotency_key=idempotency.key)
+    stored = existing.first()
+    if stored is None:
+        try:
+            with transaction.atomic():
+                quote = premium_quote(
+                    request=request, requested_by=requested_by, idempotency=idempotency
+                )
+            return quote, True
+        except IntegrityError:  # The same key sent twice at the same moment: one quote.
+            stored = existing.get()
+    idempotency_check(stored.request_fingerprint, idempotency)
+    return stored, False
+
+
+def premium_quote(
+    *, request: QuoteRequest, requested_by: Any = None, idempotency: Idempotency | None = None
+) -> Quote:
     """Price *request* with today's tables and store the quote with every reference it used."""
-    on = request.date or timezone.localdate()
+    today = timezone.localdate()
+    on = request.date or today
+    horizon = today + datetime.timedelta(days=settings.PRICING_QUOTE_HORIZON_DAYS)
+    if on > horizon:
+        raise ApplicationError(
+            f"A quote can be dated at most {settings.PRICING_QUOTE_HORIZON_DAYS} days ahead "
+            f"(until {horizon}); tables further out are not known yet.",
+            code="date_beyond_horizon",
+            field="date",
+        )
     zone = zipcode_risk_class_get(code=request.zipcode)
     resolution = pricing_rule_resolve(brand=request.brand, fuel=request.fuel, on=on)
     request = QuoteRequest(**{**asdict(request), "fuel": resolution.fuel, "date": on})
@@ -248,6 +284,8 @@ def premium_quote(*, request: QuoteRequest, requested_by: Any = None) -> Quote:
         index_month=current_index.month,
         tariff_id=tariff.id,
         requested_by=requested_by,
+        idempotency_key=idempotency.key if idempotency else "",
+        request_fingerprint=idempotency.fingerprint if idempotency else "",
     )
 
 

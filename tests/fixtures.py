@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from mlmodels.services import model_version_promote
+from strategies.models import Fuel, FuelMapping, ModelledFuel
 from zipcodes.services import zipcode_load_csv
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -20,6 +21,12 @@ def pricing_world(demo_history, train, django_capture_on_commit_callbacks):  # t
     with django_capture_on_commit_callbacks(execute=True):
         zipcode_load_csv(lines=ZIPCODES)
         call_command("loaddata", str(FIXTURES / "strategies.json"), verbosity=0)
+        # Every fuel can be quoted, as staff set it up: those the models never saw as petrol.
+        FuelMapping.objects.bulk_create(
+            FuelMapping(fuel=fuel, priced_as=ModelledFuel.PETROL)
+            for fuel in Fuel.values
+            if fuel not in ModelledFuel.values
+        )
         frequency = model_version_promote(version=train(estimator="glm"))
         severity = model_version_promote(version=train(task="claim_severity", estimator="glm"))
         probability = model_version_promote(

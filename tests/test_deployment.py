@@ -90,6 +90,9 @@ def free_port() -> int:
         return port
 
 
+METRICS_TOKEN = "metrics-token-of-the-gunicorn-test"
+
+
 @pytest.fixture
 def gunicorn_url(live_database_url, tmp_path):  # type: ignore[no-untyped-def]
     """The image's CMD, run as the image runs it: production settings, two workers."""
@@ -105,6 +108,7 @@ def gunicorn_url(live_database_url, tmp_path):  # type: ignore[no-untyped-def]
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+        "PRICING_METRICS_TOKEN": METRICS_TOKEN,
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
@@ -174,8 +178,12 @@ def test_metrics_add_up_every_worker(gunicorn_url, make_api_client):
             timeout=5,
         )
 
-    metrics = requests.get(f"{gunicorn_url}/metrics", timeout=5).text
+    refused = requests.get(f"{gunicorn_url}/metrics", timeout=5)
+    metrics = requests.get(
+        f"{gunicorn_url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=5
+    ).text
 
+    assert refused.status_code == 403
     assert (
         'pricing_http_requests_total{endpoint="api:ping",method="GET",status="200"} 6.0' in metrics
     )

@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from pricing_site.exceptions import ApplicationError
 from zipcodes.models import RiskClass, Zipcode, ZoningProposal
-from zipcodes.services import zipcode_load_csv, zoning_proposal_approve
+from zipcodes.services import zipcode_file_lines, zipcode_load_csv, zoning_proposal_approve
 
 
 class ZipcodeResource(resources.ModelResource):
@@ -70,12 +70,11 @@ class ZipcodeAdmin(ExportMixin, SimpleHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                lines = upload.read().decode("utf-8-sig").splitlines()
                 report = zipcode_load_csv(
-                    lines=lines, dry_run=form.cleaned_data["dry_run"], changed_by=request.user
+                    lines=zipcode_file_lines(upload.read()),
+                    dry_run=form.cleaned_data["dry_run"],
+                    changed_by=request.user,
                 )
-            except UnicodeDecodeError:
-                form.add_error("file", "The file is not UTF-8 text. Save it as CSV (UTF-8).")
             except ApplicationError as error:
                 messages.error(request, error.message)
                 errors = error.extra.get("errors", [])

@@ -177,6 +177,29 @@ class ZipcodeCsvParser:
         self.rows[row.code] = row
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def zipcode_file_lines(data: bytes) -> list[str]:
+    """The lines of an uploaded zipcode file: UTF-8, with or without the BOM Excel writes.
+
+    Other encodings are refused rather than guessed: a municipality such as "Liège" read in the
+    wrong one would be stored garbled."""
+    if data.startswith(UTF16_BOMS):
+        found = 'UTF-16 (Excel\'s "Unicode text")'
+    else:
+        try:
+            return data.decode("utf-8-sig").splitlines()
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            found = f"not UTF-8 (line {line}; Latin-1 or Windows-1252, probably)"
+    raise ApplicationError(
+        f'The file is {found}. Save it as "CSV UTF-8 (comma delimited)" and import it again.',
+        code="invalid_encoding",
+        field="file",
+    )
+
+
 def zipcode_load_csv(
     *, lines: Iterable[str], dry_run: bool = False, changed_by: Any = None
 ) -> ZipcodeLoadReport:

@@ -6,30 +6,36 @@ from datetime import date
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-MONTH_FORMAT = re.compile(r"^(\d{4})-(\d{2})$")
+from pricing_site.api import QueryInputSerializer
+
+# Years 1900 to 2099: Statbel's series start in the 1920s, and a year 0 is not a date.
+MONTH_PATTERN = r"^(19|20)\d{2}-(0[1-9]|1[0-2])$"
+MONTH_FORMAT = re.compile(MONTH_PATTERN)
 
 
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2024-12"})
+@extend_schema_field({"type": "string", "pattern": MONTH_PATTERN, "example": "2024-12"})
 class MonthField(serializers.Field):
     """A month written `YYYY-MM`."""
 
-    default_error_messages = {"invalid": "Write the month as YYYY-MM, e.g. 2024-12."}
+    default_error_messages = {
+        "invalid": "Write the month as YYYY-MM between 1900-01 and 2099-12, e.g. 2024-12."
+    }
 
     def to_internal_value(self, data: str) -> date:
-        match = MONTH_FORMAT.match(str(data))
-        if not match or not 1 <= int(match[2]) <= 12:
+        text = str(data)
+        if not MONTH_FORMAT.fullmatch(text):
             self.fail("invalid")
-        return date(int(match[1]), int(match[2]), 1)
+        return date(int(text[:4]), int(text[5:7]), 1)
 
     def to_representation(self, value: date) -> str:
         return f"{value:%Y-%m}"
 
 
-class HealthIndexLatestInputSerializer(serializers.Serializer):
+class HealthIndexLatestInputSerializer(QueryInputSerializer):
     base_year = serializers.IntegerField(required=False, help_text="Only this base year.")
 
 
-class HealthIndexHistoryInputSerializer(serializers.Serializer):
+class HealthIndexHistoryInputSerializer(QueryInputSerializer):
     month_from = MonthField(required=False)
     month_to = MonthField(required=False)
 

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from indices.api.serializers import (
+    MONTH_PATTERN,
     HealthIndexHistoryInputSerializer,
     HealthIndexHistoryOutputSerializer,
     HealthIndexLatestInputSerializer,
@@ -29,7 +30,9 @@ class HealthIndexLatestApi(APIView):
         responses={
             200: HealthIndexLatestOutputSerializer,
             **error_responses(
-                _400="`unknown_base_year`: `extra.valid` lists the base years.", _503=NO_INDEX
+                _400="`invalid`: `base_year` is not a number.",
+                _404="`unknown_base_year`: `extra.valid` lists the base years.",
+                _503=NO_INDEX,
             ),
         },
     )
@@ -53,13 +56,18 @@ class HealthIndexHistoryApi(APIView):
     @extend_schema(
         summary="Monthly health index of one base year",
         parameters=[
-            OpenApiParameter("from", str, description="First month, YYYY-MM (inclusive)."),
-            OpenApiParameter("to", str, description="Last month, YYYY-MM (inclusive)."),
+            OpenApiParameter(
+                "from", str, pattern=MONTH_PATTERN, description="First month, YYYY-MM (inclusive)."
+            ),
+            OpenApiParameter(
+                "to", str, pattern=MONTH_PATTERN, description="Last month, YYYY-MM (inclusive)."
+            ),
         ],
         responses={
             200: HealthIndexHistoryOutputSerializer,
             **error_responses(
-                _400="`unknown_base_year`, or `invalid` with `from`/`to` in `fields`.",
+                _400="`invalid` with `from`/`to` in `fields`.",
+                _404="`unknown_base_year`: `extra.valid` lists the base years.",
                 _503=NO_INDEX,
             ),
         },

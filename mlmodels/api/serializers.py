@@ -2,11 +2,13 @@
 
 from typing import Any
 
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mlmodels.models import Dataset, Estimator, ModelVersion, Task, TrainingJob
 from mlmodels.schema import COLUMNS
+from pricing_site.api import JsonInputSerializer, PageInputSerializer, QueryInputSerializer
 
 MAX_RECORDS = 10_000
 
@@ -38,30 +40,30 @@ class RecordsField(serializers.Field):
     """A list of 1 to 10,000 records, passed on as sent: `records_validate` checks every record
     at a fraction of the cost of a DRF field per value (3 million calls for 10,000 records)."""
 
-    default_error_messages = {
-        "not_a_list": "Expected a list of records.",
-        "min_length": "Send at least one record.",
-        "max_length": f"Send at most {MAX_RECORDS} records.",
-    }
+    default_error_messages = {"not_a_list": "Expected a list of records."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        # As validators, the bounds are also the schema's minItems and maxItems.
+        bounds = [
+            MinLengthValidator(1, message="Send at least one record."),
+            MaxLengthValidator(MAX_RECORDS, message=f"Send at most {MAX_RECORDS} records."),
+        ]
+        super().__init__(validators=bounds, **kwargs)
 
     def to_internal_value(self, data: Any) -> list[Any]:
         if not isinstance(data, list):
             self.fail("not_a_list")
-        if not data:
-            self.fail("min_length")
-        if len(data) > MAX_RECORDS:
-            self.fail("max_length")
         return data
 
 
-class PredictionCreateInputSerializer(serializers.Serializer):
+class PredictionCreateInputSerializer(JsonInputSerializer):
     task = serializers.ChoiceField(choices=Task.choices)
     records = RecordsField(
         help_text="1 to 10,000 policies with the features of the dataset schema."
     )
 
 
-class PredictionQueryInputSerializer(serializers.Serializer):
+class PredictionQueryInputSerializer(QueryInputSerializer):
     model = serializers.IntegerField(required=False, min_value=1, help_text="A model version id.")
 
 
@@ -106,11 +108,11 @@ class ModelVersionOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class ModelVersionListInputSerializer(serializers.Serializer):
+class ModelVersionListInputSerializer(PageInputSerializer):
     task = serializers.ChoiceField(choices=Task.choices, required=False)
 
 
-class ModelVersionCreateInputSerializer(serializers.Serializer):
+class ModelVersionCreateInputSerializer(JsonInputSerializer):
     dataset = serializers.IntegerField(min_value=1)
     task = serializers.ChoiceField(choices=Task.choices)
     estimator = serializers.ChoiceField(choices=Estimator.choices)

@@ -3,7 +3,7 @@
 import uuid
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -29,8 +29,14 @@ from mlmodels.services import (
     training_job_retry,
 )
 from mlmodels.serving import model_version_predict
-from pricing_site.api import error_responses, paginated, paginated_response
+from pricing_site.api import (
+    IDEMPOTENCY_KEY_PARAMETER,
+    error_responses,
+    paginated,
+    paginated_response,
+)
 from pricing_site.exceptions import ApplicationError
+from pricing_site.idempotency import idempotency_parse
 
 NO_MODEL = "`no_production_model`: no version of the task is in production."
 NOT_FOUND = "`model_not_found`."
@@ -47,8 +53,8 @@ class PredictionCreateApi(APIView):
             200: PredictionOutputSerializer,
             **error_responses(
                 _400="`invalid` or `invalid_records`: `fields` names each record index and field "
-                "(`records.3.ageph`); `task_mismatch`.",
-                _404=NOT_FOUND,
+                "(`records.3.ageph`).",
+                _404=f"{NOT_FOUND} `task_mismatch`: the version predicts another task.",
                 _503=NO_MODEL,
             ),
         },
@@ -91,19 +97,16 @@ class ModelVersionListApi(APIView):
 
     @extend_schema(
         summary="Train a model version in the background",
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                str,
-                OpenApiParameter.HEADER,
-                description="The same key returns the same job instead of training twice.",
-            )
-        ],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=ModelVersionCreateInputSerializer,
         responses={
             202: TrainingJobOutputSerializer,
             200: TrainingJobOutputSerializer,
-            **error_responses(_400="`invalid`.", _404="`dataset_not_found`."),
+            **error_responses(
+                _400="`invalid`, `invalid_idempotency_key`.",
+                _404="`dataset_not_found`.",
+                _422="`idempotency_key_reused`.",
+            ),
         },
     )
     def post(self, request: Request) -> Response:
@@ -115,7 +118,7 @@ class ModelVersionListApi(APIView):
             estimator=body.validated_data["estimator"],
             params=body.validated_data["params"],
             requested_by=request.user,
-            idempotency_key=request.headers.get("Idempotency-Key", "")[:128],
+            idempotency=idempotency_parse(request, request.data),
         )
         return Response(
             TrainingJobOutputSerializer(job).data,
@@ -142,7 +145,12 @@ class ModelVersionPromoteApi(APIView):
         request=None,
         responses={
             200: ModelVersionOutputSerializer,
-            **error_responses(_404=NOT_FOUND, _409="`already_production`."),
+            **error_responses(
+                _404=NOT_FOUND,
+                _409="`already_production`.",
+                _422="`artifact_rejected`: the artifact does not verify, load or predict; "
+                "production is unchanged.",
+            ),
         },
     )
     def post(self, request: Request, version_id: int) -> Response:

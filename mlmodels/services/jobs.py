@@ -10,6 +10,7 @@ from django.utils import timezone
 from mlmodels.models import Dataset, Estimator, Task, TrainingJob
 from mlmodels.services.training import model_version_train
 from pricing_site.exceptions import ApplicationError, ConflictError, NotFoundError
+from pricing_site.idempotency import Idempotency, idempotency_check
 from pricing_site.metrics import JOB_OUTCOMES
 
 logger = logging.getLogger(__name__)
@@ -32,15 +33,16 @@ def training_job_create(
     estimator: str,
     params: dict[str, Any],
     requested_by: Any,
-    idempotency_key: str = "",
+    idempotency: Idempotency | None = None,
 ) -> tuple[TrainingJob, bool]:
-    """Queue a training run; the same idempotency key from the same client returns its job."""
-    if idempotency_key:
-        existing = TrainingJob.objects.filter(
-            requested_by=requested_by, idempotency_key=idempotency_key
-        ).first()
-        if existing:
-            return existing, False
+    """Queue a training run; the same idempotency key and body from the same client returns its
+    job (the key with another body is refused)."""
+    idempotency = idempotency or Idempotency(key="", fingerprint="")
+    key = idempotency.key
+    by_key = TrainingJob.objects.filter(requested_by=requested_by, idempotency_key=key)
+    if key and (existing := by_key.first()):
+        idempotency_check(existing.request_fingerprint, idempotency)
+        return existing, False
     if task not in Task.values or estimator not in Estimator.values:
         raise ApplicationError(f"Unknown task {task!r} or estimator {estimator!r}.", code="invalid")
     dataset = Dataset.objects.filter(pk=dataset_id).first()
@@ -56,12 +58,13 @@ def training_job_create(
                 estimator=estimator,
                 params=params,
                 requested_by=requested_by,
-                idempotency_key=idempotency_key,
+                idempotency_key=key,
+                request_fingerprint=idempotency.fingerprint,
             )
     except IntegrityError:  # The same key sent twice at the same moment: one job.
-        return TrainingJob.objects.get(
-            requested_by=requested_by, idempotency_key=idempotency_key
-        ), False
+        existing = by_key.get()
+        idempotency_check(existing.request_fingerprint, idempotency)
+        return existing, False
     training_job_enqueue(job)
     return job, True
 

@@ -1,18 +1,67 @@
-"""Promotion: exactly one production version per task, whoever promotes at the same moment."""
+"""Promotion: exactly one production version per task, whoever promotes at the same moment, and
+only a version whose artifact verifies, loads and predicts."""
 
+import logging
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from mlmodels.artifacts import ArtifactRejectedError, artifact_load
 from mlmodels.caching import production_version_cache_clear
-from mlmodels.models import ModelVersion
-from pricing_site.exceptions import ConflictError
+from mlmodels.models import ModelVersion, Task
+from mlmodels.schema import FEATURE_COLUMNS, records_validate
+from mlmodels.scoring import Scorer
+from pricing_site.exceptions import ConflictError, UnprocessableError
+
+logger = logging.getLogger(__name__)
+
+# Policies every promoted model must price: young and old drivers, both fuels, every coverage.
+SAMPLE_RECORDS = [
+    {"coverage": "TPL", "ageph": 19, "bm": 11, "power": 55, "agec": 12, "fuel": "gasoline",
+     "use": "private", "fleet": 0, "postcode": 1000},
+    {"coverage": "TPL+", "ageph": 45, "bm": 0, "power": 110, "agec": 3, "fuel": "diesel",
+     "use": "work", "fleet": 1, "postcode": 9000},
+    {"coverage": "TPL++", "ageph": 78, "bm": 2, "power": 70, "agec": 0, "fuel": "gasoline",
+     "use": "private", "fleet": 0, "postcode": 3000},
+]  # fmt: skip
+
+
+def model_version_verify(*, version: ModelVersion) -> None:
+    """Refuse (422 `artifact_rejected`) a version whose artifact does not match its hash and
+    signature, does not load, or does not give finite, plausible predictions for the samples."""
+    stored = ModelVersion.objects.get(pk=version.pk)
+    try:
+        pipeline = artifact_load(
+            data=stored.artifact,
+            sha256=stored.artifact_sha256,
+            signature=stored.artifact_signature,
+            sklearn_version=stored.sklearn_version,
+        )
+        features = tuple(stored.feature_schema.get("features", FEATURE_COLUMNS))
+        columns, _ = records_validate(SAMPLE_RECORDS, features=features)
+        values = np.asarray(Scorer(pipeline, task=stored.task).predict(columns), dtype=float)
+    except ArtifactRejectedError as error:
+        reason = error.message
+    except Exception as error:
+        logger.exception("model verification failed", extra={"version": version.pk})
+        reason = f"the model does not predict ({type(error).__name__}: {error})"
+    else:
+        upper = 1.0 if stored.task == Task.CLAIM_PROBABILITY else np.inf
+        if np.all(np.isfinite(values)) and np.all((values > 0) & (values <= upper)):
+            return
+        reason = f"its predictions for sample policies are not plausible ({values.tolist()})"
+    raise UnprocessableError(
+        f"Model version {version.pk} cannot be promoted: {reason}", code="artifact_rejected"
+    )
 
 
 @transaction.atomic
 def model_version_promote(*, version: ModelVersion, promoted_by: Any = None) -> ModelVersion:
-    """Promote *version* and retire the previous production version of the same task."""
+    """Promote *version*, once verified, and retire the previous production version of the
+    same task."""
+    model_version_verify(version=version)
     # Locking every version of the task serialises concurrent promotions: the last one wins and
     # the database constraint guarantees there is never a second production version.
     versions = {

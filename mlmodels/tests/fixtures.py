@@ -83,3 +83,12 @@ def production_severity(train, django_capture_on_commit_callbacks):  # type: ign
 def production_tariff(production_version, production_severity):  # type: ignore[no-untyped-def]
     """A production frequency model (without location) and a production severity model."""
     return {"frequency": production_version, "severity": production_severity}
+
+
+def tamper(version) -> None:  # type: ignore[no-untyped-def]
+    """Change one byte of *version*'s stored artifact, as an attacker or a bad disk would."""
+    from mlmodels.models import ModelVersion
+
+    data = bytearray(ModelVersion.objects.get(pk=version.pk).artifact)
+    data[len(data) // 2] ^= 0xFF
+    ModelVersion.objects.filter(pk=version.pk).update(artifact=bytes(data))

@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from mlmodels.tests.fixtures import tamper
+
 pytestmark = pytest.mark.django_db
 
 
@@ -39,6 +41,21 @@ def test_model_manager_promotes_from_detail_page(
 
     candidate.refresh_from_db()
     assert candidate.is_production
+
+
+def test_model_manager_sees_why_a_tampered_version_is_not_promoted(
+    client, production_version, train
+):
+    candidate = train(estimator="glm")
+    tamper(candidate)
+
+    response = staff(client, "model managers").post(
+        reverse("admin:mlmodels_modelversion_promote", args=[candidate.pk]), follow=True
+    )
+
+    assert "cannot be promoted" in response.text
+    candidate.refresh_from_db()
+    assert not candidate.is_production
 
 
 def test_pricing_editor_cannot_promote(client, production_version, train):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from mlmodels.artifacts import artifact_dump
 from mlmodels.models import ModelVersion, TrainingJob
 from mlmodels.services.evaluation import version_pipeline
-from mlmodels.tests.fixtures import random_record
+from mlmodels.tests.fixtures import random_record, tamper
 
 pytestmark = pytest.mark.django_db
 
@@ -193,6 +193,19 @@ def test_model_detail_returns_404(api_client):
     )
 
 
+def test_promote_refuses_a_tampered_artifact_with_422(make_api_client, production_version, train):
+    candidate = train(estimator="glm")
+    tamper(candidate)
+
+    response = make_api_client("mlmodels.promote_modelversion").post(
+        reverse("api:mlmodels:promote", kwargs={"version_id": candidate.pk})
+    )
+
+    assert (response.status_code, response.json()["code"]) == (422, "artifact_rejected")
+    production_version.refresh_from_db()
+    assert production_version.is_production
+
+
 def test_promote_needs_permission_and_promotes(make_api_client, production_version, train):
     candidate = train(estimator="glm")
     url = reverse("api:mlmodels:promote", kwargs={"version_id": candidate.pk})
@@ -285,6 +298,29 @@ def test_train_through_api_is_idempotent(
     assert first.json()["id"] == second.json()["id"]
     assert TrainingJob.objects.count() == 1
     assert ModelVersion.objects.count() == 1
+
+
+def test_train_through_api_refuses_a_reused_idempotency_key_with_another_body(
+    make_api_client, dataset, django_capture_on_commit_callbacks
+):
+    client = make_api_client("mlmodels.add_modelversion")
+    payload = {"dataset": dataset.pk, "task": "claim_probability", "estimator": "glm"}
+    url = reverse("api:mlmodels:models")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, payload, format="json", headers={"Idempotency-Key": "k1"})
+
+    other = client.post(
+        url,
+        {**payload, "estimator": "hist_gradient_boosting"},
+        format="json",
+        headers={"Idempotency-Key": "k1"},
+    )
+    too_long = client.post(url, payload, format="json", headers={"Idempotency-Key": "k" * 256})
+
+    assert (other.status_code, other.json()["code"]) == (422, "idempotency_key_reused")
+    assert other.json()["fields"][0]["field"] == "Idempotency-Key"
+    assert (too_long.status_code, too_long.json()["code"]) == (400, "invalid_idempotency_key")
+    assert TrainingJob.objects.count() == 1
 
 
 def test_train_through_api_returns_404_for_unknown_dataset(make_api_client):

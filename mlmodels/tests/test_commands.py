@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from mlmodels.models import ModelVersion
+from mlmodels.tests.fixtures import tamper
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,18 @@ def test_compare_models_prints_table_and_writes_report(portfolio_path, tmp_path,
     assert "These results were calculated with the same set of data." in output
     assert output.count("mean_poisson_deviance") == 1
     assert "data:image/png;base64," in report.read_text()
+
+
+def test_promote_model_refuses_a_tampered_artifact(portfolio_path, run):
+    train(run, portfolio_path, "claim_probability", "glm", "--cv", "0")
+    version = ModelVersion.objects.get()
+    tamper(version)
+
+    with pytest.raises(CommandError, match="cannot be promoted"):
+        run("promote_model", str(version.pk))
+
+    version.refresh_from_db()
+    assert not version.is_production
 
 
 def test_promote_model_promotes_and_refuses_twice(portfolio_path, run):

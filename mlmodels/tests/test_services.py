@@ -17,7 +17,13 @@ from mlmodels.services import (
     model_version_train,
     model_versions_compare,
 )
-from pricing_site.exceptions import ApplicationError, ConflictError, ServiceUnavailableError
+from mlmodels.tests.fixtures import tamper
+from pricing_site.exceptions import (
+    ApplicationError,
+    ConflictError,
+    ServiceUnavailableError,
+    UnprocessableError,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +101,33 @@ def test_model_version_promote_retires_previous_production(
     first.refresh_from_db()
     assert (first.is_production, first.status) == (False, "retired")
     assert model_version_get_production_id(task="claim_frequency") == second.pk
+
+
+def test_model_version_promote_refuses_a_tampered_artifact_and_keeps_production(
+    production_version, train
+):
+    candidate = train(estimator="glm")
+    tamper(candidate)
+
+    with pytest.raises(UnprocessableError, match="SHA-256") as refused:
+        model_version_promote(version=candidate)
+
+    assert refused.value.code == "artifact_rejected"
+    production_version.refresh_from_db()
+    assert production_version.is_production
+
+
+def test_model_version_promote_refuses_a_model_that_does_not_predict(train, monkeypatch):
+    candidate = train(estimator="glm")
+    monkeypatch.setattr(
+        "mlmodels.services.promotion.Scorer.predict", lambda self, columns: [float("nan")] * 3
+    )
+
+    with pytest.raises(UnprocessableError, match="not plausible"):
+        model_version_promote(version=candidate)
+
+    candidate.refresh_from_db()
+    assert not candidate.is_production
 
 
 def test_model_version_promote_refuses_version_already_in_production(production_version):

@@ -8,8 +8,10 @@ import sys
 import pytest
 from django.db import connection
 
+from mlmodels import serving
 from mlmodels.services import model_version_promote
 from mlmodels.serving import loaded_model_get, model_version_predict
+from mlmodels.tests.fixtures import tamper
 
 RECORD = {
     "coverage": "TPL",
@@ -45,6 +47,30 @@ def test_model_version_predict_loads_model_once(production_version, django_asser
     assert loaded_model_get(version_id=production_version.pk) is loaded_model_get(
         version_id=production_version.pk
     )
+
+
+@pytest.mark.django_db
+def test_process_keeps_serving_its_model_when_the_promoted_one_cannot_load(
+    production_version, train, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(serving, "_serving", {})
+    monkeypatch.setattr(serving, "_load_failures", {})
+    model_version_predict(task="claim_frequency", records=[RECORD])
+    candidate = train(estimator="glm")
+    with django_capture_on_commit_callbacks(execute=True):
+        model_version_promote(version=candidate)
+    tamper(candidate)  # after promotion: verified then, altered since
+
+    prediction = model_version_predict(task="claim_frequency", records=[RECORD])
+    ready = client.get("/readyz")
+
+    assert prediction.version_id == production_version.pk
+    assert (ready.status_code, ready.json()["status"]) == (200, "degraded")
+    assert ready.json()["models"]["claim_frequency"] == {
+        "production_version": candidate.pk,
+        "serving_version": production_version.pk,
+        "reason": "The model artifact does not match its SHA-256: it was altered.",
+    }
 
 
 @pytest.mark.django_db(transaction=True)

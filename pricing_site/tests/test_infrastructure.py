@@ -136,16 +136,31 @@ def test_check_deploy_is_clean_with_production_settings():
 
 
 @pytest.mark.parametrize(
-    ("address", "token", "authorization", "status"),
+    ("opt_in", "preload"), [({}, "False"), ({"DJANGO_SECURE_HSTS_PRELOAD": "true"}, "True")]
+)
+def test_hsts_preload_is_opt_in(opt_in, preload):
+    env = {"DJANGO_SECRET_KEY": "k" * 50, **opt_in}
+    read = "from django.conf import settings; print(settings.SECURE_HSTS_PRELOAD)"
+
+    result = run_manage("shell", "-c", read, env=env)
+
+    assert result.stdout.strip().splitlines()[-1] == preload, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("debug", "address", "token", "authorization", "status"),
     [
-        ("127.0.0.1", "", "", 200),
-        ("10.1.2.3", "", "", 200),
-        ("8.8.8.8", "", "", 403),
-        ("127.0.0.1", "s3cret", "", 403),
-        ("8.8.8.8", "s3cret", "Bearer s3cret", 200),
+        (True, "127.0.0.1", "", "", 200),
+        (True, "10.1.2.3", "", "", 200),
+        (True, "8.8.8.8", "", "", 403),
+        (False, "127.0.0.1", "", "", 403),
+        (False, "10.1.2.3", "", "", 403),
+        (False, "127.0.0.1", "s3cret", "", 403),
+        (False, "8.8.8.8", "s3cret", "Bearer s3cret", 200),
     ],
 )
-def test_metrics_are_not_public(client, settings, address, token, authorization, status):
+def test_metrics_are_not_public(client, settings, debug, address, token, authorization, status):
+    settings.DEBUG = debug
     settings.PRICING_METRICS_TOKEN = token
 
     response = client.get("/metrics", REMOTE_ADDR=address, HTTP_AUTHORIZATION=authorization)

@@ -2,11 +2,14 @@
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mlmodels.schema import COLUMNS
-from strategies.models import PricingRule
+from pricing_site.api import JsonInputSerializer, PageInputSerializer, QueryInputSerializer
+from strategies.models import Fuel, PricingRule
+from strategies.selectors import FUEL_SYNONYMS
 
 COVERAGES = COLUMNS["coverage"].categories
 USES = COLUMNS["use"].categories
@@ -29,19 +32,37 @@ class PricingRuleOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class PricingRuleListInputSerializer(serializers.Serializer):
-    brand = serializers.CharField(
-        required=False, help_text="A brand name or alias (VW, Volkswagen)."
-    )
-    fuel = serializers.CharField(
-        required=False, help_text="petrol, diesel, hybrid, electric, lpg_cng."
-    )
+# Every spelling `fuel_parse` accepts (any case): the schema lists them.
+FUEL_SPELLINGS = [*Fuel.values, *FUEL_SYNONYMS]
+
+
+@extend_schema_field({"type": "string", "enum": FUEL_SPELLINGS})
+class FuelField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=20, **kwargs)
+
+
+BRAND_PATTERN = r"^[^\x00]*\S[^\x00]*$"
+
+
+class BrandField(serializers.CharField):
+    """A brand as people write it: up to 60 characters, no NUL, not only spaces (blank only where
+    allowed, which the schema states apart)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "A brand name or alias (VW, Volkswagen).")
+        super().__init__(max_length=60, validators=[RegexValidator(BRAND_PATTERN)], **kwargs)
+
+
+class PricingRuleListInputSerializer(PageInputSerializer):
+    brand = BrandField(required=False)
+    fuel = FuelField(required=False)
     date = serializers.DateField(required=False, help_text="Only rules in force that day.")
 
 
-class PricingRuleResolveInputSerializer(serializers.Serializer):
-    brand = serializers.CharField(required=False, allow_blank=True)
-    fuel = serializers.CharField()
+class PricingRuleResolveInputSerializer(QueryInputSerializer):
+    brand = BrandField(required=False, allow_blank=True)
+    fuel = FuelField()
     date = serializers.DateField(required=False, help_text="Default: today.")
 
 
@@ -64,20 +85,20 @@ class PricingRuleResolutionOutputSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class QuoteVehicleInputSerializer(serializers.Serializer):
-    brand = serializers.CharField(max_length=60)
-    fuel = serializers.CharField(max_length=20)
+class QuoteVehicleInputSerializer(JsonInputSerializer):
+    brand = BrandField()
+    fuel = FuelField()
     power_kw = serializers.IntegerField(min_value=1, max_value=1000)
     age = serializers.IntegerField(min_value=0, max_value=100, help_text="Vehicle age in years.")
 
 
-class QuoteDriverInputSerializer(serializers.Serializer):
+class QuoteDriverInputSerializer(JsonInputSerializer):
     age = serializers.IntegerField(min_value=17, max_value=100)
     bonus_malus = serializers.IntegerField(min_value=0, max_value=22)
 
 
-class QuoteCreateInputSerializer(serializers.Serializer):
-    zipcode = serializers.IntegerField()
+class QuoteCreateInputSerializer(JsonInputSerializer):
+    zipcode = serializers.IntegerField(min_value=1000, max_value=9999)
     vehicle = QuoteVehicleInputSerializer()
     driver = QuoteDriverInputSerializer()
     coverage = serializers.ChoiceField(choices=COVERAGES)

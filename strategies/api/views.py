@@ -7,7 +7,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pricing_site.api import error_responses, paginated, paginated_response
+from pricing_site.api import (
+    IDEMPOTENCY_KEY_PARAMETER,
+    error_responses,
+    paginated,
+    paginated_response,
+)
+from pricing_site.idempotency import idempotency_parse
 from strategies.api.serializers import (
     PricingRuleListInputSerializer,
     PricingRuleOutputSerializer,
@@ -17,7 +23,7 @@ from strategies.api.serializers import (
     QuoteOutputSerializer,
 )
 from strategies.selectors import pricing_rule_list, pricing_rule_resolve, quote_get
-from strategies.services import QuoteRequest, premium_quote
+from strategies.services import QuoteRequest, quote_create
 
 
 class PricingRuleListApi(APIView):
@@ -70,12 +76,18 @@ class QuoteCreateApi(APIView):
 
     @extend_schema(
         summary="Quote the annual premium",
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=QuoteCreateInputSerializer,
         responses={
             201: QuoteOutputSerializer,
+            200: QuoteOutputSerializer,
             **error_responses(
-                _400="`invalid`, `invalid_zipcode`, `unknown_fuel`, `fuel_not_modelled`.",
+                _400=(
+                    "`invalid`, `unknown_fuel`, `fuel_not_modelled`, "
+                    "`date_before_first_tariff`, `date_beyond_horizon`, `invalid_idempotency_key`."
+                ),
                 _404="`zipcode_not_found`.",
+                _422="`idempotency_key_reused`.",
                 _503="`no_production_model`, `no_health_index`, `no_tariff`.",
             ),
         },
@@ -84,7 +96,7 @@ class QuoteCreateApi(APIView):
         body = QuoteCreateInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        quote = premium_quote(
+        quote, created = quote_create(
             request=QuoteRequest(
                 zipcode=data["zipcode"],
                 brand=data["vehicle"]["brand"],
@@ -99,8 +111,12 @@ class QuoteCreateApi(APIView):
                 date=data.get("date"),
             ),
             requested_by=request.user,
+            idempotency=idempotency_parse(request, request.data),
         )
-        return Response(QuoteOutputSerializer(quote).data, status=status.HTTP_201_CREATED)
+        return Response(
+            QuoteOutputSerializer(quote).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
 
 class QuoteDetailApi(APIView):

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from strategies.models import Quote
 from strategies.tests.fixtures import QUOTE, rule
 from zipcodes.services import zipcode_load_csv
 
@@ -79,7 +80,7 @@ def test_quote_needs_permission(api_client, quoting):
 @pytest.mark.parametrize(
     ("change", "status", "code", "field"),
     [
-        ({"zipcode": 999}, 400, "invalid_zipcode", "zipcode"),
+        ({"zipcode": 999}, 400, "invalid", "zipcode"),
         ({"zipcode": 4000}, 404, "zipcode_not_found", "zipcode"),
         (
             {"vehicle": {**QUOTE["vehicle"], "fuel": "electric"}},
@@ -98,6 +99,44 @@ def test_quote_returns_json_errors(quoter, quoting, change, status, code, field)
     assert response.status_code == status
     assert response.json()["code"] == code
     assert response.json()["fields"][0]["field"] == field
+
+
+def test_quote_retried_with_its_idempotency_key_returns_the_first_quote(quoter, quoting):
+    url = reverse("api:strategies:quotes")
+    first = quoter.post(url, QUOTE, format="json", headers={"Idempotency-Key": "order-17"})
+    retry = quoter.post(url, QUOTE, format="json", headers={"Idempotency-Key": "order-17"})
+    other_body = quoter.post(
+        url,
+        {**QUOTE, "zipcode": 1000, "fleet": True},
+        format="json",
+        headers={"Idempotency-Key": "order-17"},
+    )
+
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.json() == first.json()
+    assert Quote.objects.count() == 1
+    assert (other_body.status_code, other_body.json()["code"]) == (422, "idempotency_key_reused")
+
+
+def test_quotes_without_idempotency_key_are_each_new(quoter, quoting):
+    url = reverse("api:strategies:quotes")
+
+    assert quoter.post(url, QUOTE, format="json").status_code == 201
+    assert quoter.post(url, QUOTE, format="json").status_code == 201
+    assert Quote.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("quote_date", "code"),
+    [("2019-12-31", "date_before_first_tariff"), ("2031-01-01", "date_beyond_horizon")],
+)
+def test_quote_refuses_a_date_outside_the_known_tariffs(quoter, quoting, quote_date, code):
+    response = quoter.post(
+        reverse("api:strategies:quotes"), {**QUOTE, "date": quote_date}, format="json"
+    )
+
+    assert (response.status_code, response.json()["code"]) == (400, code)
+    assert response.json()["fields"][0]["field"] == "date"
 
 
 def test_quote_returns_503_without_production_model(

@@ -2,7 +2,18 @@
 
 from rest_framework import serializers
 
+from pricing_site.api import PageInputSerializer
 from zipcodes.models import Zipcode
+from zipcodes.services import MAX_CLASSES
+from zipcodes.zoning import class_codes
+
+
+class ZipcodeListInputSerializer(PageInputSerializer):
+    risk_class = serializers.ChoiceField(
+        choices=class_codes(MAX_CLASSES),
+        required=False,
+        help_text="Only zipcodes of this risk class (A lowest risk).",
+    )
 
 
 class ZipcodeRiskOutputSerializer(serializers.Serializer):

@@ -6,17 +6,28 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pricing_site.api import error_responses, filtered, paginated, paginated_response
-from zipcodes.api.filters import ZipcodeFilter
-from zipcodes.api.serializers import ZipcodeOutputSerializer, ZipcodeRiskOutputSerializer
+from pricing_site.api import error_responses, paginated, paginated_response
+from zipcodes.api.serializers import (
+    ZipcodeListInputSerializer,
+    ZipcodeOutputSerializer,
+    ZipcodeRiskOutputSerializer,
+)
 from zipcodes.selectors import zipcode_list, zipcode_parse, zipcode_risk_class_get
+
+ZIPCODE_PATTERN = r"^[1-9][0-9]{3}$"
 
 
 class ZipcodeDetailApi(APIView):
     @extend_schema(
         summary="Risk class of a zipcode",
         parameters=[
-            OpenApiParameter("zipcode", str, OpenApiParameter.PATH, description="1000-9999")
+            OpenApiParameter(
+                "zipcode",
+                str,
+                OpenApiParameter.PATH,
+                pattern=ZIPCODE_PATTERN,
+                description="1000-9999",
+            )
         ],
         responses={
             200: ZipcodeRiskOutputSerializer,
@@ -35,14 +46,16 @@ class ZipcodeListApi(APIView):
     @extend_schema(
         summary="Zipcodes, optionally of one risk class",
         operation_id="zipcodes_list",
-        parameters=[OpenApiParameter("risk_class", str, enum=["A", "B", "C"])],
+        parameters=[ZipcodeListInputSerializer],
         responses={
             200: paginated(ZipcodeOutputSerializer),
             **error_responses(_400="`invalid`: unknown risk class (see `fields`)."),
         },
     )
     def get(self, request: Request) -> Response:
-        zipcodes = filtered(filterset_class=ZipcodeFilter, request=request, queryset=zipcode_list())
+        query = ZipcodeListInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        zipcodes = zipcode_list(risk_class=query.validated_data.get("risk_class"))
         return paginated_response(
             request=request, view=self, queryset=zipcodes, serializer_class=ZipcodeOutputSerializer
         )

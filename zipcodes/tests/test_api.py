@@ -80,7 +80,7 @@ def test_zipcode_list_is_paginated_in_code_order(api_client):
 
 
 def test_zipcode_list_returns_400_when_class_unknown(api_client):
-    response = api_client.get(reverse("api:zipcodes:list"), {"risk_class": "D"})
+    response = api_client.get(reverse("api:zipcodes:list"), {"risk_class": "F"})
 
     assert response.status_code == 400
     assert response.json()["fields"][0]["field"] == "risk_class"

@@ -35,6 +35,28 @@ def test_load_zipcodes_reports_bad_lines_and_fails(tmp_path):
     assert not Zipcode.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("encoding", "says"), [("latin-1", "not UTF-8 \\(line 2"), ("utf-16", "UTF-16")]
+)
+def test_load_zipcodes_refuses_a_file_not_in_utf8_and_writes_nothing(tmp_path, encoding, says):
+    path = tmp_path / "z.csv"
+    path.write_text("zipcode,risk_class,municipality\n4000,B,Liège\n", encoding=encoding)
+
+    with pytest.raises(CommandError, match=says):
+        call_command("load_zipcodes", str(path))
+
+    assert not Zipcode.objects.exists()
+
+
+def test_load_zipcodes_reads_utf8_with_the_bom_excel_writes(tmp_path):
+    path = tmp_path / "z.csv"
+    path.write_text("zipcode,risk_class,municipality\n4000,B,Liège\n", encoding="utf-8-sig")
+
+    call_command("load_zipcodes", str(path), stdout=StringIO())
+
+    assert Zipcode.objects.get(code=4000).municipality == "Liège"
+
+
 def test_load_zipcodes_fails_clearly_when_file_missing(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("load_zipcodes", str(tmp_path / "missing.csv"))

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from pricing_site.exceptions import ApplicationError
-from zipcodes.services import zipcode_load_csv
+from zipcodes.services import zipcode_file_lines, zipcode_load_csv
 
 
 class Command(BaseCommand):
@@ -18,9 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         try:
-            with open(options["file"], encoding="utf-8-sig", newline="") as file:
-                lines = tqdm(file, desc="Reading", unit=" lines", disable=not sys.stderr.isatty())
-                report = zipcode_load_csv(lines=lines, dry_run=options["dry_run"])
+            with open(options["file"], "rb") as file:
+                lines = zipcode_file_lines(file.read())
+            progress = tqdm(lines, desc="Reading", unit=" lines", disable=not sys.stderr.isatty())
+            report = zipcode_load_csv(lines=progress, dry_run=options["dry_run"])
         except OSError as error:
             raise CommandError(f"Cannot read {options['file']}: {error.strerror}.") from error
         except ApplicationError as error:

@@ -1,0 +1,44 @@
+"""Idempotency keys (IETF draft "The Idempotency-Key HTTP Header Field"): a client retrying a POST
+with the same key gets the first answer again; the same key with a different body is refused."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from rest_framework.request import Request
+
+from pricing_site.exceptions import ApplicationError, UnprocessableError
+
+HEADER = "Idempotency-Key"
+MAX_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    key: str  # "" when the client sent none
+    fingerprint: str  # SHA-256 of the request body, canonical JSON
+
+
+def idempotency_parse(request: Request, body: Any) -> Idempotency:
+    """The request's key (bounded, printable) and the fingerprint of its parsed *body*."""
+    key = request.headers.get(HEADER, "")
+    if len(key) > MAX_LENGTH or not key.isprintable() or not key.isascii():
+        raise ApplicationError(
+            f"The {HEADER} header must be at most {MAX_LENGTH} printable ASCII characters.",
+            code="invalid_idempotency_key",
+            field=HEADER,
+        )
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return Idempotency(key=key, fingerprint=hashlib.sha256(canonical.encode()).hexdigest())
+
+
+def idempotency_check(stored_fingerprint: str, idempotency: Idempotency) -> None:
+    """A stored answer for the key may be replayed only for the same request body."""
+    if stored_fingerprint != idempotency.fingerprint:
+        raise UnprocessableError(
+            f"This {HEADER} was used before with a different request body; "
+            "use a new key for a new request.",
+            code="idempotency_key_reused",
+            field=HEADER,
+        )
