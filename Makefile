@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # `make run` is the laptop demo: DEBUG on unless the caller says otherwise.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: run test lint worker beat bench
+.PHONY: run test lint worker beat bench token
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,10 +14,25 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-run: $(STAMP)
+# The server and a local worker share the SQLite file, a file cache and a file queue (.local/):
+# jobs such as training never run in the web process. Ctrl-C stops both.
+run: $(STAMP) .env.local
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py load_demo_data
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:5000
+	export $(RUN_ENV); \
+	$(BIN)/celery -A pricing_site worker --concurrency=1 --loglevel=WARNING & \
+	trap 'kill $$! 2>/dev/null' EXIT; \
+	$(BIN)/python manage.py runserver 127.0.0.1:5000
+
+# The laptop's settings, read by the server and every command: DEBUG on and a secret of its own.
+.env.local:
+	printf 'DJANGO_DEBUG=true\nDJANGO_SECRET_KEY=%s\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+
+# An API client with the default role (read, quote, predict): `make token NAME=my-app`.
+token: $(STAMP) .env.local
+	@test -n "$(NAME)" || { echo "Usage: make token NAME=my-app" >&2; exit 2; }
+	@$(BIN)/python manage.py create_api_client $(NAME)
 
 test: $(STAMP)
 	$(BIN)/pytest --cov --cov-report=term

@@ -87,6 +87,81 @@ ESTIMATOR_CLASSES = {
 
 
 @dataclass(frozen=True)
+class ParamBound:
+    """What a client may set: a number of this type between these bounds (inclusive)."""
+
+    kind: type
+    minimum: float
+    maximum: float
+
+
+GLM_BOUNDS = {"alpha": ParamBound(float, 0.0, 100.0), "max_iter": ParamBound(int, 1, 1000)}
+FOREST_BOUNDS = {
+    # 500 trees of the real portfolio take about a minute here; more buy nothing measurable.
+    "n_estimators": ParamBound(int, 1, 500),
+    "min_samples_leaf": ParamBound(int, 1, 10_000),
+    "max_features": ParamBound(float, 0.01, 1.0),
+    "max_depth": ParamBound(int, 1, 50),
+}
+BOOSTING_BOUNDS = {
+    "max_iter": ParamBound(int, 1, 1000),
+    "learning_rate": ParamBound(float, 0.001, 1.0),
+    "min_samples_leaf": ParamBound(int, 1, 10_000),
+    "max_leaf_nodes": ParamBound(int, 2, 255),
+    "max_depth": ParamBound(int, 1, 50),
+    "l2_regularization": ParamBound(float, 0.0, 100.0),
+}
+# The parameters a client may override per estimator, bounded so no request trains for hours.
+PARAM_BOUNDS: dict[tuple[str, str], dict[str, ParamBound]] = {
+    (Task.CLAIM_FREQUENCY, Estimator.GLM): GLM_BOUNDS,
+    (Task.CLAIM_SEVERITY, Estimator.GLM): GLM_BOUNDS,
+    (Task.CLAIM_PROBABILITY, Estimator.GLM): {
+        "C": ParamBound(float, 1e-4, 1e4),
+        "max_iter": ParamBound(int, 1, 5000),
+    },
+    (Task.CLAIM_FREQUENCY, Estimator.RANDOM_FOREST): FOREST_BOUNDS,
+    (Task.CLAIM_PROBABILITY, Estimator.RANDOM_FOREST): FOREST_BOUNDS,
+    (Task.CLAIM_FREQUENCY, Estimator.HIST_GRADIENT_BOOSTING): BOOSTING_BOUNDS,
+    (Task.CLAIM_PROBABILITY, Estimator.HIST_GRADIENT_BOOSTING): BOOSTING_BOUNDS,
+    (Task.CLAIM_SEVERITY, Estimator.HIST_GRADIENT_BOOSTING): BOOSTING_BOUNDS,
+}
+
+
+def params_validate(*, task: str, estimator: str, params: dict[str, Any]) -> None:
+    """Refuse unknown, mistyped or out-of-bounds parameters, naming each (`params.<name>`)."""
+    key = (Task(task), Estimator(estimator))
+    if key not in PARAM_BOUNDS:
+        raise ApplicationError(
+            f"{Estimator(estimator).label} is not available for {Task(task).label}.",
+            code="invalid_estimator",
+            field="estimator",
+        )
+    bounds = PARAM_BOUNDS[key]
+    errors = []
+    for name, value in params.items():
+        bound = bounds.get(name)
+        if bound is None:
+            message = f"Unknown parameter; allowed: {', '.join(sorted(bounds))}."
+        elif (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (bound.kind is int and not isinstance(value, int))
+        ):
+            message = f"Must be {'an integer' if bound.kind is int else 'a number'}."
+        elif not bound.minimum <= value <= bound.maximum:
+            message = f"Must be between {bound.minimum:g} and {bound.maximum:g}."
+        else:
+            continue
+        errors.append({"field": f"params.{name}", "message": message, "code": "invalid_param"})
+    if errors:
+        raise ApplicationError(
+            "Invalid parameters: " + "; ".join(f"{e['field']}: {e['message']}" for e in errors),
+            code="invalid_params",
+            fields=errors,
+        )
+
+
+@dataclass(frozen=True)
 class Target:
     """What a task learns from a portfolio: the rows it learns from, the target and its weight."""
 
@@ -127,13 +202,8 @@ def pipeline_build(
     *, task: str, estimator: str, params: dict[str, Any] | None = None, location: bool = False
 ) -> Pipeline:
     """The untrained pipeline for *task* with *estimator*; *params* override the defaults."""
+    params_validate(task=task, estimator=estimator, params=params or {})
     key = (Task(task), Estimator(estimator))
-    if key not in ESTIMATOR_CLASSES:
-        raise ApplicationError(
-            f"{Estimator(estimator).label} is not available for {Task(task).label}.",
-            code="invalid_estimator",
-            field="estimator",
-        )
     estimator_params = {**DEFAULT_PARAMS[key], **(params or {})}
     return Pipeline(
         [

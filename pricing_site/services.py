@@ -57,6 +57,11 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
+# What a new API client may do unless told otherwise: read and predict (a token suffices) and
+# quote. Writes to models and datasets are granted explicitly.
+DEFAULT_API_CLIENT_PERMISSIONS = ("strategies.add_quote",)
+
+
 def permissions_get(*, names: tuple[str, ...] | list[str]) -> list[Permission]:
     """The permissions named `app_label.codename`; an unknown name is an error, never skipped."""
     found = {

@@ -1,7 +1,8 @@
 """Settings for every environment, driven by environment variables (README: Configuration).
 
-Nothing set gives the embedded default for trying the service out: SQLite, local-memory cache and
-Celery tasks run eagerly. Production sets DATABASE_URL, REDIS_URL and CELERY_BROKER_URL.
+Nothing set gives the embedded default for trying the service out: SQLite, a file cache every
+local process shares, and jobs queued in files for the local worker `make run` starts (never run
+inside the web process). Production sets DATABASE_URL, REDIS_URL and CELERY_BROKER_URL.
 """
 
 from pathlib import Path
@@ -13,6 +14,11 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+# `make run` writes .env.local (DEBUG on, a random secret key) so that every command of the README
+# runs as written on a laptop; variables already set always win. Never in the image.
+LOCAL_ENV_FILE = BASE_DIR / ".env.local"
+if LOCAL_ENV_FILE.exists():
+    env.read_env(str(LOCAL_ENV_FILE))
 if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
     env.read_env(str(BASE_DIR / ".env"))
 
@@ -94,6 +100,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The embedded default's state shared between local processes: the cache and the job queue.
+LOCAL_STATE_DIR = env.path("PRICING_LOCAL_STATE_DIR", default=BASE_DIR / ".local")
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_KEY_PREFIX = env.str("PRICING_CACHE_KEY_PREFIX", default="pricing")
 if REDIS_URL:
@@ -114,17 +122,31 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     DJANGO_REDIS_LOGGER = "pricing_site.cache"
 else:
+    # Shared by the server, the worker and every command, so that what one process changes
+    # (a promotion, a zipcode load) reaches the others, as Redis does in production.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(LOCAL_STATE_DIR / "cache"),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+if not CELERY_BROKER_URL:
+    # Jobs wait in files for the local worker `make run` starts: training, zoning and fetching
+    # never run inside a web request, so the demo stays responsive.
+    queue = LOCAL_STATE_DIR / "queue"
+    queue.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(queue),
+        "data_folder_out": str(queue),
+        "store_processed": False,
+    }
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

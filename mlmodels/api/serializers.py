@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mlmodels.models import Dataset, Estimator, ModelVersion, Task, TrainingJob
+from mlmodels.pipelines import PARAM_BOUNDS
 from mlmodels.schema import COLUMNS
 from pricing_site.api import JsonInputSerializer, PageInputSerializer, QueryInputSerializer
 
@@ -116,7 +117,18 @@ class ModelVersionCreateInputSerializer(JsonInputSerializer):
     dataset = serializers.IntegerField(min_value=1)
     task = serializers.ChoiceField(choices=Task.choices)
     estimator = serializers.ChoiceField(choices=Estimator.choices)
-    params = serializers.DictField(required=False, default=dict)
+    params = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="Overrides of the estimator's defaults, each bounded (a 400 names "
+        "`params.<name>`): "
+        + "; ".join(
+            f"{task} {estimator}: "
+            + ", ".join(f"{name} {b.minimum:g}–{b.maximum:g}" for name, b in bounds.items())
+            for (task, estimator), bounds in PARAM_BOUNDS.items()
+        )
+        + ".",
+    )
 
 
 class TrainingJobOutputSerializer(serializers.ModelSerializer):

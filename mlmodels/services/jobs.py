@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mlmodels.models import Dataset, Estimator, Task, TrainingJob
+from mlmodels.pipelines import params_validate
 from mlmodels.services.training import model_version_train
 from pricing_site.exceptions import ApplicationError, ConflictError, NotFoundError
 from pricing_site.idempotency import Idempotency, idempotency_check
@@ -45,6 +46,8 @@ def training_job_create(
         return existing, False
     if task not in Task.values or estimator not in Estimator.values:
         raise ApplicationError(f"Unknown task {task!r} or estimator {estimator!r}.", code="invalid")
+    # Checked at submission: a job that could train for hours is refused before it is queued.
+    params_validate(task=task, estimator=estimator, params=params)
     dataset = Dataset.objects.filter(pk=dataset_id).first()
     if dataset is None:
         raise NotFoundError(

@@ -274,6 +274,34 @@ def test_train_through_api_answers_202_and_job_succeeds(
     assert ModelVersion.objects.get(pk=job["model_version"]).params["C"] == 0.5
 
 
+@pytest.mark.parametrize(
+    ("estimator", "params", "field"),
+    [
+        ("random_forest", {"n_estimators": 100_000_000}, "params.n_estimators"),
+        ("random_forest", {"n_jobs": -1}, "params.n_jobs"),
+        ("hist_gradient_boosting", {"learning_rate": "fast"}, "params.learning_rate"),
+        ("glm", {"max_iter": 2.5}, "params.max_iter"),
+    ],
+)
+def test_train_through_api_refuses_params_out_of_bounds_before_queueing(
+    make_api_client, dataset, estimator, params, field
+):
+    response = make_api_client("mlmodels.add_modelversion").post(
+        reverse("api:mlmodels:models"),
+        {
+            "dataset": dataset.pk,
+            "task": "claim_frequency",
+            "estimator": estimator,
+            "params": params,
+        },
+        format="json",
+    )
+
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_params")
+    assert response.json()["fields"][0]["field"] == field
+    assert not TrainingJob.objects.exists()
+
+
 def test_train_through_api_is_idempotent(
     make_api_client, dataset, django_capture_on_commit_callbacks
 ):

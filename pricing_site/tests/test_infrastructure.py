@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from pricing_site.services import STAFF_GROUPS
@@ -74,6 +75,17 @@ def test_create_api_client_prints_a_working_token():
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {out.getvalue().strip()}")
     assert client.get("/api/v1/ping").status_code == 200
+
+
+@pytest.mark.parametrize(("options", "may_quote"), [((), True), (("--read-only",), False)])
+def test_create_api_client_gives_the_default_role_unless_read_only(options, may_quote):
+    out = io.StringIO()
+    call_command("create_api_client", "partner-app", *options, stdout=out, stderr=io.StringIO())
+    user = Token.objects.get(key=out.getvalue().strip()).user
+
+    assert user.has_perm("strategies.add_quote") is may_quote
+    assert not user.has_perm("mlmodels.add_modelversion")
+    assert not user.has_perm("mlmodels.add_dataset")
 
 
 def test_create_api_client_refuses_a_taken_name():

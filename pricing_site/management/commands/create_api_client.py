@@ -3,11 +3,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from pricing_site.exceptions import ApplicationError
-from pricing_site.services import api_client_create
+from pricing_site.services import DEFAULT_API_CLIENT_PERMISSIONS, api_client_create
 
 
 class Command(BaseCommand):
-    help = "Create an API client NAME with optional permissions or groups, and print its token."
+    help = (
+        "Create an API client NAME and print its token. Without --permission or --group it gets "
+        "the default role: read, quote and predict (--read-only: read and predict only)."
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("name")
@@ -20,11 +23,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--group", action="append", default=[], help="A group to join (repeatable)."
         )
+        parser.add_argument(
+            "--read-only", action="store_true", help="No write permission, not even quoting."
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        permissions = options["permission"]
+        if not (permissions or options["group"] or options["read_only"]):
+            permissions = list(DEFAULT_API_CLIENT_PERMISSIONS)
         try:
             token = api_client_create(
-                name=options["name"], permissions=options["permission"], groups=options["group"]
+                name=options["name"], permissions=permissions, groups=options["group"]
             )
         except ApplicationError as exc:
             raise CommandError(str(exc)) from exc
