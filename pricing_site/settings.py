@@ -101,7 +101,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The embedded default's state shared between local processes: the cache and the job queue.
-LOCAL_STATE_DIR = env.path("PRICING_LOCAL_STATE_DIR", default=BASE_DIR / ".local")
+LOCAL_STATE_DIR = Path(env.str("PRICING_LOCAL_STATE_DIR", default=str(BASE_DIR / ".local")))
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_KEY_PREFIX = env.str("PRICING_CACHE_KEY_PREFIX", default="pricing")
 if REDIS_URL:
