@@ -5,8 +5,8 @@
 FROM python:3.13-alpine AS build
 RUN apk add --no-cache build-base gfortran openblas-dev linux-headers libffi-dev
 WORKDIR /build
-COPY requirements.txt .
-RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt
+COPY requirements.lock .
+RUN pip wheel --no-cache-dir --require-hashes --wheel-dir /wheels -r requirements.lock
 
 # --- Runtime: the wheels, the code, collected static files, a non-root user ------------------
 FROM python:3.13-alpine

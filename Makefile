@@ -6,13 +6,20 @@ STAMP := $(VENV)/.installed
 # `make run` is the laptop demo: DEBUG on unless the caller says otherwise.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: run test lint worker beat bench token
+.PHONY: run test lint worker beat bench token lock
 
-$(STAMP): requirements.txt requirements-dev.txt
+# Installs exactly the locked versions, each checked against its hash.
+$(STAMP): requirements.lock requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	touch $@
+
+# After changing requirements*.txt: pin every version with its hashes (pip-tools).
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		-o requirements.lock requirements.txt
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		-o requirements-dev.lock requirements-dev.txt
 
 # The server and a local worker share the SQLite file, a file cache and a file queue (.local/):
 # jobs such as training never run in the web process. Ctrl-C stops both.

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
     "indices",
@@ -262,6 +263,10 @@ SPECTACULAR_SETTINGS = {
         "pricing_site.openapi.add_common_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {},
+    # Swagger UI from our own static files (drf-spectacular-sidecar), not from a CDN's @latest.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Logging: one JSON line per event -----------------------------------------------------------

@@ -160,6 +160,11 @@ def test_image_command_serves_api_with_production_settings(gunicorn_url, make_ap
     )
     docs = requests.get(f"{gunicorn_url}/api/docs/", headers=behind_tls, timeout=5)
     assert docs.status_code == 200
+    # Swagger UI comes from our static files, pinned, so the docs work offline.
+    assert "cdn.jsdelivr.net" not in docs.text
+    bundle = docs.text.split('src="')[1].split('"')[0]
+    assert "swagger-ui-bundle.js" in bundle
+    assert requests.get(f"{gunicorn_url}{bundle}", headers=behind_tls, timeout=5).status_code == 200
     admin = requests.get(f"{gunicorn_url}/admin/login/", headers=behind_tls, timeout=5)
     assert admin.status_code == 200
     stylesheet = admin.text.split('href="')[1].split('"')[0]
