@@ -1,5 +1,6 @@
 """Project-wide test fixtures: real PostgreSQL and Redis, a clean cache and media root per test."""
 
+import os
 from collections.abc import Callable
 
 import pytest
@@ -53,6 +54,21 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
     except redis.RedisError as exc:
         stop_run("Redis", f"unreachable ({exc.__class__.__name__})")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With PRICING_FORBID_SKIPS (CI), a skipped test fails the run: a check that did not run
+    (no browser, no compose, no real data) must not pass for one that did."""
+    if os.environ.get("PRICING_FORBID_SKIPS") != "true":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        for report in skipped:
+            reporter.write_line(
+                f"forbidden skip: {report.nodeid} ({report.longrepr[-1]})", red=True
+            )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)

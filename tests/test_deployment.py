@@ -50,7 +50,7 @@ def test_dockerignore_keeps_secrets_and_local_state_out():
 
 @pytest.mark.skipif(
     not shutil.which("docker-compose"),
-    reason="docker-compose is not installed (.ci/run installs it)",
+    reason="docker-compose is not installed: run .ci/provision",
 )
 def test_compose_file_is_valid(tmp_path):
     shutil.copy(ROOT / "docker-compose.yml", tmp_path)

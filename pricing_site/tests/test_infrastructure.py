@@ -178,3 +178,21 @@ def test_metrics_are_not_public(client, settings, debug, address, token, authori
     response = client.get("/metrics", REMOTE_ADDR=address, HTTP_AUTHORIZATION=authorization)
 
     assert response.status_code == status
+
+
+@pytest.mark.parametrize(("forbid", "exit_code"), [("true", 1), ("", 0)])
+def test_a_skipped_check_fails_the_run_when_skips_are_forbidden(forbid, exit_code):
+    test = "mlmodels/tests/test_schema.py::test_dataset_validate_accepts_real_portfolio"
+    env = {**os.environ, "PRICING_SHARED_DIR": "/no-shared-data", "PRICING_FORBID_SKIPS": forbid}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--no-cov", test],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert "1 skipped" in result.stdout
+    assert result.returncode == exit_code, result.stdout
