@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 import requests
 from django.conf import settings
+from urllib3 import HTTPResponse
 
 from indices.clients import (
     StatbelFormatError,
     health_index_history_parse,
     statbel_health_index_fetch,
+    statbel_session,
 )
 from pricing_site.exceptions import UpstreamUnavailableError
 
@@ -47,15 +49,24 @@ def test_statbel_health_index_fetch_raises_upstream_error_when_500(statbel, best
         statbel_health_index_fetch()
 
 
-def test_statbel_health_index_fetch_retries_with_backoff(
+def test_statbel_health_index_fetch_retries_with_exponential_backoff(
     statbel, bestat_url, settings, bestat_payload
 ):
-    settings.PRICING_STATBEL_RETRIES = 2
-    statbel.get(bestat_url, status=503, body="")
+    settings.PRICING_STATBEL_RETRIES = 3
+    for _ in range(3):
+        statbel.get(bestat_url, status=503, body="")
     statbel.get(bestat_url, json=bestat_payload)
 
     assert statbel_health_index_fetch()
-    assert len(statbel.calls) == 2
+    assert len(statbel.calls) == 4
+    # `responses` does not sleep, so read the waits off the session's retry policy: urllib3
+    # retries the first failure at once, then waits 0.5 s × 2^(n-1) after the n-th.
+    retry = statbel_session().get_adapter(bestat_url).max_retries
+    waits = []
+    for _ in range(3):
+        retry = retry.increment(method="GET", url=bestat_url, response=HTTPResponse(status=503))
+        waits.append(retry.get_backoff_time())
+    assert waits == [0, 1.0, 2.0]
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from pricing_site.caching import (
+    GENERATION_KEY,
     cache_generation_get,
     cache_get_or_load,
     cache_invalidate,
@@ -29,12 +30,22 @@ def test_cache_get_or_load_serves_memory_while_generation_unchanged(in_request):
     assert load("second") == "first"
 
 
-def test_cache_invalidate_reaches_every_process_through_generation(in_request):
+def test_a_write_in_another_process_reaches_this_one_through_the_generation(in_request):
     load("first")
-    cache_invalidate(keys=["test:value"])
-    request_generation.set(cache_generation_get())  # the next request of any process
+    # What another process's cache_invalidate leaves in Redis; this process's memory is untouched.
+    cache.delete("test:value")
+    cache.set(GENERATION_KEY, "generation-of-another-process", timeout=None)
+    request_generation.set(cache_generation_get())  # this process's next request
 
     assert load("second") == "second"
+
+
+def test_cache_invalidate_starts_a_new_generation_for_every_process():
+    before = cache_generation_get()
+
+    cache_invalidate(keys=["test:value"])
+
+    assert cache_generation_get() not in {before, None}
 
 
 def test_cache_get_or_load_skips_memory_outside_requests():
