@@ -80,13 +80,13 @@ def clean_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
 
 @pytest.fixture
-def make_api_client(db) -> Callable[..., APIClient]:  # type: ignore[no-untyped-def]
+def make_api_client(db) -> Callable[..., APIClient]:
     """An APIClient that authenticates with a real token of a client holding *permissions*."""
     from pricing_site.services import api_client_create
 
@@ -107,13 +107,13 @@ def make_api_client(db) -> Callable[..., APIClient]:  # type: ignore[no-untyped-
 
 
 @pytest.fixture
-def api_client(make_api_client) -> APIClient:  # type: ignore[no-untyped-def]
+def api_client(make_api_client) -> APIClient:
     """An authenticated API client that may read every endpoint and write none."""
     return make_api_client()
 
 
 @pytest.fixture
-def live_database_url(transactional_db) -> str:  # type: ignore[no-untyped-def]
+def live_database_url(transactional_db) -> str:
     """The test database as a URL, for another process (a worker) to see committed rows."""
     from django.db import connection
 
@@ -122,7 +122,7 @@ def live_database_url(transactional_db) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def celery_worker(live_database_url, media_root):  # type: ignore[no-untyped-def]
+def celery_worker(live_database_url, media_root):
     """A real Celery worker process on the real Redis broker; tasks are sent, not run eagerly."""
     import os
     import subprocess

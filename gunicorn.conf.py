@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 from datetime import UTC, datetime
+from typing import Any
 
 from gunicorn.glogging import Logger
 
@@ -29,7 +30,7 @@ errorlog = "-"
 class JsonAccessLogger(Logger):
     """One JSON line per request, like the application's own log lines."""
 
-    def access(self, resp, req, environ, request_time) -> None:  # type: ignore[no-untyped-def]
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
         if not self.cfg.accesslog:
             return
         line = {
@@ -49,13 +50,13 @@ class JsonAccessLogger(Logger):
 logger_class = JsonAccessLogger
 
 
-def on_starting(server) -> None:  # type: ignore[no-untyped-def]
+def on_starting(server: Any) -> None:
     directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
     shutil.rmtree(directory, ignore_errors=True)  # samples of a previous run would add up
     os.makedirs(directory, exist_ok=True)
 
 
-def child_exit(server, worker) -> None:  # type: ignore[no-untyped-def]
+def child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)

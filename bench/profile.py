@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import time
+from typing import Any
 
 # Endpoint: (path, body); a body means POST.
 ENDPOINTS = {
@@ -45,7 +46,7 @@ def main() -> None:
     payload = {"QUOTE": QUOTE, "PREDICTION": {"task": "claim_frequency", "records": [RECORD]}}
     data = json.dumps(payload[body]) if body else None
 
-    def call():  # type: ignore[no-untyped-def]
+    def call() -> Any:
         if data is None:
             return client.get(path)
         return client.post(path, data, content_type="application/json")

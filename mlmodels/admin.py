@@ -3,8 +3,9 @@
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -28,10 +29,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -56,7 +57,7 @@ class ModelVersionAdmin(ReadOnlyAdmin):
         "artifact"
     ]  # Bytes staff cannot read; never uploaded by hand (unpickling runs code).
 
-    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("dataset").defer("artifact")
 
     @admin.display(description="test metric")
@@ -77,7 +78,7 @@ class ModelVersionAdmin(ReadOnlyAdmin):
         return request.user.has_perm("mlmodels.promote_modelversion")
 
     @admin.action(description="Promote the selected version to production", permissions=["promote"])
-    def promote_selected(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+    def promote_selected(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one version to promote.", messages.ERROR)
             return
@@ -95,7 +96,7 @@ class ModelVersionAdmin(ReadOnlyAdmin):
                 messages.SUCCESS,
             )
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self) -> list[URLPattern]:
         promote = path(
             "<int:version_id>/promote/",
             self.admin_site.admin_view(require_POST(self.promote_view)),
@@ -112,7 +113,13 @@ class ModelVersionAdmin(ReadOnlyAdmin):
             reverse("admin:mlmodels_modelversion_change", args=[version_id])
         )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         version = model_version_get(version_id=int(object_id))
         context: dict[str, Any] = {
             "can_promote": self.has_promote_permission(request) and not version.is_production,
@@ -152,7 +159,9 @@ class DatasetAdmin(ReadOnlyAdmin):
     actions = ["derive_zones", "evaluate_tariff"]
 
     @admin.action(description="Derive zones from the claims of this dataset (a draft to review)")
-    def derive_zones(self, request: HttpRequest, queryset) -> HttpResponse | None:  # type: ignore[no-untyped-def]
+    def derive_zones(
+        self, request: HttpRequest, queryset: QuerySet[Dataset]
+    ) -> HttpResponse | None:
         if not request.user.has_perm("zipcodes.approve_zoningproposal"):
             self.message_user(request, "You may not derive zones.", messages.ERROR)
             return None
@@ -169,7 +178,7 @@ class DatasetAdmin(ReadOnlyAdmin):
         return None
 
     @admin.action(description="Evaluate the tariff on this dataset's holdout")
-    def evaluate_tariff(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+    def evaluate_tariff(self, request: HttpRequest, queryset: QuerySet[Dataset]) -> None:
         for dataset in queryset:
             evaluation = tariff_evaluation_create(dataset=dataset, requested_by=request.user)
             self.message_user(

@@ -1,8 +1,11 @@
 """Token authentication for API clients, served from the cache."""
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
+from rest_framework.request import Request
 
 from pricing_site.selectors import api_client_get
 
@@ -12,7 +15,7 @@ ACCEPTED_KEYWORDS = (b"token", b"bearer")
 class CachedTokenAuthentication(TokenAuthentication):
     """`Authorization: Token <key>` (or `Bearer <key>`), checked against the cached client."""
 
-    def authenticate(self, request):  # type: ignore[no-untyped-def]
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() not in ACCEPTED_KEYWORDS:
             return None

@@ -1,6 +1,8 @@
 """API permissions: reads need an authenticated client, writes the model permission they change."""
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 
 class ReadTokenWriteModelPermission(BasePermission):
@@ -11,14 +13,15 @@ class ReadTokenWriteModelPermission(BasePermission):
 
     message = "Your API client lacks the permission this operation needs."
 
-    def has_permission(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+    def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
         if not (user and user.is_authenticated):
             return False
+        method = request.method or ""
         # A method the view does not offer must answer 405, not 403.
-        if request.method in SAFE_METHODS or not hasattr(view, request.method.lower()):
+        if method in SAFE_METHODS or not hasattr(view, method.lower()):
             return True
         if getattr(view, "computes_only", False):
             return True
         required = getattr(view, "write_permissions", None)
-        return bool(required) and user.has_perms(required)
+        return bool(required) and user.has_perms(required or ())

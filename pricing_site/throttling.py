@@ -9,7 +9,9 @@ may burst up to twice its rate across a window boundary, which is fine for fairn
 import time
 
 from django.core.cache import cache
+from rest_framework.request import Request
 from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
 
 
 class ClientRateThrottle(UserRateThrottle):
@@ -18,7 +20,7 @@ class ClientRateThrottle(UserRateThrottle):
     num_requests: int  # set from the rate by SimpleRateThrottle.__init__
     duration: int
 
-    def allow_request(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+    def allow_request(self, request: Request, view: APIView) -> bool:
         if self.rate is None:
             return True
         key = self.get_cache_key(request, view)

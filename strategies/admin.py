@@ -1,10 +1,13 @@
 """Admin for business staff: brands and aliases, pricing rules (with a preview), tariffs, quotes."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import URLPattern, path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -37,7 +40,7 @@ class BrandAdmin(admin.ModelAdmin):
     def alias_list(self, brand: Brand) -> str:
         return ", ".join(alias.alias for alias in brand.aliases.all())
 
-    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).prefetch_related("aliases")
 
 
@@ -66,11 +69,11 @@ class PricingRuleAdmin(SimpleHistoryAdmin):
     ordering = ["brand__name", "fuel", "-valid_from"]
     readonly_fields = ["changed_by", "updated_at"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         obj.changed_by = request.user
         super().save_model(request, obj, form, change)
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self) -> list[URLPattern]:
         preview = path(
             "preview/",
             self.admin_site.admin_view(self.preview_view),
@@ -123,13 +126,13 @@ class TariffVersionAdmin(admin.ModelAdmin):
     ordering = ["-valid_from", "-id"]
     readonly_fields = ["created_by", "created_at"]
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False  # A change is a new version: stored quotes keep the one they used.
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
@@ -152,5 +155,5 @@ class QuoteAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -1,6 +1,7 @@
 """Commercial pricing: the brand catalogue, brand/fuel rules, tariff versions, stored quotes."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,7 +37,7 @@ class Brand(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.normalized = name_normalize(self.name)  # derived, never typed by hand
         super().save(*args, **kwargs)
 
@@ -62,7 +63,7 @@ class BrandAlias(models.Model):
     def __str__(self) -> str:
         return f"{self.alias} → {self.brand}"
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.normalized = name_normalize(self.alias)
         super().save(*args, **kwargs)
 

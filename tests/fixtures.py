@@ -17,7 +17,7 @@ ZIPCODES = ["zipcode,risk_class,municipality", "1000,C,Brussel", "3000,A,Leuven"
 
 
 @pytest.fixture
-def pricing_world(demo_history, train, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def pricing_world(demo_history, train, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         zipcode_load_csv(lines=ZIPCODES)
         call_command("loaddata", str(FIXTURES / "strategies.json"), verbosity=0)

@@ -26,7 +26,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
 @pytest.fixture(autouse=True)
-def in_process_requests(db, pricing_world):  # type: ignore[no-untyped-def]
+def in_process_requests(db, pricing_world):
     """Requests run in this process inside the test's transaction: like Django's test client,
     keep the request signals from closing that connection."""
     request_started.disconnect(close_old_connections)
@@ -37,7 +37,7 @@ def in_process_requests(db, pricing_world):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def token(make_api_client) -> str:  # type: ignore[no-untyped-def]
+def token(make_api_client) -> str:
     client = make_api_client(
         "strategies.add_quote",
         "mlmodels.add_dataset",

@@ -54,7 +54,7 @@ def assert_subset(expected: Any, actual: Any, where: str = "body") -> None:
 
 
 @pytest.fixture
-def clients(make_api_client) -> dict[str, APIClient]:  # type: ignore[no-untyped-def]
+def clients(make_api_client) -> dict[str, APIClient]:
     return {
         "anonymous": APIClient(),
         "reader": make_api_client(),

@@ -43,7 +43,7 @@ RECORDS = st.lists(
 
 
 @pytest.fixture(scope="module", params=COMBINATIONS, ids=[f"{t}-{e}" for t, e in COMBINATIONS])
-def fitted(request):  # type: ignore[no-untyped-def]
+def fitted(request):
     task, estimator = request.param
     frame = portfolio_generate(rows=2000, seed=5)
     return task, pipeline_fit(

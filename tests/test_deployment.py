@@ -94,7 +94,7 @@ METRICS_TOKEN = "metrics-token-of-the-gunicorn-test"
 
 
 @pytest.fixture
-def gunicorn_url(live_database_url, tmp_path):  # type: ignore[no-untyped-def]
+def gunicorn_url(live_database_url, tmp_path):
     """The image's CMD, run as the image runs it: production settings, two workers."""
     port = free_port()
     env = {

@@ -18,7 +18,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def tariff_result(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def tariff_result(django_capture_on_commit_callbacks):
     data = str(REAL_PORTFOLIO)
     quiet = {"stdout": StringIO(), "stderr": StringIO()}
     with django_capture_on_commit_callbacks(execute=True):

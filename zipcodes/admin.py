@@ -1,12 +1,14 @@
 """Admin for business staff: the zipcode table (edit, search, import, export, history)."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
+from django.db.models import F, Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -50,11 +52,11 @@ class ZipcodeAdmin(ExportMixin, SimpleHistoryAdmin):
     ordering = ["code"]
     list_per_page = 100
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         # The code is the row's identity: changing it would orphan cached lookups and history.
         return ["code", "updated_at"] if obj else ["updated_at"]
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self) -> list[URLPattern]:
         import_url = path(
             "import-csv/",
             self.admin_site.admin_view(self.import_csv_view),
@@ -100,7 +102,7 @@ class RiskClassAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # A, B and C are fixed; only their factors change.
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -129,13 +131,13 @@ class ZoningProposalAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("zipcodes.approve_zoningproposal")
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self) -> list[URLPattern]:
         approve = path(
             "<int:proposal_id>/approve/",
             self.admin_site.admin_view(self.approve_view),
@@ -163,7 +165,13 @@ class ZoningProposalAdmin(admin.ModelAdmin):
             reverse("admin:zipcodes_zoningproposal_change", args=[proposal_id])
         )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         proposal = ZoningProposal.objects.filter(pk=object_id).first()
         if proposal is None:
             raise Http404

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -39,7 +40,7 @@ class HealthIndexHistoryInputSerializer(QueryInputSerializer):
     month_from = MonthField(required=False)
     month_to = MonthField(required=False)
 
-    def to_internal_value(self, data):  # type: ignore[no-untyped-def]
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
         # `from` is a Python keyword: the query string uses from/to, the code month_from/month_to.
         renamed = {"month_from": data.get("from"), "month_to": data.get("to")}
         try:
@@ -50,7 +51,7 @@ class HealthIndexHistoryInputSerializer(QueryInputSerializer):
                 {key.removeprefix("month_"): value for key, value in detail.items()}
             ) from error
 
-    def validate(self, attrs):  # type: ignore[no-untyped-def]
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if (
             attrs.get("month_from")
             and attrs.get("month_to")

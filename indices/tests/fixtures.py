@@ -12,7 +12,7 @@ HISTORY_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "health_index_history.t
 
 
 @pytest.fixture
-def bestat_url(settings) -> str:  # type: ignore[no-untyped-def]
+def bestat_url(settings) -> str:
     settings.PRICING_STATBEL_RETRIES = 0  # The retry policy is tested on its own.
     return f"{settings.PRICING_STATBEL_BASE_URL}/{settings.PRICING_STATBEL_VIEW_ID}/result/JSON"
 
@@ -23,13 +23,13 @@ def bestat_payload() -> dict:
 
 
 @pytest.fixture
-def statbel():  # type: ignore[no-untyped-def]
+def statbel():
     with responses.RequestsMock() as mock:
         yield mock
 
 
 @pytest.fixture
-def demo_history(db, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def demo_history(db, django_capture_on_commit_callbacks):
     from indices.services import health_index_load_history
 
     with django_capture_on_commit_callbacks(execute=True):

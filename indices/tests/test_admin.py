@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(client):  # type: ignore[no-untyped-def]
+def staff(client):
     client.force_login(User.objects.create_superuser("boss", password="x"))
     return client
 

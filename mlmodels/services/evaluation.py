@@ -9,6 +9,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
+from sklearn.pipeline import Pipeline
 
 matplotlib.use("Agg")  # No display on servers.
 from matplotlib.figure import Figure
@@ -65,7 +66,7 @@ class Comparison:
         return "\n".join([*lines, SAME_DATA_LINE])
 
 
-def version_pipeline(version: ModelVersion):  # type: ignore[no-untyped-def]
+def version_pipeline(version: ModelVersion) -> Pipeline:
     return artifact_load(
         data=version.artifact,
         sha256=version.artifact_sha256,
@@ -137,7 +138,9 @@ def observed_rate(*, task: str, frame: pd.DataFrame) -> tuple[np.ndarray, np.nda
     return (frame["nclaims"].to_numpy() > 0).astype(float), np.ones(len(frame))
 
 
-def grouped(predicted: np.ndarray, observed: np.ndarray, weight: np.ndarray, groups: int):  # type: ignore[no-untyped-def]
+def grouped(
+    predicted: np.ndarray, observed: np.ndarray, weight: np.ndarray, groups: int
+) -> np.ndarray:
     """Weighted mean predicted and observed per quantile group of the prediction."""
     order = np.argsort(predicted, kind="stable")
     means = []

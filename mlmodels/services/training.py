@@ -11,6 +11,7 @@ import pandas as pd
 import sklearn
 from sklearn.base import clone
 from sklearn.model_selection import KFold, train_test_split
+from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 
 from mlmodels.artifacts import artifact_dump
@@ -46,7 +47,7 @@ def feature_schema(*, location: bool) -> dict[str, Any]:
     }
 
 
-def dataset_split(frame):  # type: ignore[no-untyped-def]
+def dataset_split(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The same train/test split for every model trained or compared on a dataset."""
     return train_test_split(frame, test_size=TEST_SIZE, random_state=RANDOM_STATE)
 
@@ -67,10 +68,10 @@ def frequency_fit_without_location(frame: pd.DataFrame, offset: np.ndarray) -> n
 
 
 def cross_validate(
-    pipeline,  # type: ignore[no-untyped-def]
+    pipeline: Pipeline,
     *,
     task: str,
-    frame,
+    frame: pd.DataFrame,
     folds: int,
     progress: ProgressCallback,
     cap: float | None = None,

@@ -32,17 +32,17 @@ def random_record(rng: random.Random) -> dict:
 
 
 @pytest.fixture(scope="session")
-def portfolio_frame():  # type: ignore[no-untyped-def]
+def portfolio_frame():
     return portfolio_generate(rows=3000, seed=7)
 
 
 @pytest.fixture(scope="session")
-def portfolio_csv(portfolio_frame) -> bytes:  # type: ignore[no-untyped-def]
+def portfolio_csv(portfolio_frame) -> bytes:
     return portfolio_frame.to_csv(index=False).encode()
 
 
 @pytest.fixture
-def typed_frame(portfolio_csv):  # type: ignore[no-untyped-def]
+def typed_frame(portfolio_csv):
     import io
 
     from mlmodels.schema import portfolio_read
@@ -51,13 +51,13 @@ def typed_frame(portfolio_csv):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def dataset(db, portfolio_csv):  # type: ignore[no-untyped-def]
+def dataset(db, portfolio_csv):
     return dataset_create(content=portfolio_csv, name="portfolio.csv")[0]
 
 
 @pytest.fixture
-def train(dataset):  # type: ignore[no-untyped-def]
-    def train_version(task="claim_frequency", estimator="hist_gradient_boosting", cv=0):  # type: ignore[no-untyped-def]
+def train(dataset):
+    def train_version(task="claim_frequency", estimator="hist_gradient_boosting", cv=0):
         return model_version_train(
             dataset=dataset, task=task, estimator=estimator, params=FAST_PARAMS[estimator], cv=cv
         )
@@ -66,26 +66,26 @@ def train(dataset):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def production_version(train, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def production_version(train, django_capture_on_commit_callbacks):
     version = train()
     with django_capture_on_commit_callbacks(execute=True):
         return model_version_promote(version=version)
 
 
 @pytest.fixture
-def production_severity(train, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def production_severity(train, django_capture_on_commit_callbacks):
     version = train(task="claim_severity", estimator="glm")
     with django_capture_on_commit_callbacks(execute=True):
         return model_version_promote(version=version)
 
 
 @pytest.fixture
-def production_tariff(production_version, production_severity):  # type: ignore[no-untyped-def]
+def production_tariff(production_version, production_severity):
     """A production frequency model (without location) and a production severity model."""
     return {"frequency": production_version, "severity": production_severity}
 
 
-def tamper(version) -> None:  # type: ignore[no-untyped-def]
+def tamper(version) -> None:
     """Change one byte of *version*'s stored artifact, as an attacker or a bad disk would."""
     from mlmodels.models import ModelVersion
 

@@ -9,7 +9,7 @@ from mlmodels.tests.fixtures import tamper
 pytestmark = pytest.mark.django_db
 
 
-def staff(client, group):  # type: ignore[no-untyped-def]
+def staff(client, group):
     user = User.objects.create_user(group.replace(" ", "-"), password="x", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
     client.force_login(user)

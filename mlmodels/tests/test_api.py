@@ -148,7 +148,7 @@ def test_predictions_return_503_without_production_model(api_client):
 
 
 class FailingEstimator:
-    def predict(self, matrix):  # type: ignore[no-untyped-def]
+    def predict(self, matrix):
         raise RuntimeError("the model broke")
 
 

@@ -10,7 +10,7 @@ from mlmodels.artifacts import ArtifactRejectedError, artifact_dump, artifact_lo
 class Exploit:
     """Unpickling this would run code: it must never be unpickled."""
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self):
         return (pytest.fail, ("a rejected artifact was unpickled",))
 
 

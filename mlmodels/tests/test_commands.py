@@ -16,10 +16,10 @@ REAL_PORTFOLIO = Path(settings.PRICING_SHARED_DIR) / "data" / "beMTPL97.csv"
 
 
 @pytest.fixture
-def run(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def run(django_capture_on_commit_callbacks):
     """Run a command as an operator would: its commits (and their cache clears) happen."""
 
-    def run_command(*args):  # type: ignore[no-untyped-def]
+    def run_command(*args):
         out = StringIO()
         with django_capture_on_commit_callbacks(execute=True):
             call_command(*args, stdout=out, stderr=out)
@@ -29,13 +29,13 @@ def run(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def portfolio_path(tmp_path, run):  # type: ignore[no-untyped-def]
+def portfolio_path(tmp_path, run):
     path = tmp_path / "portfolio.csv"
     run("generate_portfolio", "--rows", "2000", "--seed", "3", "--out", str(path))
     return path
 
 
-def train(run, path, task, estimator, *options):  # type: ignore[no-untyped-def]
+def train(run, path, task, estimator, *options):
     return run(
         "train_model", "--data", str(path), "--task", task, "--estimator", estimator, *options
     )

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def job(dataset):  # type: ignore[no-untyped-def]
+def job(dataset):
     created, _ = training_job_create(
         dataset_id=dataset.pk, task="claim_frequency", estimator="glm", params={}, requested_by=None
     )

@@ -19,14 +19,14 @@ COMBINATIONS = [(task.value, estimator.value) for task, estimator in ESTIMATOR_C
 
 
 @pytest.fixture(params=COMBINATIONS, ids=[f"{t}-{e}" for t, e in COMBINATIONS])
-def pipeline(request):  # type: ignore[no-untyped-def]
+def pipeline(request):
     task, estimator = request.param
     built = pipeline_build(task=task, estimator=estimator, params=FAST_PARAMS[estimator])
     built.task = task  # type: ignore[attr-defined]
     return built
 
 
-def fit_params(task, frame):  # type: ignore[no-untyped-def]
+def fit_params(task, frame):
     target = target_build(task=task, frame=frame)
     return target, ({} if target.sample_weight is None else {"sample_weight": target.sample_weight})
 

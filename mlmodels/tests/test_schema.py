@@ -11,7 +11,7 @@ from mlmodels.schema import FEATURE_COLUMNS, dataset_validate, portfolio_read, r
 REAL_PORTFOLIO = Path(settings.PRICING_SHARED_DIR) / "data" / "beMTPL97.csv"
 
 
-def problems(frame):  # type: ignore[no-untyped-def]
+def problems(frame):
     return {(i["column"], i["problem"].split(" (")[0]): i for i in dataset_validate(frame).issues}
 
 
@@ -34,7 +34,7 @@ def test_dataset_validate_accepts_real_portfolio():
     assert report.rows == 163_212
 
 
-def broken(portfolio_frame, change):  # type: ignore[no-untyped-def]
+def broken(portfolio_frame, change):
     frame = portfolio_frame.astype(str)
     change(frame)
     return portfolio_read(io.BytesIO(frame.to_csv(index=False).encode()))

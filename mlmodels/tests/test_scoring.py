@@ -17,7 +17,7 @@ COMBINATIONS = [(task.value, estimator.value) for task, estimator in ESTIMATOR_C
 
 
 @pytest.fixture(scope="module", params=COMBINATIONS, ids=[f"{t}-{e}" for t, e in COMBINATIONS])
-def pipeline(request):  # type: ignore[no-untyped-def]
+def pipeline(request):
     task, estimator = request.param
     frame = portfolio_generate(rows=4000, seed=2)
     fitted = pipeline_fit(

@@ -156,7 +156,7 @@ def test_model_version_promote_leaves_one_winner_when_concurrent(train):
     barrier = threading.Barrier(2)
     errors = []
 
-    def promote(version):  # type: ignore[no-untyped-def]
+    def promote(version):
         try:
             barrier.wait()
             model_version_promote(version=version)

@@ -97,7 +97,7 @@ def test_promotion_reaches_another_process_without_restart(train, media_root):
         other.wait()
 
 
-def ask(process) -> int:  # type: ignore[no-untyped-def]
+def ask(process) -> int:
     process.stdin.write(json.dumps(RECORD) + "\n")
     process.stdin.flush()
     return int(process.stdout.readline())

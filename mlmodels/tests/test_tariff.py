@@ -34,7 +34,7 @@ RECORD = {
 
 
 @pytest.fixture
-def zones(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def zones(django_capture_on_commit_callbacks):
     """Brussels in C (× 1.35), everything else in A (× 1.00)."""
     with django_capture_on_commit_callbacks(execute=True):
         zipcode_load_csv(lines=["1000-1299,C", "1300-9999,A"])
@@ -132,7 +132,7 @@ def test_gini_standard_error_grows_when_one_claim_carries_the_losses():
 
 
 @pytest.fixture
-def tariff_in_production(dataset, zones, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def tariff_in_production(dataset, zones, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         frequency = model_version_promote(
             version=model_version_train(

@@ -10,7 +10,7 @@ from mlmodels.models import ModelVersion
 pytestmark = pytest.mark.worker
 
 
-def wait_for_job(client, job_id: str, *, seconds: int = 90) -> dict:  # type: ignore[no-untyped-def]
+def wait_for_job(client, job_id: str, *, seconds: int = 90) -> dict:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         job = client.get(reverse("api:mlmodels:job", kwargs={"job_id": job_id})).json()

@@ -13,13 +13,13 @@ from pricing_site.caching import (
 
 
 @pytest.fixture
-def in_request():  # type: ignore[no-untyped-def]
+def in_request():
     token = request_generation.set(cache_generation_get())
     yield
     request_generation.reset(token)
 
 
-def load(value):  # type: ignore[no-untyped-def]
+def load(value):
     return cache_get_or_load(key="test:value", entity="test", loader=lambda: value, timeout=60)
 
 

@@ -36,7 +36,7 @@ def database_down() -> Iterator[Callable[[], None]]:
     connection.settings_dict["PORT"] = port
 
 
-def assert_database_unavailable(response) -> None:  # type: ignore[no-untyped-def]
+def assert_database_unavailable(response) -> None:
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
     assert response["Retry-After"] == "5"

@@ -10,7 +10,7 @@ from zipcodes.services import zipcode_load_csv
 
 
 @pytest.fixture
-def brands(db):  # type: ignore[no-untyped-def]
+def brands(db):
     volkswagen = Brand.objects.create(name="Volkswagen")
     BrandAlias.objects.create(brand=volkswagen, alias="VW")
     return {
@@ -20,7 +20,7 @@ def brands(db):  # type: ignore[no-untyped-def]
     }
 
 
-def rule(brand=None, fuel="", percent="0", valid_from=date(2026, 1, 1), valid_to=None, **kwargs):  # type: ignore[no-untyped-def]
+def rule(brand=None, fuel="", percent="0", valid_from=date(2026, 1, 1), valid_to=None, **kwargs):
     created = PricingRule(
         brand=brand,
         fuel=fuel,
@@ -35,7 +35,7 @@ def rule(brand=None, fuel="", percent="0", valid_from=date(2026, 1, 1), valid_to
 
 
 @pytest.fixture
-def tariff(db):  # type: ignore[no-untyped-def]
+def tariff(db):
     return TariffVersion.objects.create(
         reference_base_year=2013,
         reference_month=date(2025, 1, 1),
@@ -57,7 +57,7 @@ QUOTE = {
 
 
 @pytest.fixture
-def quoting(production_tariff, demo_history, tariff, brands, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def quoting(production_tariff, demo_history, tariff, brands, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         zipcode_load_csv(lines=["1000,C"])
     rule(brands["toyota"], fuel="diesel", percent="-8")

@@ -13,14 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(client):  # type: ignore[no-untyped-def]
+def editor(client):
     user = User.objects.create_user("editor", password="x", is_staff=True)
     user.groups.add(Group.objects.get(name="pricing editors"))
     client.force_login(user)
     return client
 
 
-def rule_form(brand, **changes):  # type: ignore[no-untyped-def]
+def rule_form(brand, **changes):
     return {
         "brand": brand.pk,
         "fuel": "diesel",

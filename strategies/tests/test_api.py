@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def quoter(make_api_client):  # type: ignore[no-untyped-def]
+def quoter(make_api_client):
     return make_api_client("strategies.add_quote")
 
 

@@ -14,7 +14,7 @@ DAY = date(2026, 11, 24)
 
 
 @pytest.fixture
-def rules(brands):  # type: ignore[no-untyped-def]
+def rules(brands):
     return {
         "default": rule(percent="1"),
         "diesel": rule(fuel="diesel", percent="2"),

@@ -95,7 +95,7 @@ def test_premium_compute_applies_minimum_premium():
 @pytest.fixture
 def priced_world(
     production_tariff, demo_history, tariff, brands, django_capture_on_commit_callbacks
-):  # type: ignore[no-untyped-def]
+):
     with django_capture_on_commit_callbacks(execute=True):
         zipcode_load_csv(lines=["1000,C", "9000,B"])
     return {
@@ -105,7 +105,7 @@ def priced_world(
     }
 
 
-def quote_request(**changes) -> QuoteRequest:  # type: ignore[no-untyped-def]
+def quote_request(**changes) -> QuoteRequest:
     values = {
         "zipcode": 1000,
         "brand": "toyota",

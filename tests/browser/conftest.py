@@ -22,7 +22,7 @@ def chromium_ensure() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     from playwright.sync_api import sync_playwright
 
     executable = chromium_ensure()
@@ -36,14 +36,14 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
 
 
 @pytest.fixture
-def page(browser, request):  # type: ignore[no-untyped-def]
+def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     opened = context.new_page()
@@ -56,7 +56,7 @@ def page(browser, request):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def admin_page(page, live_server, django_user_model):  # type: ignore[no-untyped-def]
+def admin_page(page, live_server, django_user_model):
     """A business user logged in through the login form."""
     django_user_model.objects.create_superuser("staff", password=ADMIN_PASSWORD)
     page.goto(f"{live_server.url}/admin/")

@@ -15,7 +15,7 @@ from zipcodes.services import zipcode_load_csv
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def api_get(live_server, client, path: str, **params):  # type: ignore[no-untyped-def]
+def api_get(live_server, client, path: str, **params):
     token = client._credentials["HTTP_AUTHORIZATION"]
     return requests.get(
         f"{live_server.url}{path}", params=params, headers={"Authorization": token}, timeout=10
@@ -23,7 +23,7 @@ def api_get(live_server, client, path: str, **params):  # type: ignore[no-untype
 
 
 @pytest.fixture
-def zipcodes():  # type: ignore[no-untyped-def]
+def zipcodes():
     # A flush after an earlier transactional test removed the risk classes the migration made.
     import_module("zipcodes.migrations.0002_risk_classes").create_risk_classes(apps, None)
     zipcode_load_csv(lines=["zipcode,risk_class,municipality", "9000,B,Gent", "1000,C,Brussel"])
@@ -66,7 +66,7 @@ def test_zipcode_import_with_bad_line_explains_and_changes_nothing(
     assert Zipcode.objects.get(code=9000).risk_class_id == "B"
 
 
-def fill_rule(page, live_server, *, brand: Brand, fuel: str, percent: str, valid_from: str) -> None:  # type: ignore[no-untyped-def]
+def fill_rule(page, live_server, *, brand: Brand, fuel: str, percent: str, valid_from: str) -> None:
     page.goto(f"{live_server.url}/admin/strategies/pricingrule/add/")
     page.select_option("#id_brand", str(brand.pk))
     page.select_option("#id_fuel", fuel)

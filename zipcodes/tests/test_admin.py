@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(client):  # type: ignore[no-untyped-def]
+def editor(client):
     user = User.objects.create_user("editor", password="x", is_staff=True)
     user.groups.add(Group.objects.get(name="pricing editors"))
     client.force_login(user)
@@ -20,12 +20,12 @@ def editor(client):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def table(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def table(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         zipcode_load_csv(lines=["9000,B", "1000,C"])
 
 
-def api_class(api_client, code: int) -> str:  # type: ignore[no-untyped-def]
+def api_class(api_client, code: int) -> str:
     url = reverse("api:zipcodes:detail", kwargs={"zipcode": code})
     return api_client.get(url).json()["risk_class"]
 

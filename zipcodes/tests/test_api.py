@@ -11,7 +11,7 @@ ERROR_KEYS = {"code", "detail", "fields", "extra"}
 
 
 @pytest.fixture(autouse=True)
-def table(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def table(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         zipcode_load_csv(
             lines=["zipcode,risk_class,municipality", "1000,C,Brussel", "9000,B,Gent", "3000,A,"]

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def gent(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def gent(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         zipcode_load_csv(lines=["zipcode,risk_class,municipality", "9000,B,Gent"])
 

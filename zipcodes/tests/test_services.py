@@ -9,7 +9,7 @@ from zipcodes.services import zipcode_load_csv
 pytestmark = pytest.mark.django_db
 
 
-def load(text: str, **kwargs):  # type: ignore[no-untyped-def]
+def load(text: str, **kwargs):
     return zipcode_load_csv(lines=text.splitlines(), **kwargs)
 
 

@@ -15,7 +15,7 @@ def true_zone(postcode: np.ndarray) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def zoning():  # type: ignore[no-untyped-def]
+def zoning():
     frame = portfolio_generate(rows=30_000, seed=3, zone_factor=true_zone)
     codes = belgian_postcodes()
     provinces = {int(code): f"province {code // 1000}" for code in codes}

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(client):  # type: ignore[no-untyped-def]
+def editor(client):
     user = User.objects.create_user("editor", password="x", is_staff=True)
     user.groups.add(Group.objects.get(name="pricing editors"))
     client.force_login(user)
@@ -22,7 +22,7 @@ def editor(client):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def dataset(settings, django_capture_on_commit_callbacks) -> Dataset:  # type: ignore[no-untyped-def]
+def dataset(settings, django_capture_on_commit_callbacks) -> Dataset:
     with (
         open(settings.BASE_DIR / "fixtures" / "zipcodes.csv", encoding="utf-8") as file,
         django_capture_on_commit_callbacks(execute=True),

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def real_table(settings, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def real_table(settings, django_capture_on_commit_callbacks):
     with (
         open(settings.BASE_DIR / "fixtures" / "zipcodes.csv", encoding="utf-8") as file,
         django_capture_on_commit_callbacks(execute=True),
@@ -31,7 +31,7 @@ def real_table(settings, django_capture_on_commit_callbacks):  # type: ignore[no
 
 
 @pytest.fixture
-def portfolio_dataset(db):  # type: ignore[no-untyped-def]
+def portfolio_dataset(db):
     content = portfolio_generate(rows=8000, seed=5).to_csv(index=False).encode()
     return dataset_create(content=content, name="portfolio.csv")[0]
 

@@ -1,8 +1,10 @@
 """Compare a candidate model version with production (or another version) on the same data."""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+import pandas as pd
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.loader import render_to_string
 
 from mlmodels.schema import dataset_validate, portfolio_read, portfolio_typed
@@ -14,7 +16,7 @@ from pricing_site.exceptions import ApplicationError
 class Command(BaseCommand):
     help = "Print a metrics table of two model versions on the same data and write an HTML report."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("candidate", type=int, help="model version id")
         parser.add_argument("--against", default="production", help="'production' or a version id")
         parser.add_argument(
@@ -25,7 +27,7 @@ class Command(BaseCommand):
             "--report", type=Path, help="HTML report path (default: compare_<a>_<b>.html)"
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             candidate = model_version_get(version_id=options["candidate"])
             if options["against"] == "production":
@@ -49,7 +51,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(self.style.SUCCESS(f"Report written to {report}."))
 
-    def frame(self, path: Path):  # type: ignore[no-untyped-def]
+    def frame(self, path: Path) -> pd.DataFrame:
         frame = portfolio_read(path)
         report = dataset_validate(frame)
         if not report.is_valid:

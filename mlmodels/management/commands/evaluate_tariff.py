@@ -2,8 +2,9 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from mlmodels.management.portfolio_files import operator_errors, portfolio_bytes
 from mlmodels.selectors import dataset_frame_get
@@ -14,12 +15,12 @@ from mlmodels.services.tariff_evaluation import HEADLINES, tariff_evaluate, tari
 class Command(BaseCommand):
     help = "Score the premium's risk part as the quote computes it on a portfolio's holdout."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--data", required=True, type=Path, help="portfolio CSV")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         parser.add_argument("--report", type=Path, help="also write an HTML report here")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         content = portfolio_bytes(options["data"])
         with operator_errors(self.stderr):
             dataset, _ = dataset_create(content=content, name=options["data"].name)

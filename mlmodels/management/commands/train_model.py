@@ -1,11 +1,12 @@
 """Train a claim model on a portfolio and store it as a model version."""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from mlmodels.management.portfolio_files import operator_errors, portfolio_bytes
-from mlmodels.models import Estimator, Task
+from mlmodels.models import Estimator, ModelVersion, Task
 from mlmodels.selectors import dataset_frame_get, model_version_get_production
 from mlmodels.services import (
     dataset_create,
@@ -19,7 +20,7 @@ from pricing_site.exceptions import ApplicationError
 class Command(BaseCommand):
     help = "Validate a portfolio, train and evaluate a model on it, and store the model version."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--data", required=True, type=Path, help="portfolio CSV")
         parser.add_argument("--task", required=True, choices=Task.values)
         parser.add_argument("--estimator", required=True, choices=Estimator.values)
@@ -38,7 +39,7 @@ class Command(BaseCommand):
     def progress(self, percent: int, step: str) -> None:
         self.stdout.write(f"[{percent:3d}%] {step}")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         content = portfolio_bytes(options["data"])
         with operator_errors(self.stderr):
             dataset, _ = dataset_create(content=content, name=options["data"].name)
@@ -66,7 +67,7 @@ class Command(BaseCommand):
         if options["promote_if_better"]:
             self.promote_if_better(version)
 
-    def promote_if_better(self, version) -> None:  # type: ignore[no-untyped-def]
+    def promote_if_better(self, version: ModelVersion) -> None:
         try:
             production = model_version_get_production(task=version.task)
         except ApplicationError:

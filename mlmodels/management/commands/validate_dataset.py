@@ -1,6 +1,8 @@
 """Check a portfolio CSV against the dataset schema."""
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mlmodels.services.datasets import dataset_report
 
@@ -8,10 +10,10 @@ from mlmodels.services.datasets import dataset_report
 class Command(BaseCommand):
     help = "Report every schema violation of a portfolio CSV; exits non-zero if there is any."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             with open(options["file"], "rb") as file:
                 report = dataset_report(content=file.read())

@@ -1,6 +1,8 @@
 """Create an API client and print its token."""
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pricing_site.exceptions import ApplicationError
 from pricing_site.services import DEFAULT_API_CLIENT_PERMISSIONS, api_client_create
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         "the default role: read, quote and predict (--read-only: read and predict only)."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
         parser.add_argument(
             "--permission",
@@ -27,7 +29,7 @@ class Command(BaseCommand):
             "--read-only", action="store_true", help="No write permission, not even quoting."
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         permissions = options["permission"]
         if not (permissions or options["group"] or options["read_only"]):
             permissions = list(DEFAULT_API_CLIENT_PERMISSIONS)

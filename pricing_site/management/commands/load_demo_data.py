@@ -1,6 +1,7 @@
 """Load the demo data set so a fresh checkout answers every API call (used by `make run`)."""
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -52,7 +53,7 @@ DEMO_API_PERMISSIONS: list[str] = ["strategies.add_quote"]
 class Command(BaseCommand):
     help = "Load the demo tables, index history and model, plus a demo admin and API client."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("Demo data (with its known admin password) needs DJANGO_DEBUG=true.")
         for step in DEMO_STEPS:

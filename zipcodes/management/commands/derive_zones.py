@@ -1,8 +1,9 @@
 """Derive risk classes from a portfolio's claims as a zoning proposal (approve with --approve)."""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from mlmodels.management.portfolio_files import operator_errors, portfolio_bytes
 from mlmodels.services import dataset_create
@@ -13,7 +14,7 @@ from zipcodes.zoning import BANDWIDTH_KM, CREDIBILITY_K
 class Command(BaseCommand):
     help = "Derive zones (risk classes and factors) from a portfolio's claims as a proposal."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--data", required=True, type=Path, help="portfolio CSV")
         parser.add_argument("--classes", type=int, default=3, help="number of classes (2-5)")
         parser.add_argument(
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             "--approve", action="store_true", help="apply the proposal at once (for scripts)"
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         content = portfolio_bytes(options["data"])
         with operator_errors(self.stderr):
             dataset, _ = dataset_create(content=content, name=options["data"].name)
