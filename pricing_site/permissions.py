@@ -1,8 +1,12 @@
 """API permissions: reads need an authenticated client, writes the model permission they change."""
 
+from typing import TYPE_CHECKING
+
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
-from rest_framework.views import APIView
+
+if TYPE_CHECKING:  # rest_framework.views imports this module through the settings
+    from rest_framework.views import APIView
 
 
 class ReadTokenWriteModelPermission(BasePermission):
@@ -13,7 +17,7 @@ class ReadTokenWriteModelPermission(BasePermission):
 
     message = "Your API client lacks the permission this operation needs."
 
-    def has_permission(self, request: Request, view: APIView) -> bool:
+    def has_permission(self, request: Request, view: "APIView") -> bool:
         user = request.user
         if not (user and user.is_authenticated):
             return False

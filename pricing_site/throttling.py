@@ -7,11 +7,14 @@ may burst up to twice its rate across a window boundary, which is fine for fairn
 """
 
 import time
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from rest_framework.request import Request
+
+if TYPE_CHECKING:  # rest_framework.views imports this module through the settings
+    from rest_framework.views import APIView
 from rest_framework.throttling import UserRateThrottle
-from rest_framework.views import APIView
 
 
 class ClientRateThrottle(UserRateThrottle):
@@ -20,7 +23,7 @@ class ClientRateThrottle(UserRateThrottle):
     num_requests: int  # set from the rate by SimpleRateThrottle.__init__
     duration: int
 
-    def allow_request(self, request: Request, view: APIView) -> bool:
+    def allow_request(self, request: Request, view: "APIView") -> bool:
         if self.rate is None:
             return True
         key = self.get_cache_key(request, view)
