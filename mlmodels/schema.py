@@ -217,7 +217,10 @@ def records_validate(
         return {}, errors[:MAX_REPORTED_ERRORS]
     columns = {name: [record.get(name) for record in records] for name in features}
     if "fuel" in columns:
-        columns["fuel"] = [FUEL_SPELLINGS.get(fuel, fuel) for fuel in columns["fuel"]]
+        columns["fuel"] = [
+            FUEL_SPELLINGS.get(fuel, fuel) if isinstance(fuel, str) else fuel
+            for fuel in columns["fuel"]
+        ]
     for name, values in columns.items():
         if not column_is_valid(COLUMNS[name], values):
             errors.extend(column_errors(COLUMNS[name], values))
@@ -240,7 +243,8 @@ NUMBER_TYPES: dict[str, set[type]] = {"int": {int}, "float": {int, float}}
 def column_is_valid(column: Column, values: list[Any]) -> bool:
     """The whole column at C speed: right types, allowed values, within range."""
     if column.kind == "category":
-        return set(values) <= set(column.categories)
+        # Any unhashable value (a list, an object) is not a category: check types first.
+        return set(map(type, values)) <= {str} and set(values) <= set(column.categories)
     if not set(map(type, values)) <= NUMBER_TYPES[column.kind]:
         return False  # None, str, bool (type(True) is bool, not int) or a float for an int
     low = column.minimum if column.minimum is not None else -np.inf

@@ -35,6 +35,8 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",
     str,
     OpenApiParameter.HEADER,
+    # 1 to 255 printable ASCII characters, no surrounding space (HTTP would strip it).
+    pattern=r"^[!-~](?:[ -~]{0,253}[!-~])?$",
     description=(
         "A retry with the same key and body answers 200 with what the first request created "
         "instead of doing it twice; the key with another body is a 422 `idempotency_key_reused`. "

@@ -19,11 +19,15 @@ PUBLIC_PATHS = ("/api/schema/", "/api/docs/")
 def add_common_error_responses(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
-    """Add the shared error responses, and 400 where an operation takes input, to each operation."""
+    """Add the shared error responses, and 400 where an operation takes input, to each operation;
+    mark request bodies required."""
     for path, operations in result.get("paths", {}).items():
         if path.startswith(PUBLIC_PATHS):
             continue
         for method, operation in operations.items():
+            if "requestBody" in operation:
+                # Every body this API takes is required (a raw schema is not marked by itself).
+                operation["requestBody"]["required"] = True
             responses = operation.setdefault("responses", {})
             errors = dict(COMMON_ERRORS)
             if method in {"post", "put", "patch"} or operation.get("parameters"):

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mlmodels.models import Dataset, Estimator, ModelVersion, Task, TrainingJob
-from mlmodels.pipelines import PARAM_BOUNDS
+from mlmodels.pipelines import PARAM_BOUNDS, ParamBound
 from mlmodels.schema import COLUMNS
 from pricing_site.api import JsonInputSerializer, PageInputSerializer, QueryInputSerializer
 
@@ -117,18 +117,39 @@ class ModelVersionCreateInputSerializer(JsonInputSerializer):
     dataset = serializers.IntegerField(min_value=1)
     task = serializers.ChoiceField(choices=Task.choices)
     estimator = serializers.ChoiceField(choices=Estimator.choices)
-    params = serializers.DictField(
-        required=False,
-        default=dict,
-        help_text="Overrides of the estimator's defaults, each bounded (a 400 names "
-        "`params.<name>`): "
-        + "; ".join(
-            f"{task} {estimator}: "
-            + ", ".join(f"{name} {b.minimum:g}–{b.maximum:g}" for name, b in bounds.items())
-            for (task, estimator), bounds in PARAM_BOUNDS.items()
-        )
-        + ".",
-    )
+    # Bounds per estimator: `params_validate`; documented by `model_version_create_schema`.
+    params = serializers.DictField(required=False, default=dict)
+
+
+def model_version_create_schema() -> dict[str, Any]:
+    """The training request's OpenAPI schema: one variant per task and estimator, each listing
+    the parameters that estimator takes with their bounds (what `params_validate` enforces)."""
+
+    def variant(task: str, estimator: str, bounds: dict[str, ParamBound]) -> dict[str, Any]:
+        params = {
+            name: {
+                "type": "integer" if bound.kind is int else "number",
+                "minimum": bound.minimum,
+                "maximum": bound.maximum,
+            }
+            for name, bound in bounds.items()
+        }
+        return {
+            "type": "object",
+            "required": ["dataset", "task", "estimator"],
+            "properties": {
+                "dataset": {"type": "integer", "minimum": 1},
+                "task": {"type": "string", "enum": [task]},
+                "estimator": {"type": "string", "enum": [estimator]},
+                "params": {"type": "object", "properties": params, "additionalProperties": False},
+            },
+        }
+
+    return {
+        "oneOf": [
+            variant(task, estimator, bounds) for (task, estimator), bounds in PARAM_BOUNDS.items()
+        ]
+    }
 
 
 class TrainingJobOutputSerializer(serializers.ModelSerializer):

@@ -20,6 +20,7 @@ from mlmodels.api.serializers import (
     PredictionOutputSerializer,
     PredictionQueryInputSerializer,
     TrainingJobOutputSerializer,
+    model_version_create_schema,
 )
 from mlmodels.selectors import model_version_get, model_version_list, training_job_get
 from mlmodels.services import (
@@ -98,7 +99,7 @@ class ModelVersionListApi(APIView):
     @extend_schema(
         summary="Train a model version in the background",
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
-        request=ModelVersionCreateInputSerializer,
+        request={"application/json": model_version_create_schema()},
         responses={
             202: TrainingJobOutputSerializer,
             200: TrainingJobOutputSerializer,

@@ -302,6 +302,24 @@ def test_train_through_api_refuses_params_out_of_bounds_before_queueing(
     assert not TrainingJob.objects.exists()
 
 
+def test_predictions_refuse_a_record_whose_category_is_a_list_or_an_object(
+    api_client, production_version
+):
+    record = {**random_record(random.Random(0)), "fuel": [["diesel"]], "coverage": {"TPL": 1}}
+
+    response = api_client.post(
+        reverse(PREDICTIONS),
+        {"task": "claim_frequency", "records": [record]},
+        format="json",
+    )
+
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_records")
+    assert {f["field"] for f in response.json()["fields"]} == {
+        "records.0.fuel",
+        "records.0.coverage",
+    }
+
+
 def test_train_through_api_is_idempotent(
     make_api_client, dataset, django_capture_on_commit_callbacks
 ):
