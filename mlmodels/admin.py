@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -18,7 +18,7 @@ from mlmodels.services import (
     model_versions_compare,
     tariff_evaluation_create,
 )
-from pricing_site.exceptions import ApplicationError
+from pricing_site.exceptions import ApplicationError, NotFoundError
 from zipcodes.selectors import zoning_version_current
 from zipcodes.services import zoning_proposal_create
 
@@ -120,7 +120,10 @@ class ModelVersionAdmin(ReadOnlyAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        version = model_version_get(version_id=int(object_id))
+        try:
+            version = model_version_get(version_id=int(object_id))
+        except (ValueError, NotFoundError) as missing:
+            raise Http404(f"There is no model version {object_id}.") from missing
         context: dict[str, Any] = {
             "can_promote": self.has_promote_permission(request) and not version.is_production,
             "tariff_evaluation": TariffEvaluation.objects.filter(

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from pricing_site import views
@@ -24,11 +25,15 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),
     path("admin/", admin.site.urls),
+    # The admin's language switch posts here (the choice is kept in the session and a cookie).
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 handler400 = views.handle_bad_request
 handler500 = views.handle_server_error
 
-admin.site.site_header = "pricing_site administration"
-admin.site.site_title = "pricing_site"
-admin.site.index_title = "Pricing tables, models and indices"
+admin.site.site_header = gettext_lazy("Motor insurance pricing")
+admin.site.site_title = gettext_lazy("Motor insurance pricing")
+admin.site.index_title = gettext_lazy("Pricing tables, models and indices")
+# "View site" opens what this site offers outside the admin: the API and its documentation.
+admin.site.site_url = "/api/docs/"

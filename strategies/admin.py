@@ -4,7 +4,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
@@ -151,9 +152,29 @@ class QuoteAdmin(admin.ModelAdmin):
     ]
     list_filter = ["quote_date", "risk_class"]
     date_hierarchy = "created_at"
+    search_fields = ["inputs__brand"]
+    search_help_text = "A quote number, a zipcode, a brand or a quote date (dd/mm/yyyy)."
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        """A number is a quote id or a zipcode, a Belgian or ISO date the quote date, anything
+        else part of the brand."""
+        term = search_term.strip()
+        if term.isdigit():
+            return queryset.filter(Q(pk=int(term)) | Q(inputs__zipcode=int(term))), False
+        try:  # the admin's date formats: dd/mm/yyyy or ISO
+            day = forms.DateField().clean(term)
+        except ValidationError:
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(quote_date=day), False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # A stored quote is the record of what a customer was offered: never deleted here.
         return False

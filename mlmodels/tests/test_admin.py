@@ -76,3 +76,10 @@ def test_dataset_page_shows_validation_report(client, dataset):
     )
 
     assert "Valid: 3000 rows." in response.text
+
+
+@pytest.mark.parametrize("version_id", ["999999", "abc"])
+def test_unknown_model_version_page_is_a_404(client, version_id):
+    page = staff(client, "model managers").get(f"/admin/mlmodels/modelversion/{version_id}/change/")
+
+    assert page.status_code == 404

@@ -6,8 +6,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from strategies.models import PricingRule
+from strategies.models import PricingRule, Quote
 from strategies.tests.fixtures import rule
+from zipcodes.services import zipcode_load_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,99 @@ def test_admin_tariff_versions_cannot_be_edited(editor, tariff):
     response = editor.get(reverse("admin:strategies_tariffversion_change", args=[tariff.pk]))
 
     assert 'name="policy_fee"' not in response.text
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "fr"])
+def test_admin_reads_a_typed_date_as_belgians_write_it(editor, brands, language):
+    response = editor.post(
+        reverse("admin:strategies_pricingrule_add"),
+        rule_form(brands["toyota"], valid_from="01/03/2028"),
+        headers={"accept-language": language},
+    )
+
+    assert response.status_code == 302
+    assert PricingRule.objects.get().valid_from == date(2028, 3, 1)
+
+
+@pytest.mark.parametrize("typed", ["03/01/28", "2028/03/01", "1-3-2028", "03-01-2028"])
+def test_admin_refuses_a_date_it_would_have_to_guess(editor, brands, typed):
+    response = editor.post(
+        reverse("admin:strategies_pricingrule_add"),
+        rule_form(brands["toyota"], valid_from=typed),
+    )
+
+    assert response.status_code == 200
+    assert not PricingRule.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("nl", "<title>Fout: "), ("fr", "<title>Erreur"), ("en", "<title>Error")],
+)
+def test_admin_speaks_the_language_of_the_browser(editor, brands, language, shown):
+    response = editor.post(
+        reverse("admin:strategies_pricingrule_add"),
+        rule_form(brands["toyota"], valid_from="31/02/2028"),
+        headers={"accept-language": language},
+    )
+
+    assert f'<html lang="{language}"' in response.text
+    assert shown in response.text
+
+
+def test_admin_shows_dates_day_first_with_a_24_hour_clock(editor, brands):
+    rule(brands["toyota"], valid_from=date(2028, 3, 1))
+
+    page = editor.get(reverse("admin:strategies_pricingrule_changelist")).text
+
+    assert "01/03/2028" in page
+    assert "March 1, 2028" not in page
+
+
+@pytest.fixture
+def quotes(production_tariff, demo_history, tariff, brands, django_capture_on_commit_callbacks):
+    from strategies.services import QuoteRequest, premium_quote
+
+    with django_capture_on_commit_callbacks(execute=True):
+        zipcode_load_csv(lines=["1000,C", "9000,B"])
+
+    def quote(zipcode, brand, day):
+        return premium_quote(
+            request=QuoteRequest(
+                zipcode=zipcode,
+                brand=brand,
+                fuel="diesel",
+                power_kw=85,
+                vehicle_age=3,
+                driver_age=35,
+                bonus_malus=2,
+                coverage="TPL",
+                use="private",
+                fleet=False,
+                date=day,
+            )
+        )
+
+    return [
+        quote(1000, "Toyota", date(2026, 11, 2)),
+        quote(9000, "Volkswagen", date(2026, 11, 3)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("term", "found"), [("id", 0), ("9000", 1), ("volks", 1), ("02/11/2026", 0), ("2026-11-03", 1)]
+)
+def test_quotes_are_searched_by_id_zipcode_brand_and_date(admin_client, quotes, term, found):
+    term = str(quotes[0].pk) if term == "id" else term
+
+    page = admin_client.get(reverse("admin:strategies_quote_changelist"), {"q": term}).text
+
+    assert f"/admin/strategies/quote/{quotes[found].pk}/" in page
+    assert f"/admin/strategies/quote/{quotes[1 - found].pk}/" not in page
+
+
+def test_a_stored_quote_cannot_be_deleted_from_the_admin(admin_client, quotes):
+    delete = reverse("admin:strategies_quote_delete", args=[quotes[0].pk])
+
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Quote.objects.filter(pk=quotes[0].pk).exists()

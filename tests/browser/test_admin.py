@@ -7,7 +7,7 @@ import pytest
 import requests
 from django.apps import apps
 
-from strategies.models import Brand
+from strategies.models import Brand, PricingRule
 from strategies.tests.fixtures import rule
 from zipcodes.services import zipcode_load_csv
 
@@ -136,3 +136,23 @@ def test_health_index_chart_is_shown(admin_page, live_server, demo_history):
     charts = admin_page.locator("img.health-index-chart")
     assert charts.count() == 5
     assert charts.first.evaluate("image => image.naturalWidth") > 0
+
+
+def test_staff_switch_to_dutch_and_type_dates_the_belgian_way(admin_page, live_server, brands):
+    admin_page.select_option("#language-switch", "nl")
+    admin_page.wait_for_selector("html[lang=nl]")
+    admin_page.goto(f"{live_server.url}/admin/strategies/pricingrule/add/")
+    admin_page.select_option("select[name=brand]", label="Toyota")
+    admin_page.fill("input[name=adjustment_percent]", "-5")
+
+    admin_page.fill("input[name=valid_from]", "03/01/28")  # two-digit year: which century?
+    admin_page.click("input[name=_save]")
+    admin_page.wait_for_selector(".errorlist")
+    assert not PricingRule.objects.exists()
+
+    admin_page.fill("input[name=valid_from]", "01/03/2028")
+    admin_page.click("input[name=_save]")
+    admin_page.wait_for_selector(".messagelist")
+
+    assert PricingRule.objects.get().valid_from == date(2028, 3, 1)
+    assert "01/03/2028" in admin_page.content()  # the list shows it day first
