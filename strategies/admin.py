@@ -12,6 +12,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from pricing_site.admin import SharedLookupsMixin
 from pricing_site.exceptions import ApplicationError
 from strategies.models import (
     Brand,
@@ -52,7 +53,7 @@ class RulePreviewForm(forms.Form):
 
 
 @admin.register(PricingRule)
-class PricingRuleAdmin(SimpleHistoryAdmin):
+class PricingRuleAdmin(SharedLookupsMixin, SimpleHistoryAdmin):
     change_list_template = "admin/strategies/pricingrule/change_list.html"
     list_display = [
         "id",

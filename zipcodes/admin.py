@@ -13,6 +13,7 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from pricing_site.admin import SharedLookupsMixin
 from pricing_site.exceptions import ApplicationError
 from zipcodes.models import RiskClass, Zipcode, ZoningProposal
 from zipcodes.services import zipcode_file_lines, zipcode_load_csv, zoning_proposal_approve
@@ -33,8 +34,8 @@ class ZipcodeResource(resources.ModelResource):
 
 class ZipcodeImportForm(forms.Form):
     file = forms.FileField(
-        help_text="CSV with a header 'zipcode,risk_class[,municipality]', or the legacy lines "
-        "'9000,B' and '9170-9240,A'."
+        help_text="CSV (separated by ',' or ';', UTF-8) or XLSX, with a header "
+        "'zipcode,risk_class[,municipality]', or the legacy lines '9000,B' and '9170-9240,A'."
     )
     dry_run = forms.BooleanField(
         required=False, help_text="Only count what would change; write nothing."
@@ -42,7 +43,7 @@ class ZipcodeImportForm(forms.Form):
 
 
 @admin.register(Zipcode)
-class ZipcodeAdmin(ExportMixin, SimpleHistoryAdmin):
+class ZipcodeAdmin(SharedLookupsMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [ZipcodeResource]
     change_list_template = "admin/zipcodes/zipcode/change_list_import.html"
     list_display = ["code", "risk_class", "municipality", "province", "updated_at"]

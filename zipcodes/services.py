@@ -1,7 +1,9 @@
 """Writes of the zipcode table: the CSV loader (command and admin import) and zoning proposals."""
 
 import csv
+import io
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -9,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
+import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -52,11 +55,15 @@ class ZipcodeLoadReport:
     updated: int
     unchanged: int
     dry_run: bool
+    separator: str = ","
 
     def __str__(self) -> str:
         prefix = "Dry run, nothing written: would have " if self.dry_run else ""
+        # Say it when the file was read as a Belgian Excel writes CSV, so nobody wonders.
+        read_as = " Columns were separated by ';'." if self.separator == ";" else ""
         return (
             f"{prefix}{self.created} created, {self.updated} updated, {self.unchanged} unchanged."
+            f"{read_as}"
         )
 
 
@@ -67,12 +74,18 @@ class ZipcodeCsvParser:
         self.risk_classes = risk_classes
         self.rows: dict[int, ZipcodeRow] = {}
         self.errors: list[dict[str, Any]] = []
+        self.separator = ","
 
     def error(self, line: int, message: str) -> None:
         self.errors.append({"line": line, "message": message})
 
     def parse(self, lines: Iterable[str]) -> list[ZipcodeRow]:
-        reader = csv.reader(lines)
+        lines = list(lines)
+        # Excel in a Belgian locale writes CSV with ';': the first line says which one it is.
+        first_line = next((line for line in lines if line.strip()), "")
+        if ";" in first_line and "," not in first_line:
+            self.separator = ";"
+        reader = csv.reader(lines, delimiter=self.separator)
         columns: dict[str, int] | None = None
         first = True
         for cells in reader:
@@ -178,13 +191,39 @@ class ZipcodeCsvParser:
 
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+XLSX_MAGIC = b"PK\x03\x04"  # an XLSX file is a zip archive
+
+
+def xlsx_lines(data: bytes) -> list[str]:
+    """The first sheet of an XLSX workbook as CSV lines, row n being line n."""
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise ApplicationError(
+            f"The file looks like XLSX but cannot be read ({error}).",
+            code="invalid_xlsx",
+            field="file",
+        ) from error
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in workbook.worksheets[0].iter_rows(values_only=True):
+        # Excel stores 9000 as the number 9000.0: write whole numbers without the decimals.
+        writer.writerow(
+            "" if v is None else str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+            for v in row
+        )
+    workbook.close()
+    return buffer.getvalue().splitlines()
 
 
 def zipcode_file_lines(data: bytes) -> list[str]:
-    """The lines of an uploaded zipcode file: UTF-8, with or without the BOM Excel writes.
+    """The lines of an uploaded zipcode file: XLSX (first sheet), or CSV in UTF-8 with or
+    without the BOM Excel writes.
 
     Other encodings are refused rather than guessed: a municipality such as "Liège" read in the
     wrong one would be stored garbled."""
+    if data.startswith(XLSX_MAGIC):
+        return xlsx_lines(data)
     if data.startswith(UTF16_BOMS):
         found = 'UTF-16 (Excel\'s "Unicode text")'
     else:
@@ -236,6 +275,7 @@ def zipcode_load_csv(
             updated=len(to_update),
             unchanged=len(rows) - len(to_create) - len(to_update),
             dry_run=dry_run,
+            separator=parser.separator,
         )
         if dry_run:
             return report

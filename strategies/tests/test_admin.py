@@ -170,3 +170,10 @@ def test_a_stored_quote_cannot_be_deleted_from_the_admin(admin_client, quotes):
 
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert Quote.objects.filter(pk=quotes[0].pk).exists()
+
+
+def test_rule_form_cannot_add_change_or_delete_the_brand(editor, brands):
+    page = editor.get(reverse("admin:strategies_pricingrule_add")).text
+
+    assert 'name="brand"' in page
+    assert not any(link in page for link in ("add-related", "change-related", "delete-related"))

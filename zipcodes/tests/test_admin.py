@@ -1,5 +1,8 @@
 """Staff edits in the admin reach the API at once; the admin import validates like the command."""
 
+import io
+
+import openpyxl
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -101,3 +104,67 @@ def test_pricing_editors_may_edit_zipcodes_but_not_promote_models():
 
     assert {"change_zipcode", "change_riskclass"} <= codenames
     assert "promote_modelversion" not in codenames
+
+
+def test_zipcode_list_offers_no_way_to_edit_the_shared_risk_class(editor):
+    page = editor.get(reverse("admin:zipcodes_zipcode_changelist")).text
+
+    assert 'name="form-0-risk_class"' in page
+    assert "change-related" not in page
+    assert "delete-related" not in page
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("excel-be.csv", "zipcode;risk_class;municipality\r\n9000;A;Gent\r\n4000;C;Liège\r\n"),
+        (
+            "excel.xlsx",
+            [["zipcode", "risk_class", "municipality"], [9000, "A", "Gent"], [4000, "C", "Liège"]],
+        ),
+    ],
+)
+def test_admin_imports_a_belgian_excel_csv_and_an_xlsx(editor, name, content):
+    data = content.encode("utf-8-sig") if isinstance(content, str) else xlsx(content)
+
+    response = editor.post(
+        reverse("admin:zipcodes_zipcode_import_csv"),
+        {"file": SimpleUploadedFile(name, data)},
+        follow=True,
+    )
+
+    assert Zipcode.objects.get(code=9000).risk_class_id == "A"
+    assert Zipcode.objects.get(code=4000).municipality == "Liège"
+    assert ("separated by &#x27;;&#x27;" in response.text) is name.endswith(".csv")
+
+
+def test_admin_xlsx_import_reports_bad_rows_by_number_and_changes_nothing(editor):
+    data = xlsx([["zipcode", "risk_class"], [9000, "A"], [9001, "Z"], [99, "B"]])
+
+    response = editor.post(
+        reverse("admin:zipcodes_zipcode_import_csv"), {"file": SimpleUploadedFile("z.xlsx", data)}
+    )
+
+    assert "line 3" in response.text.lower() or "<td>3</td>" in response.text
+    assert "Unknown risk class &#x27;Z&#x27;" in response.text
+    assert Zipcode.objects.get(code=9000).risk_class_id == "B"
+
+
+def test_admin_refuses_a_latin1_csv_with_a_clear_message(editor):
+    data = "zipcode,risk_class,municipality\n4000,C,Liège\n".encode("latin-1")
+
+    response = editor.post(
+        reverse("admin:zipcodes_zipcode_import_csv"), {"file": SimpleUploadedFile("z.csv", data)}
+    )
+
+    assert "not UTF-8" in response.text
+    assert not Zipcode.objects.filter(code=4000).exists()
