@@ -1,5 +1,6 @@
 """Admin for business staff: brands and aliases, pricing rules (with a preview), tariffs, quotes."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -8,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from pricing_site.admin import SharedLookupsMixin
@@ -23,7 +26,7 @@ from strategies.models import (
     Quote,
     TariffVersion,
 )
-from strategies.selectors import pricing_rule_resolve
+from strategies.selectors import pricing_rule_resolve, tariff_get_current
 
 
 class BrandAliasInline(admin.TabularInline):
@@ -113,20 +116,112 @@ class FuelMappingAdmin(SimpleHistoryAdmin):
     ordering = ["fuel"]
 
 
+class TariffVersionForm(forms.ModelForm):
+    """The loading as staff say it (25 %), stored as the fraction the premium uses (0.250)."""
+
+    loading_percent = forms.DecimalField(
+        label="Commercial loading (%)",
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        decimal_places=1,
+        localize=True,  # 27,5 in Dutch and French, 27.5 in English
+        help_text="On top of the indexed risk premium: 25 means 25 %.",
+    )
+
+    class Meta:
+        model = TariffVersion
+        fields = [
+            "valid_from",
+            "reference_base_year",
+            "reference_month",
+            "loading_percent",
+            "policy_fee",
+            "minimum_premium",
+            "note",
+        ]
+        labels = {"policy_fee": "Policy fee (EUR)", "minimum_premium": "Minimum premium (EUR)"}
+        localized_fields = ["policy_fee", "minimum_premium"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        loading = self.initial.get("commercial_loading")
+        if loading is not None:
+            self.initial.setdefault("loading_percent", Decimal(loading) * 100)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        percent = cleaned.get("loading_percent")
+        if percent is not None:
+            self.instance.commercial_loading = (percent / 100).quantize(Decimal("0.001"))
+        return cleaned
+
+
 @admin.register(TariffVersion)
 class TariffVersionAdmin(admin.ModelAdmin):
+    form = TariffVersionForm
     list_display = [
         "id",
         "valid_from",
+        "in_force",
         "reference_base_year",
         "reference_month",
-        "commercial_loading",
-        "policy_fee",
-        "minimum_premium",
+        "loading",
+        "policy_fee_eur",
+        "minimum_premium_eur",
         "note",
+        "new_version_link",
     ]
     ordering = ["-valid_from", "-id"]
     readonly_fields = ["created_by", "created_at"]
+    fieldsets = [
+        (
+            None,
+            {
+                "description": "Saving creates a new tariff version, in force from its date. "
+                "Versions are never changed, so stored quotes keep the one they were priced with.",
+                "fields": tuple(TariffVersionForm.Meta.fields),
+            },
+        )
+    ]
+
+    @admin.display(description="In force today", boolean=True)
+    def in_force(self, version: TariffVersion) -> bool:
+        try:
+            return tariff_get_current(on=timezone.localdate()).id == version.pk
+        except ApplicationError:
+            return False
+
+    @admin.display(description="Commercial loading")
+    def loading(self, version: TariffVersion) -> str:
+        return f"{version.commercial_loading * 100:.1f} %"
+
+    @admin.display(description="Policy fee")
+    def policy_fee_eur(self, version: TariffVersion) -> str:
+        return euros(version.policy_fee)
+
+    @admin.display(description="Minimum premium")
+    def minimum_premium_eur(self, version: TariffVersion) -> str:
+        return euros(version.minimum_premium)
+
+    @admin.display(description="")
+    def new_version_link(self, version: TariffVersion) -> str:
+        url = reverse("admin:strategies_tariffversion_add")
+        return format_html('<a href="{}?from={}">New version from this one</a>', url, version.pk)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """ "New version from this one": the form starts from that version's values."""
+        source_id = request.GET.get("from", "")
+        source = TariffVersion.objects.filter(pk=source_id).first() if source_id.isdigit() else None
+        if source is None:
+            return super().get_changeform_initial_data(request)
+        return {
+            "reference_base_year": source.reference_base_year,
+            "reference_month": source.reference_month,
+            "commercial_loading": source.commercial_loading,
+            "policy_fee": source.policy_fee,
+            "minimum_premium": source.minimum_premium,
+            "note": f"From version {source.pk}",
+        }
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False  # A change is a new version: stored quotes keep the one they used.
@@ -137,6 +232,11 @@ class TariffVersionAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+def euros(amount: Decimal) -> str:
+    """An amount in the active language's number format: € 1.234,56 in Dutch and French."""
+    return f"€ {number_format(amount, decimal_pos=2, force_grouping=True)}"
 
 
 @admin.register(Quote)

@@ -1,12 +1,13 @@
 """The strategies admin: overlap refusal in words, the preview, brands with aliases."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from strategies.models import PricingRule, Quote
+from strategies.models import PricingRule, Quote, TariffVersion
 from strategies.tests.fixtures import rule
 from zipcodes.services import zipcode_load_csv
 
@@ -177,3 +178,41 @@ def test_rule_form_cannot_add_change_or_delete_the_brand(editor, brands):
 
     assert 'name="brand"' in page
     assert not any(link in page for link in ("add-related", "change-related", "delete-related"))
+
+
+def test_new_tariff_version_starts_from_the_one_chosen_and_takes_the_loading_in_percent(
+    editor, tariff
+):
+    add = reverse("admin:strategies_tariffversion_add")
+    form = editor.get(add, {"from": tariff.pk}).text
+
+    assert 'name="loading_percent" value="25.0' in form
+    assert 'name="policy_fee" value="25.00"' in form
+    assert "Saving creates a new tariff version" in form
+
+    response = editor.post(
+        add,
+        {
+            "valid_from": "01/01/2027",
+            "reference_base_year": "2013",
+            "reference_month": "01/01/2025",
+            "loading_percent": "27,5",
+            "policy_fee": "25,00",
+            "minimum_premium": "150,00",
+            "note": "",
+        },
+        headers={"accept-language": "nl"},
+    )
+
+    assert response.status_code == 302
+    assert TariffVersion.objects.latest("pk").commercial_loading == Decimal("0.275")
+
+
+def test_tariff_list_marks_the_version_in_force_and_shows_euros_the_belgian_way(editor, tariff):
+    page = editor.get(
+        reverse("admin:strategies_tariffversion_changelist"), headers={"accept-language": "nl"}
+    ).text
+
+    assert "€ 150,00" in page
+    assert "25.0 %" in page or "25,0 %" in page
+    assert 'alt="True"' in page  # the version in force today
