@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from pricing_site.admin import SharedLookupsMixin
@@ -234,9 +234,36 @@ class TariffVersionAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+def used_shown(value: Any) -> str:
+    """A reference a step used, shown as people read it (a float to six decimals)."""
+    return f"{value:.6f}" if isinstance(value, float) else str(value)
+
+
 def euros(amount: Decimal) -> str:
     """An amount in the active language's number format: € 1.234,56 in Dutch and French."""
     return f"€ {number_format(amount, decimal_pos=2, force_grouping=True)}"
+
+
+# What the quote page shows, in the order people read a quote.
+QUOTE_FIELDS: tuple[str, ...] = (
+    "premium_eur",
+    "quote_date",
+    "created_at",
+    "inputs",
+    "breakdown_table",
+    "frequency_per_year",
+    "severity",
+    "risk_class",
+    "zone_factor",
+    "adjustment_percent",
+    "model_version",
+    "severity_model_version",
+    "pricing_rule",
+    "tariff",
+    "index_base_year",
+    "index_month",
+    "requested_by",
+)
 
 
 @admin.register(Quote)
@@ -253,6 +280,8 @@ class QuoteAdmin(admin.ModelAdmin):
     ]
     list_filter = ["quote_date", "risk_class"]
     date_hierarchy = "created_at"
+    # Every field is shown, none edited: a stored quote is a record.
+    fields = readonly_fields = QUOTE_FIELDS
     search_fields = ["inputs__brand"]
     search_help_text = "A quote number, a zipcode, a brand or a quote date (dd/mm/yyyy)."
 
@@ -279,3 +308,36 @@ class QuoteAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # A stored quote is the record of what a customer was offered: never deleted here.
         return False
+
+    @admin.display(description="Premium")
+    def premium_eur(self, quote: Quote) -> str:
+        return euros(quote.premium)
+
+    @admin.display(description="Expected claims per year")
+    def frequency_per_year(self, quote: Quote) -> str:
+        return f"{quote.frequency:.4f}"
+
+    @admin.display(description="Breakdown")
+    def breakdown_table(self, quote: Quote) -> str:
+        """Each step as the quote computed it: what it did, the amount after it, what it used."""
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    step["step"].replace("_", " "),
+                    step.get("explanation", ""),
+                    euros(Decimal(step["amount"])),
+                    ", ".join(
+                        f"{name.replace('_', ' ')}: {used_shown(used)}"
+                        for name, used in step["uses"].items()
+                    ),
+                )
+                for step in quote.breakdown
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>Step</th><th>Explanation</th><th>Amount</th>"
+            "<th>Used</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )

@@ -216,3 +216,12 @@ def test_tariff_list_marks_the_version_in_force_and_shows_euros_the_belgian_way(
     assert "€ 150,00" in page
     assert "25.0 %" in page or "25,0 %" in page
     assert 'alt="True"' in page  # the version in force today
+
+
+def test_quote_page_shows_the_breakdown_as_a_table_and_a_readable_frequency(admin_client, quotes):
+    page = admin_client.get(reverse("admin:strategies_quote_change", args=[quotes[0].pk])).text
+
+    assert "<th>Explanation</th>" in page
+    assert page.count("<tr><td>") == len(quotes[0].breakdown)
+    assert f"{quotes[0].frequency:.4f}" in page
+    assert repr(quotes[0].frequency) not in page
