@@ -1,5 +1,7 @@
 """Admin: the stored health index (read-only), its charts, and a button to fetch now."""
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -8,10 +10,12 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
 from indices.charts import health_index_chart_png
-from indices.models import HealthIndex
+from indices.models import HealthIndex, HealthIndexFetch
 from indices.selectors import health_index_history, health_index_list_latest
-from indices.services import health_index_refresh
+from indices.services import health_index_fetch_request
 from pricing_site.exceptions import ApplicationError
+
+RECENT_FETCHES = 5
 
 
 @admin.register(HealthIndex)
@@ -74,10 +78,15 @@ class HealthIndexAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/indices/healthindex/chart.html", context)
 
     def fetch_view(self, request: HttpRequest) -> HttpResponse:
-        try:
-            report = health_index_refresh()
-        except ApplicationError as error:
-            messages.error(request, f"Fetch failed, nothing changed: {error.message}")
-        else:
-            messages.success(request, f"Fetched from Statbel: {report}")
+        # Statbel can take seconds to answer or retry: a worker fetches, the page never waits.
+        health_index_fetch_request(requested_by=request.user)
+        messages.info(
+            request, "Fetch from Statbel queued: its result shows under 'Recent fetches' below."
+        )
         return HttpResponseRedirect(reverse("admin:indices_healthindex_changelist"))
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        fetches = HealthIndexFetch.objects.select_related("requested_by")[:RECENT_FETCHES]
+        return super().changelist_view(request, {**(extra_context or {}), "fetches": fetches})

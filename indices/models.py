@@ -1,5 +1,6 @@
 """The Belgian health index as published by Statbel: one value per month and base year."""
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -28,3 +29,29 @@ class HealthIndex(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} base {self.base_year}: {self.value}"
+
+
+class HealthIndexFetch(models.Model):
+    """A fetch from Statbel asked for in the admin: run by a worker, its outcome kept for staff
+    (the request that asks never waits for Statbel)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed, nothing changed"
+
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    report = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Statbel fetch {self.pk} ({self.state})"

@@ -3,6 +3,7 @@
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,8 @@ from indices.clients import (
     health_index_history_parse,
     statbel_health_index_fetch,
 )
-from indices.models import HealthIndex
+from indices.models import HealthIndex, HealthIndexFetch
+from pricing_site.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +87,32 @@ def health_index_refresh() -> HealthIndexStoreReport:
     """Fetch Statbel's recent months and store them; an outage or bad answer stores nothing."""
     observations = statbel_health_index_fetch()
     return health_index_store(observations=observations, source=HealthIndex.Source.BESTAT)
+
+
+def health_index_fetch_request(*, requested_by: Any = None) -> HealthIndexFetch:
+    """Queue a fetch from Statbel for a worker; its outcome is stored on the returned row."""
+    from indices import tasks  # Tasks import services: import here to keep the graph acyclic.
+
+    fetch = HealthIndexFetch.objects.create(requested_by=requested_by)
+    transaction.on_commit(lambda: tasks.health_index_fetch_run.delay(fetch.pk))
+    return fetch
+
+
+def health_index_fetch_run(*, fetch_id: int) -> HealthIndexFetch:
+    """Run a queued fetch and record what it stored, or why it stored nothing."""
+    fetches = HealthIndexFetch.objects.filter(pk=fetch_id)
+    fetches.update(state=HealthIndexFetch.State.RUNNING)
+    try:
+        report = health_index_refresh()
+    except ApplicationError as error:
+        fetches.update(
+            state=HealthIndexFetch.State.FAILED, error=error.message, finished_at=timezone.now()
+        )
+    else:
+        fetches.update(
+            state=HealthIndexFetch.State.DONE, report=str(report), finished_at=timezone.now()
+        )
+    return fetches.get()
 
 
 def health_index_load_history(*, path: Path) -> HealthIndexStoreReport:
