@@ -5,10 +5,10 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
 
 from mlmodels.models import Dataset, ModelVersion, TariffEvaluation, TrainingJob
 from mlmodels.schema import report_text
@@ -99,18 +99,34 @@ class ModelVersionAdmin(ReadOnlyAdmin):
     def get_urls(self) -> list[URLPattern]:
         promote = path(
             "<int:version_id>/promote/",
-            self.admin_site.admin_view(require_POST(self.promote_view)),
+            self.admin_site.admin_view(self.promote_view),
             name="mlmodels_modelversion_promote",
         )
         return [promote, *super().get_urls()]
 
     def promote_view(self, request: HttpRequest, version_id: int) -> HttpResponse:
+        """GET: the candidate against production, with a warning when it scores worse; POST
+        (the second click): promote it."""
+        detail = reverse("admin:mlmodels_modelversion_change", args=[version_id])
         if not self.has_promote_permission(request):
             self.message_user(request, "You may not promote model versions.", messages.ERROR)
-        else:
-            self.promote(request, model_version_get(version_id=version_id))
-        return HttpResponseRedirect(
-            reverse("admin:mlmodels_modelversion_change", args=[version_id])
+            return HttpResponseRedirect(detail)
+        try:
+            version = model_version_get(version_id=version_id)
+        except NotFoundError as missing:
+            raise Http404(missing.message) from missing
+        if request.method == "POST":
+            self.promote(request, version)
+            return HttpResponseRedirect(detail)
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Promote model version {version.pk} to production?",
+            "version": version,
+            **comparison_context(version),
+        }
+        return TemplateResponse(
+            request, "admin/mlmodels/modelversion/promote_confirmation.html", context
         )
 
     def change_view(
@@ -140,17 +156,26 @@ class ModelVersionAdmin(ReadOnlyAdmin):
                 f"This model was trained with zoning {version.zoning_version or 'none'}; today's "
                 f"zone table comes from zoning {zoning or 'none'}. Retrain it on the new zones."
             )
-        try:
-            production = model_version_get_production(task=version.task)
-            versions = [version] if production.pk == version.pk else [version, production]
-            context["comparison"] = model_versions_compare(
-                versions=versions, frame=dataset_frame_get(dataset=version.dataset)
-            )
-        except (ApplicationError, OSError) as error:
-            context["comparison_error"] = getattr(error, "message", str(error))
+        context.update(comparison_context(version))
         return super().change_view(
             request, object_id, form_url, {**(extra_context or {}), **context}
         )
+
+
+def comparison_context(version: ModelVersion) -> dict[str, Any]:
+    """*version* against production on its dataset's holdout, and whether it scores worse
+    (every metric here is lower-is-better); or why there is no comparison."""
+    try:
+        production = model_version_get_production(task=version.task)
+        versions = [version] if production.pk == version.pk else [version, production]
+        comparison = model_versions_compare(
+            versions=versions, frame=dataset_frame_get(dataset=version.dataset)
+        )
+    except (ApplicationError, OSError) as error:
+        return {"comparison_error": getattr(error, "message", str(error))}
+    scores = {evaluation.version.pk: evaluation.test for evaluation in comparison.evaluations}
+    worse = production.pk != version.pk and scores[version.pk] > scores[production.pk]
+    return {"comparison": comparison, "production": production, "worse": worse}
 
 
 @admin.register(Dataset)

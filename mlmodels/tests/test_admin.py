@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from mlmodels.services import model_version_promote, model_version_train
 from mlmodels.tests.fixtures import tamper
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +84,31 @@ def test_unknown_model_version_page_is_a_404(client, version_id):
     page = staff(client, "model managers").get(f"/admin/mlmodels/modelversion/{version_id}/change/")
 
     assert page.status_code == 404
+
+
+def test_promotion_asks_to_confirm_and_warns_in_red_when_the_candidate_is_worse(
+    client, dataset, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        production = model_version_promote(
+            version=model_version_train(
+                dataset=dataset, task="claim_frequency", estimator="glm", cv=0
+            )
+        )
+    # One boosting iteration: close to a constant, clearly worse than the GLM.
+    worse = model_version_train(
+        dataset=dataset,
+        task="claim_frequency",
+        estimator="hist_gradient_boosting",
+        params={"max_iter": 1},
+        cv=0,
+    )
+    manager = staff(client, "model managers")
+
+    page = manager.get(reverse("admin:mlmodels_modelversion_promote", args=[worse.pk])).text
+
+    assert 'id="worse-warning"' in page
+    assert f"scores worse than version {production.pk}" in page
+    assert 'id="confirm-promotion"' in page
+    worse.refresh_from_db()
+    assert not worse.is_production

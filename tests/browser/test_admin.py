@@ -123,6 +123,10 @@ def test_model_version_comparison_read_and_promoted(
     )
     assert admin_page.locator("img[alt='Lift by decile']").is_visible()
     admin_page.click("#promote-button")
+    admin_page.wait_for_selector("#confirm-promotion")  # a second click, after the comparison
+    candidate.refresh_from_db()
+    assert not candidate.is_production
+    admin_page.click("#confirm-promotion")
     admin_page.wait_for_selector(".messagelist .success")
 
     candidate.refresh_from_db()
