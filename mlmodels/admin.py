@@ -7,10 +7,11 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from mlmodels.models import Dataset, ModelVersion, TariffEvaluation, TrainingJob
+from mlmodels.pipelines import METRIC_LABELS
 from mlmodels.schema import report_text
 from mlmodels.selectors import dataset_frame_get, model_version_get, model_version_get_production
 from mlmodels.services import (
@@ -53,16 +54,43 @@ class ModelVersionAdmin(ReadOnlyAdmin):
     list_filter = ["task", "estimator", "is_production"]
     ordering = ["-created_at"]
     actions = ["promote_selected"]
-    exclude = [
-        "artifact"
-    ]  # Bytes staff cannot read; never uploaded by hand (unpickling runs code).
+    # The artifact: bytes staff cannot read, never uploaded by hand (unpickling runs code).
+    # Metrics and parameters are shown as tables below, not as raw JSON.
+    exclude = ["artifact", "metrics", "params"]
+    readonly_fields = ["metrics_table", "params_table"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("dataset").defer("artifact")
 
     @admin.display(description="test metric")
     def test_metric(self, version: ModelVersion) -> str:
-        return f"{version.metrics.get('metric')} {version.metrics.get('test', 0):.5f}"
+        return f"{metric_label(version)}: {version.metrics.get('test', 0):.5f}"
+
+    @admin.display(description="Scores")
+    def metrics_table(self, version: ModelVersion) -> str:
+        metrics = version.metrics
+        rows = [
+            (f"{metric_label(version)}, holdout", f"{metrics.get('test', 0):.5f}"),
+            ("Same, cross-validation mean ± std", self.cv_metric(version)),
+            (
+                "Policies trained on / held out",
+                f"{metrics.get('train_rows')} / {metrics.get('test_rows')}",
+            ),
+        ]
+        return table_html(("", "value"), rows)
+
+    @admin.display(description="Parameters")
+    def params_table(self, version: ModelVersion) -> str:
+        overrides = version.params.get("overrides", {})
+        rows = [
+            (
+                name.replace("_", " "),
+                f"{value}{' (set for this version)' if name in overrides else ''}",
+            )
+            for name, value in sorted(version.params.items())
+            if name != "overrides"
+        ]
+        return table_html(("parameter", "value"), rows)
 
     @admin.display(description="CV mean ± std")
     def cv_metric(self, version: ModelVersion) -> str:
@@ -160,6 +188,19 @@ class ModelVersionAdmin(ReadOnlyAdmin):
         return super().change_view(
             request, object_id, form_url, {**(extra_context or {}), **context}
         )
+
+
+def metric_label(version: ModelVersion) -> str:
+    name = version.metrics.get("metric", "")
+    return METRIC_LABELS.get(name, name)
+
+
+def table_html(head: tuple[str, str], rows: list[tuple[str, str]]) -> str:
+    return format_html(
+        "<table><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+        *head,
+        format_html_join("", "<tr><td>{}</td><td>{}</td></tr>", rows),
+    )
 
 
 def comparison_context(version: ModelVersion) -> dict[str, Any]:

@@ -323,3 +323,9 @@ METRIC_NAMES = {
     Task.CLAIM_PROBABILITY: "log_loss",
     Task.CLAIM_SEVERITY: "mean_gamma_deviance",
 }
+# What staff read for each metric: every one of them is lower-is-better.
+METRIC_LABELS = {
+    "mean_poisson_deviance": "Poisson deviance (lower is better)",
+    "log_loss": "Log loss (lower is better)",
+    "mean_gamma_deviance": "Gamma deviance (lower is better)",
+}
