@@ -114,9 +114,7 @@ def test_promotion_asks_to_confirm_and_warns_in_red_when_the_candidate_is_worse(
     assert not worse.is_production
 
 
-def test_model_page_shows_metrics_and_params_as_tables_with_human_names(
-    client, production_version
-):
+def test_model_page_shows_metrics_and_params_as_tables_with_human_names(client, production_version):
     page = staff(client, "model managers").get(
         reverse("admin:mlmodels_modelversion_change", args=[production_version.pk])
     )
