@@ -13,10 +13,13 @@ from django.utils.safestring import mark_safe
 from mlmodels.models import Dataset, ModelVersion, TariffEvaluation, TrainingJob
 from mlmodels.pipelines import METRIC_LABELS
 from mlmodels.schema import report_text
-from mlmodels.selectors import dataset_frame_get, model_version_get, model_version_get_production
+from mlmodels.selectors import (
+    model_version_comparison_get,
+    model_version_get,
+    model_version_get_production,
+)
 from mlmodels.services import (
     model_version_promote,
-    model_versions_compare,
     tariff_evaluation_create,
 )
 from pricing_site.exceptions import ApplicationError, NotFoundError
@@ -208,10 +211,7 @@ def comparison_context(version: ModelVersion) -> dict[str, Any]:
     (every metric here is lower-is-better); or why there is no comparison."""
     try:
         production = model_version_get_production(task=version.task)
-        versions = [version] if production.pk == version.pk else [version, production]
-        comparison = model_versions_compare(
-            versions=versions, frame=dataset_frame_get(dataset=version.dataset)
-        )
+        comparison = model_version_comparison_get(version=version, production=production)
     except (ApplicationError, OSError) as error:
         return {"comparison_error": getattr(error, "message", str(error))}
     scores = {evaluation.version.pk: evaluation.test for evaluation in comparison.evaluations}

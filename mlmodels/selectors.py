@@ -1,15 +1,27 @@
 """Reads of the model registry: versions, the production version id (cached), datasets."""
 
 import uuid
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 from django.db.models import QuerySet
 
-from mlmodels.caching import PRODUCTION_VERSION_TTL, production_version_key
+from mlmodels.caching import (
+    COMPARISON_TTL,
+    PRODUCTION_VERSION_TTL,
+    comparison_key,
+    production_version_key,
+)
 from mlmodels.models import Dataset, ModelVersion, TrainingJob
 from mlmodels.schema import portfolio_read, portfolio_typed
 from pricing_site.caching import cache_get_or_load
 from pricing_site.exceptions import NotFoundError, ServiceUnavailableError
+from zipcodes.selectors import zoning_version_current
+
+if TYPE_CHECKING:
+    from mlmodels.services.evaluation import Comparison
 
 
 def model_version_get_production_id(*, task: str) -> int:
@@ -49,6 +61,38 @@ def model_version_get_production(*, task: str) -> ModelVersion:
 def model_version_list(*, task: str | None = None) -> QuerySet[ModelVersion]:
     versions = ModelVersion.objects.select_related("dataset").defer("artifact")
     return versions.filter(task=task) if task else versions
+
+
+def model_version_comparison_get(
+    *, version: ModelVersion, production: ModelVersion
+) -> "Comparison":
+    """*version* against *production* on its dataset's holdout, computed once per pair (and
+    zoning) and kept: the model page opens without scoring the portfolio again."""
+    # Evaluation reads through these selectors: import it here to keep the graph acyclic.
+    from mlmodels.services.evaluation import model_versions_compare
+
+    def compare() -> "Comparison":
+        versions = [version] if production.pk == version.pk else [version, production]
+        comparison = model_versions_compare(
+            versions=versions, frame=dataset_frame_get(dataset=version.dataset)
+        )
+        # Kept without the per-policy predictions and the artifacts: the page shows neither.
+        return replace(
+            comparison,
+            evaluations=[
+                replace(
+                    evaluation,
+                    version=ModelVersion.objects.defer("artifact").get(pk=evaluation.version.pk),
+                    predicted=np.empty(0),
+                )
+                for evaluation in comparison.evaluations
+            ],
+        )
+
+    key = comparison_key(
+        version_id=version.pk, production_id=production.pk, zoning_version=zoning_version_current()
+    )
+    return cache_get_or_load(key=key, entity="comparison", loader=compare, timeout=COMPARISON_TTL)
 
 
 def dataset_frame_get(*, dataset: Dataset) -> pd.DataFrame:

@@ -7,8 +7,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mlmodels.models import Dataset, Estimator, Task, TrainingJob
+from mlmodels.models import Dataset, Estimator, ModelVersion, Task, TrainingJob
 from mlmodels.pipelines import params_validate
+from mlmodels.selectors import model_version_comparison_get, model_version_get_production
 from mlmodels.services.training import model_version_train
 from pricing_site.exceptions import ApplicationError, ConflictError, NotFoundError
 from pricing_site.idempotency import Idempotency, idempotency_check
@@ -125,8 +126,19 @@ def training_job_run(*, job_id: str) -> TrainingJob | None:
         training_job_finish(job, error=reason)
     else:
         training_job_finish(job, model_version=version, progress=100)
+        comparison_prepare(version)
     job.refresh_from_db()
     return job
+
+
+def comparison_prepare(version: ModelVersion) -> None:
+    """Compare the new version with production now, in the worker, so that the model page staff
+    open next shows it at once; without a production version there is nothing to compare."""
+    try:
+        production = model_version_get_production(task=version.task)
+        model_version_comparison_get(version=version, production=production)
+    except (ApplicationError, OSError) as error:
+        logger.info("no comparison prepared", extra={"version": version.pk, "reason": str(error)})
 
 
 @transaction.atomic

@@ -4,7 +4,10 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from mlmodels.services import model_version_promote, model_version_train
+from mlmodels.models import TrainingJob
+from mlmodels.selectors import model_version_comparison_get
+from mlmodels.services import evaluation, model_version_promote, model_version_train
+from mlmodels.services.jobs import training_job_run
 from mlmodels.tests.fixtures import tamper
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +125,35 @@ def test_model_page_shows_metrics_and_params_as_tables_with_human_names(client, 
     assert "Poisson deviance (lower is better), holdout" in page.text
     assert "<td>learning rate</td>" in page.text
     assert '"mean_poisson_deviance"' not in page.text  # no raw JSON
+
+
+def test_model_page_compares_with_production_once_and_then_reads_the_stored_comparison(
+    client, production_version, train, monkeypatch
+):
+    candidate = train(estimator="glm")
+    computed = []
+    compare = evaluation.model_versions_compare
+    monkeypatch.setattr(
+        evaluation, "model_versions_compare", lambda **kw: computed.append(1) or compare(**kw)
+    )
+    manager = staff(client, "model managers")
+    page = reverse("admin:mlmodels_modelversion_change", args=[candidate.pk])
+
+    first = manager.get(page).text
+    second = manager.get(page).text
+
+    assert len(computed) == 1
+    assert "These results were calculated with the same set of data" in second
+    assert first.count("data:image/png;base64,") == second.count("data:image/png;base64,") == 2
+
+
+def test_a_finished_training_job_prepares_the_comparison_for_the_model_page(
+    production_version, dataset, monkeypatch
+):
+    job = TrainingJob.objects.create(dataset=dataset, task="claim_frequency", estimator="glm")
+    version = training_job_run(job_id=str(job.pk)).model_version
+    monkeypatch.setattr(evaluation, "model_versions_compare", None)  # must not be needed now
+
+    comparison = model_version_comparison_get(version=version, production=production_version)
+
+    assert [e.version.pk for e in comparison.evaluations] == [version.pk, production_version.pk]
