@@ -38,6 +38,8 @@ VALIDATION_DETAIL = "The request is invalid: see `fields` for what to correct."
 # Connection-level database failures: the database is down or unreachable, not the request wrong.
 DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 DATABASE_RETRY_AFTER_SECONDS = 5
+# Sent with every database_unavailable answer, by DRF's handler and by handler500 alike.
+DATABASE_UNAVAILABLE_HEADERS = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
 
 
 def error_body(
@@ -115,7 +117,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(
             database_unavailable_body(exc, path=path),
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+            headers=DATABASE_UNAVAILABLE_HEADERS,
         )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))

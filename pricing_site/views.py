@@ -30,8 +30,8 @@ from rest_framework.views import APIView
 from mlmodels.serving import model_load_failures
 from pricing_site.api import error_responses
 from pricing_site.exception_handler import (
-    DATABASE_RETRY_AFTER_SECONDS,
     DATABASE_UNAVAILABLE_ERRORS,
+    DATABASE_UNAVAILABLE_HEADERS,
     database_unavailable_body,
     error_body,
     internal_error_body,
@@ -178,12 +178,11 @@ def handle_server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith(API_PREFIX):
         exc = sys.exc_info()[1] or RuntimeError("unknown")
         if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
-            response = JsonResponse(
+            return JsonResponse(
                 database_unavailable_body(exc, path=request.path),
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers=DATABASE_UNAVAILABLE_HEADERS,
             )
-            response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
-            return response
         body = internal_error_body(exc, path=request.path)
         return JsonResponse(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     return server_error(request)
