@@ -27,6 +27,17 @@ from strategies.models import (
     TariffVersion,
 )
 from strategies.selectors import pricing_rule_resolve, tariff_get_current
+from strategies.services import (
+    brand_alias_delete,
+    brand_alias_save,
+    brand_delete,
+    brand_save,
+    fuel_mapping_delete,
+    fuel_mapping_save,
+    pricing_rule_delete,
+    pricing_rule_save,
+    tariff_version_create,
+)
 
 
 class BrandAliasInline(admin.TabularInline):
@@ -35,11 +46,27 @@ class BrandAliasInline(admin.TabularInline):
 
 
 @admin.register(Brand)
-class BrandAdmin(admin.ModelAdmin):
+class BrandAdmin(SimpleHistoryAdmin):
     inlines = [BrandAliasInline]
     list_display = ["name", "alias_list"]
     search_fields = ["name", "aliases__alias"]
     ordering = ["name"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        brand_save(brand=obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for alias in formset.save(commit=False):
+            brand_alias_save(alias=alias)
+        for alias in formset.deleted_objects:
+            brand_alias_delete(alias=alias)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        brand_delete(brand=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for brand in queryset:
+            brand_delete(brand=brand)
 
     @admin.display(description="aliases")
     def alias_list(self, brand: Brand) -> str:
@@ -75,8 +102,14 @@ class PricingRuleAdmin(SharedLookupsMixin, SimpleHistoryAdmin):
     readonly_fields = ["changed_by", "updated_at"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        obj.changed_by = request.user
-        super().save_model(request, obj, form, change)
+        pricing_rule_save(rule=obj, changed_by=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        pricing_rule_delete(rule=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for rule in queryset:
+            pricing_rule_delete(rule=rule)
 
     def get_urls(self) -> list[URLPattern]:
         preview = path(
@@ -114,6 +147,16 @@ class FuelMappingAdmin(SimpleHistoryAdmin):
 
     list_display = ["fuel", "priced_as", "note"]
     ordering = ["fuel"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        fuel_mapping_save(mapping=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        fuel_mapping_delete(mapping=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for mapping in queryset:
+            fuel_mapping_delete(mapping=mapping)
 
 
 class TariffVersionForm(forms.ModelForm):
@@ -230,8 +273,7 @@ class TariffVersionAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        tariff_version_create(version=obj, created_by=request.user)
 
 
 def used_shown(value: Any) -> str:

@@ -2,7 +2,7 @@
 
 from pricing_site.caching import cache_invalidate
 
-# Cleared on every change (services and receivers); the timeout only bounds memory.
+# Cleared on every change by the services that write; the timeout only bounds memory.
 STRATEGIES_TTL = 6 * 3600
 
 RULES_KEY = "strategies:rules:v1"

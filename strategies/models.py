@@ -1,7 +1,6 @@
 """Commercial pricing: the brand catalogue, brand/fuel rules, tariff versions, stored quotes."""
 
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,17 +28,15 @@ class Brand(models.Model):
     name = models.CharField(
         max_length=60, unique=True, help_text="The canonical name, e.g. Volkswagen."
     )
+    # Derived by clean() (the services call full_clean), never typed by hand.
     normalized = models.CharField(max_length=60, unique=True, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.normalized = name_normalize(self.name)  # derived, never typed by hand
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         self.name = " ".join(self.name.split())
@@ -55,6 +52,7 @@ class BrandAlias(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="aliases")
     alias = models.CharField(max_length=60, help_text="Another spelling, e.g. VW.")
     normalized = models.CharField(max_length=60, unique=True, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "brand aliases"
@@ -62,10 +60,6 @@ class BrandAlias(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alias} → {self.brand}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.normalized = name_normalize(self.alias)
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         self.normalized = name_normalize(self.alias)

@@ -6,43 +6,50 @@ from decimal import Decimal
 import pytest
 
 from strategies.models import Brand, BrandAlias, PricingRule, TariffVersion
+from strategies.services import (
+    brand_alias_save,
+    brand_save,
+    pricing_rule_save,
+    tariff_version_create,
+)
 from zipcodes.services import zipcode_load_csv
 
 
 @pytest.fixture
 def brands(db):
-    volkswagen = Brand.objects.create(name="Volkswagen")
-    BrandAlias.objects.create(brand=volkswagen, alias="VW")
+    volkswagen = brand_save(brand=Brand(name="Volkswagen"))
+    brand_alias_save(alias=BrandAlias(brand=volkswagen, alias="VW"))
     return {
         "volkswagen": volkswagen,
-        "toyota": Brand.objects.create(name="Toyota"),
-        "citroen": Brand.objects.create(name="Citroën"),
+        "toyota": brand_save(brand=Brand(name="Toyota")),
+        "citroen": brand_save(brand=Brand(name="Citroën")),
     }
 
 
 def rule(brand=None, fuel="", percent="0", valid_from=date(2026, 1, 1), valid_to=None, **kwargs):
-    created = PricingRule(
-        brand=brand,
-        fuel=fuel,
-        adjustment_percent=Decimal(percent),
-        valid_from=valid_from,
-        valid_to=valid_to,
-        **kwargs,
+    return pricing_rule_save(
+        rule=PricingRule(
+            brand=brand,
+            fuel=fuel,
+            adjustment_percent=Decimal(percent),
+            valid_from=valid_from,
+            valid_to=valid_to,
+            **kwargs,
+        )
     )
-    created.full_clean()
-    created.save()
-    return created
 
 
 @pytest.fixture
 def tariff(db):
-    return TariffVersion.objects.create(
-        reference_base_year=2013,
-        reference_month=date(2025, 1, 1),
-        commercial_loading=Decimal("0.250"),
-        policy_fee=Decimal("25.00"),
-        minimum_premium=Decimal("150.00"),
-        valid_from=date(2025, 1, 1),
+    return tariff_version_create(
+        version=TariffVersion(
+            reference_base_year=2013,
+            reference_month=date(2025, 1, 1),
+            commercial_loading=Decimal("0.250"),
+            policy_fee=Decimal("25.00"),
+            minimum_premium=Decimal("150.00"),
+            valid_from=date(2025, 1, 1),
+        )
     )
 
 

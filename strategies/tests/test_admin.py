@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from strategies.models import PricingRule, Quote, TariffVersion
+from strategies.selectors import brand_find, pricing_rule_resolve
 from strategies.tests.fixtures import rule
 from zipcodes.services import zipcode_load_csv
 
@@ -225,3 +226,42 @@ def test_quote_page_shows_the_breakdown_as_a_table_and_a_readable_frequency(admi
     assert page.count("<tr><td>") == len(quotes[0].breakdown)
     assert f"{quotes[0].frequency:.4f}" in page
     assert repr(quotes[0].frequency) not in page
+
+
+def test_admin_alias_is_recognised_by_quotes_at_once(
+    editor, brands, django_capture_on_commit_callbacks
+):
+    citroen = brands["citroen"]
+    assert brand_find(name="Citroen DS") is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(
+            reverse("admin:strategies_brand_change", args=[citroen.pk]),
+            {
+                "name": "Citroën",
+                "aliases-TOTAL_FORMS": "1",
+                "aliases-INITIAL_FORMS": "0",
+                "aliases-0-brand": citroen.pk,
+                "aliases-0-alias": "Citroën DS",
+            },
+        )
+
+    assert response.status_code == 302
+    assert brand_find(name="citroen ds") == (citroen.pk, "Citroën")
+    assert citroen.aliases.get().history.get().history_user.username == "editor"
+
+
+def test_admin_deleted_rule_no_longer_applies(
+    admin_client, brands, django_capture_on_commit_callbacks
+):
+    toyota = rule(brands["toyota"], fuel="diesel", percent="-8")
+    on = date(2026, 6, 1)
+    assert pricing_rule_resolve(brand="Toyota", fuel="diesel", on=on).adjustment_percent == -8
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:strategies_pricingrule_delete", args=[toyota.pk]), {"post": "yes"}
+        )
+
+    assert not PricingRule.objects.exists()
+    assert pricing_rule_resolve(brand="Toyota", fuel="diesel", on=on).rule is None

@@ -6,6 +6,7 @@ import pytest
 
 from pricing_site.exceptions import ApplicationError
 from strategies.selectors import brand_find, pricing_rule_resolve
+from strategies.services import pricing_rule_save
 from strategies.tests.fixtures import rule
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,6 @@ def test_pricing_rule_resolve_sees_rule_changes(rules, django_capture_on_commit_
     pricing_rule_resolve(brand="Toyota", fuel="petrol", on=DAY)
     rules["toyota"].adjustment_percent = 4
     with django_capture_on_commit_callbacks(execute=True):
-        rules["toyota"].save()
+        pricing_rule_save(rule=rules["toyota"])
 
     assert pricing_rule_resolve(brand="Toyota", fuel="petrol", on=DAY).adjustment_percent == 4

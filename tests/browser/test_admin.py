@@ -8,6 +8,7 @@ import requests
 from django.apps import apps
 
 from strategies.models import Brand, PricingRule
+from strategies.services import brand_save
 from strategies.tests.fixtures import rule
 from zipcodes.services import zipcode_load_csv
 
@@ -76,7 +77,7 @@ def fill_rule(page, live_server, *, brand: Brand, fuel: str, percent: str, valid
 
 
 def test_overlapping_rule_is_refused_in_plain_words(admin_page, live_server):
-    toyota = Brand.objects.create(name="Toyota")
+    toyota = brand_save(brand=Brand(name="Toyota"))
     rule(
         toyota,
         fuel="diesel",
@@ -94,7 +95,7 @@ def test_overlapping_rule_is_refused_in_plain_words(admin_page, live_server):
 
 
 def test_valid_rule_added_is_picked_by_resolve(admin_page, live_server, make_api_client):
-    bmw = Brand.objects.create(name="BMW")
+    bmw = brand_save(brand=Brand(name="BMW"))
 
     fill_rule(
         admin_page, live_server, brand=bmw, fuel="petrol", percent="5", valid_from="2026-01-01"

@@ -44,7 +44,7 @@ DEMO_STEPS: list[tuple[str, ...]] = [
             ("claim_probability", "glm"),
         )
     ),
-    ("loaddata", str(settings.BASE_DIR / "fixtures" / "strategies.json")),
+    ("load_strategies", str(settings.BASE_DIR / "fixtures" / "strategies.json")),
 ]
 # What the demo API client may do beyond reading (app_label.codename).
 DEMO_API_PERMISSIONS: list[str] = ["strategies.add_quote"]

@@ -12,9 +12,12 @@ from strategies.models import FuelMapping, TariffVersion
 from strategies.services import (
     PremiumFactors,
     QuoteRequest,
+    fuel_mapping_save,
     premium_compute,
     premium_quote,
+    pricing_rule_save,
     quote_reprice,
+    tariff_version_create,
 )
 from strategies.tests.fixtures import rule
 from zipcodes.models import RiskClass
@@ -171,14 +174,16 @@ def test_quote_reprice_gives_same_premium_after_tables_changed(
     with django_capture_on_commit_callbacks(execute=True):
         RiskClass.objects.filter(code="C").update(factor=Decimal("2.00"))
         priced_world["toyota_diesel"].adjustment_percent = Decimal("10")
-        priced_world["toyota_diesel"].save()
-        TariffVersion.objects.create(
-            reference_base_year=2013,
-            reference_month=date(2026, 1, 1),
-            commercial_loading=Decimal("0.5"),
-            policy_fee=Decimal("99"),
-            minimum_premium=Decimal("10"),
-            valid_from=date(2026, 2, 1),
+        pricing_rule_save(rule=priced_world["toyota_diesel"])
+        tariff_version_create(
+            version=TariffVersion(
+                reference_base_year=2013,
+                reference_month=date(2026, 1, 1),
+                commercial_loading=Decimal("0.5"),
+                policy_fee=Decimal("99"),
+                minimum_premium=Decimal("10"),
+                valid_from=date(2026, 2, 1),
+            )
         )
         model_version_promote(version=train(estimator="glm"))
 
@@ -206,7 +211,7 @@ def test_premium_quote_prices_a_mapped_fuel_as_its_modelled_fuel_then_its_own_ru
     priced_world, brands, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        FuelMapping.objects.create(fuel="electric", priced_as="petrol")
+        fuel_mapping_save(mapping=FuelMapping(fuel="electric", priced_as="petrol"))
     electric_rule = rule(fuel="electric", percent="-5")
 
     electric = premium_quote(request=quote_request(fuel="electric"))

@@ -1,0 +1,51 @@
+"""Writes of the strategies app: the quote, and the tables staff edit (brands, rules, tariffs)."""
+
+from strategies.services.quotes import (
+    CENT,
+    PremiumFactors,
+    QuoteRequest,
+    RiskPremium,
+    cents,
+    premium_compute,
+    premium_factors,
+    premium_quote,
+    quote_create,
+    quote_reprice,
+)
+from strategies.services.tables import (
+    StrategiesLoadReport,
+    brand_alias_delete,
+    brand_alias_save,
+    brand_delete,
+    brand_save,
+    fuel_mapping_delete,
+    fuel_mapping_save,
+    pricing_rule_delete,
+    pricing_rule_save,
+    strategies_load,
+    tariff_version_create,
+)
+
+__all__ = [
+    "CENT",
+    "PremiumFactors",
+    "QuoteRequest",
+    "RiskPremium",
+    "StrategiesLoadReport",
+    "brand_alias_delete",
+    "brand_alias_save",
+    "brand_delete",
+    "brand_save",
+    "cents",
+    "fuel_mapping_delete",
+    "fuel_mapping_save",
+    "premium_compute",
+    "premium_factors",
+    "premium_quote",
+    "pricing_rule_delete",
+    "pricing_rule_save",
+    "quote_create",
+    "quote_reprice",
+    "strategies_load",
+    "tariff_version_create",
+]

@@ -1,0 +1,182 @@
+"""Writes of the tables staff edit: brands and their aliases, pricing rules, tariff versions and
+fuel mappings. The admin, the demo loader and the tests all write through here: one place
+validates (`full_clean`), records who changed what, and clears the cached tables on commit."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from pricing_site.exceptions import ApplicationError
+from strategies.caching import (
+    brands_cache_clear,
+    fuel_mappings_cache_clear,
+    rules_cache_clear,
+    tariffs_cache_clear,
+)
+from strategies.models import Brand, BrandAlias, FuelMapping, PricingRule, TariffVersion
+from strategies.normalize import name_normalize
+
+
+def brands_changed() -> None:
+    transaction.on_commit(brands_cache_clear)
+    transaction.on_commit(rules_cache_clear)  # The cached rules carry their brand's name.
+
+
+@transaction.atomic
+def brand_save(*, brand: Brand) -> Brand:
+    """Save *brand* under its canonical name, refused when another brand uses it as an alias."""
+    brand.full_clean()
+    brand.save()
+    brands_changed()
+    return brand
+
+
+@transaction.atomic
+def brand_delete(*, brand: Brand) -> None:
+    """Delete *brand* and its aliases; a brand that rules use is protected by the database."""
+    brand.delete()
+    brands_changed()
+
+
+@transaction.atomic
+def brand_alias_save(*, alias: BrandAlias) -> BrandAlias:
+    """Save another spelling of a brand, refused when it is the name of another brand."""
+    alias.full_clean()
+    alias.save()
+    brands_changed()
+    return alias
+
+
+@transaction.atomic
+def brand_alias_delete(*, alias: BrandAlias) -> None:
+    """Forget a spelling: quotes with it are priced as an unknown brand from now on."""
+    alias.delete()
+    brands_changed()
+
+
+@transaction.atomic
+def pricing_rule_save(*, rule: PricingRule, changed_by: Any = None) -> PricingRule:
+    """Save *rule* (bounded adjustment, a period that does not overlap another active rule of the
+    same brand and fuel), recording who changed it; its history keeps every earlier state."""
+    rule.changed_by = changed_by
+    rule.full_clean()
+    rule.save()
+    transaction.on_commit(rules_cache_clear)
+    return rule
+
+
+@transaction.atomic
+def pricing_rule_delete(*, rule: PricingRule) -> None:
+    """Delete *rule*; a rule stored quotes used is protected by the database (end it instead)."""
+    rule.delete()
+    transaction.on_commit(rules_cache_clear)
+
+
+@transaction.atomic
+def tariff_version_create(*, version: TariffVersion, created_by: Any = None) -> TariffVersion:
+    """Add a tariff version in force from its date; versions are never changed afterwards, so a
+    stored quote keeps the one it was priced with."""
+    if version.pk is not None:
+        raise ApplicationError(
+            "A tariff version is never changed: create a new version from it instead.",
+            code="tariff_version_immutable",
+        )
+    version.created_by = created_by
+    version.full_clean()
+    version.save()
+    transaction.on_commit(tariffs_cache_clear)
+    return version
+
+
+@transaction.atomic
+def fuel_mapping_save(*, mapping: FuelMapping) -> FuelMapping:
+    """Price a fuel the models never saw as a fuel they know."""
+    mapping.full_clean()
+    mapping.save()
+    transaction.on_commit(fuel_mappings_cache_clear)
+    return mapping
+
+
+@transaction.atomic
+def fuel_mapping_delete(*, mapping: FuelMapping) -> None:
+    """Stop pricing a fuel as another: its quotes are refused until it is mapped again."""
+    mapping.delete()
+    transaction.on_commit(fuel_mappings_cache_clear)
+
+
+@dataclass(frozen=True)
+class StrategiesLoadReport:
+    brands: int
+    aliases: int
+    rules: int
+    tariff_versions: int
+
+
+def optional_date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+@transaction.atomic
+def strategies_load(*, tables: dict[str, Any]) -> StrategiesLoadReport:
+    """Add the brands, rules and tariff versions of *tables* that are not there yet (loading the
+    same file twice adds nothing), through the same validation as the admin; all or nothing."""
+    brands = {brand.normalized: brand for brand in Brand.objects.all()}
+    known_aliases = set(BrandAlias.objects.values_list("normalized", flat=True))
+    added = {"brands": 0, "aliases": 0, "rules": 0, "tariff_versions": 0}
+    try:
+        for entry in tables.get("brands", []):
+            brand = brands.get(name_normalize(entry["name"]))
+            if brand is None:
+                brand = brand_save(brand=Brand(name=entry["name"]))
+                brands[brand.normalized] = brand
+                added["brands"] += 1
+            for spelling in entry.get("aliases", []):
+                if name_normalize(spelling) not in known_aliases:
+                    brand_alias_save(alias=BrandAlias(brand=brand, alias=spelling))
+                    known_aliases.add(name_normalize(spelling))
+                    added["aliases"] += 1
+        for entry in tables.get("rules", []):
+            brand = brands[name_normalize(entry["brand"])] if entry.get("brand") else None
+            rule = PricingRule(
+                brand=brand,
+                fuel=entry.get("fuel", ""),
+                adjustment_percent=Decimal(entry["adjustment_percent"]),
+                valid_from=datetime.date.fromisoformat(entry["valid_from"]),
+                valid_to=optional_date(entry.get("valid_to")),
+                note=entry.get("note", ""),
+            )
+            same = PricingRule.objects.filter(
+                brand=rule.brand, fuel=rule.fuel, valid_from=rule.valid_from
+            )
+            if not same.exists():
+                pricing_rule_save(rule=rule)
+                added["rules"] += 1
+        for entry in tables.get("tariff_versions", []):
+            valid_from = datetime.date.fromisoformat(entry["valid_from"])
+            if not TariffVersion.objects.filter(valid_from=valid_from).exists():
+                tariff_version_create(
+                    version=TariffVersion(
+                        valid_from=valid_from,
+                        reference_base_year=entry["reference_base_year"],
+                        reference_month=datetime.date.fromisoformat(entry["reference_month"]),
+                        commercial_loading=Decimal(entry["commercial_loading"]),
+                        policy_fee=Decimal(entry["policy_fee"]),
+                        minimum_premium=Decimal(entry["minimum_premium"]),
+                        note=entry.get("note", ""),
+                    )
+                )
+                added["tariff_versions"] += 1
+    except ValidationError as error:
+        raise ApplicationError(
+            f"Nothing was loaded: {'; '.join(error.messages)}", code="invalid_tables"
+        ) from error
+    except (KeyError, ValueError, ArithmeticError) as error:
+        raise ApplicationError(
+            f"Nothing was loaded: the tables file is not in the expected layout ({error!r}).",
+            code="invalid_tables",
+        ) from error
+    return StrategiesLoadReport(**added)
