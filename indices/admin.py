@@ -7,6 +7,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from indices.charts import health_index_chart_png
@@ -72,7 +73,7 @@ class HealthIndexAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Health index charts",
+            "title": gettext("Health index charts"),
             "charts": charts,
         }
         return TemplateResponse(request, "admin/indices/healthindex/chart.html", context)
@@ -81,7 +82,8 @@ class HealthIndexAdmin(admin.ModelAdmin):
         # Statbel can take seconds to answer or retry: a worker fetches, the page never waits.
         health_index_fetch_request(requested_by=request.user)
         messages.info(
-            request, "Fetch from Statbel queued: its result shows under 'Recent fetches' below."
+            request,
+            gettext("Fetch from Statbel queued: its result shows under 'Recent fetches' below."),
         )
         return HttpResponseRedirect(reverse("admin:indices_healthindex_changelist"))
 

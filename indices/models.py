@@ -2,24 +2,27 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 class HealthIndex(models.Model):
     class Source(models.TextChoices):
-        BESTAT = "bestat", "Statbel beSTAT API"
-        HISTORY_FILE = "history_file", "Statbel history file"
+        BESTAT = "bestat", _("Statbel beSTAT API")
+        HISTORY_FILE = "history_file", _("Statbel history file")
 
-    month = models.DateField(help_text="First day of the month the value is for.")
-    base_year = models.PositiveSmallIntegerField(help_text="The base year: base year = 100.")
-    value = models.DecimalField(max_digits=7, decimal_places=2)
-    source = models.CharField(max_length=16, choices=Source.choices)
-    fetched_at = models.DateTimeField()
+    month = models.DateField(_("month"), help_text=_("First day of the month the value is for."))
+    base_year = models.PositiveSmallIntegerField(
+        _("base year"), help_text=_("The base year: base year = 100.")
+    )
+    value = models.DecimalField(_("value"), max_digits=7, decimal_places=2)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    fetched_at = models.DateTimeField(_("fetched at"))
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "health index value"
-        verbose_name_plural = "health index values"
+        verbose_name = _("health index value")
+        verbose_name_plural = _("health index values")
         ordering = ["-month", "base_year"]
         constraints = [
             models.UniqueConstraint(
@@ -36,22 +39,28 @@ class HealthIndexFetch(models.Model):
     (the request that asks never waits for Statbel)."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed, nothing changed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed, nothing changed")
 
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    report = models.TextField(blank=True)
-    error = models.TextField(blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    report = models.TextField(_("report"), blank=True)
+    error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("Statbel fetch")
+        verbose_name_plural = _("Statbel fetches")
 
     def __str__(self) -> str:
         return f"Statbel fetch {self.pk} ({self.state})"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indices.caching import HEALTH_INDEX_TTL, LATEST_KEY, health_index_key
 from indices.models import HealthIndex
@@ -68,7 +69,7 @@ def health_index_list_latest() -> list[HealthIndexValue]:
     )
     if not rows:
         raise ServiceUnavailableError(
-            "No health index is stored yet: run `manage.py fetch_health_index`.",
+            gettext("No health index is stored yet: run `manage.py fetch_health_index`."),
             code="no_health_index",
         )
     return [
@@ -80,7 +81,8 @@ def base_year_validate(*, base_year: int, latest: list[HealthIndexValue]) -> Non
     valid = [value.base_year for value in latest]
     if base_year not in valid:
         raise NotFoundError(
-            f"Unknown base year {base_year}; valid: {', '.join(map(str, valid))}.",
+            gettext("Unknown base year %(year)s; valid: %(valid)s.")
+            % {"year": base_year, "valid": ", ".join(map(str, valid))},
             code="unknown_base_year",
             field="base_year",
             extra={"valid": valid},
@@ -109,7 +111,8 @@ def health_index_get(*, base_year: int, month: date) -> HealthIndexValue:
     )
     if value is None:
         raise NotFoundError(
-            f"No health index for {month:%Y-%m} in base {base_year}.",
+            gettext("No health index for %(month)s in base %(year)s.")
+            % {"month": f"{month:%Y-%m}", "year": base_year},
             code="health_index_not_found",
         )
     return health_index_value(base_year=base_year, month=month, value=value)

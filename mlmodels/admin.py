@@ -8,7 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mlmodels.models import Dataset, ModelVersion, TariffEvaluation, TrainingJob
 from mlmodels.pipelines import METRIC_LABELS
@@ -65,53 +67,58 @@ class ModelVersionAdmin(ReadOnlyAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("dataset").defer("artifact")
 
-    @admin.display(description="test metric")
+    @admin.display(description=_("test metric"))
     def test_metric(self, version: ModelVersion) -> str:
         return f"{metric_label(version)}: {version.metrics.get('test', 0):.5f}"
 
-    @admin.display(description="Scores")
-    def metrics_table(self, version: ModelVersion) -> str:
+    @admin.display(description=_("Scores"))
+    def metrics_table(self, version: ModelVersion) -> SafeString:
         metrics = version.metrics
         rows = [
-            (f"{metric_label(version)}, holdout", f"{metrics.get('test', 0):.5f}"),
-            ("Same, cross-validation mean ± std", self.cv_metric(version)),
             (
-                "Policies trained on / held out",
+                gettext("%(metric)s, holdout") % {"metric": metric_label(version)},
+                f"{metrics.get('test', 0):.5f}",
+            ),
+            (gettext("Same, cross-validation mean ± std"), self.cv_metric(version)),
+            (
+                gettext("Policies trained on / held out"),
                 f"{metrics.get('train_rows')} / {metrics.get('test_rows')}",
             ),
         ]
-        return table_html(("", "value"), rows)
+        return table_html(("", gettext("value")), rows)
 
-    @admin.display(description="Parameters")
-    def params_table(self, version: ModelVersion) -> str:
+    @admin.display(description=_("Parameters"))
+    def params_table(self, version: ModelVersion) -> SafeString:
         overrides = version.params.get("overrides", {})
+        set_here = gettext("(set for this version)")
         rows = [
-            (
-                name.replace("_", " "),
-                f"{value}{' (set for this version)' if name in overrides else ''}",
-            )
+            (name.replace("_", " "), f"{value} {set_here}" if name in overrides else str(value))
             for name, value in sorted(version.params.items())
             if name != "overrides"
         ]
-        return table_html(("parameter", "value"), rows)
+        return table_html((gettext("parameter"), gettext("value")), rows)
 
-    @admin.display(description="CV mean ± std")
+    @admin.display(description=_("CV mean ± std"))
     def cv_metric(self, version: ModelVersion) -> str:
         if version.metrics.get("cv_mean") is None:
             return "-"
         return f"{version.metrics['cv_mean']:.5f} ± {version.metrics['cv_std']:.5f}"
 
-    @admin.display(description="status")
+    @admin.display(description=_("status"))
     def status_label(self, version: ModelVersion) -> str:
         return version.status
 
     def has_promote_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("mlmodels.promote_modelversion")
 
-    @admin.action(description="Promote the selected version to production", permissions=["promote"])
+    @admin.action(
+        description=_("Promote the selected version to production"), permissions=["promote"]
+    )
     def promote_selected(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
         if queryset.count() != 1:
-            self.message_user(request, "Select exactly one version to promote.", messages.ERROR)
+            self.message_user(
+                request, gettext("Select exactly one version to promote."), messages.ERROR
+            )
             return
         self.promote(request, queryset.get())
 
@@ -123,7 +130,8 @@ class ModelVersionAdmin(ReadOnlyAdmin):
         else:
             self.message_user(
                 request,
-                f"Model version {version.pk} is now in production for {version.task}.",
+                gettext("Model version %(id)s is now in production for %(task)s.")
+                % {"id": version.pk, "task": version.get_task_display()},
                 messages.SUCCESS,
             )
 
@@ -140,7 +148,9 @@ class ModelVersionAdmin(ReadOnlyAdmin):
         (the second click): promote it."""
         detail = reverse("admin:mlmodels_modelversion_change", args=[version_id])
         if not self.has_promote_permission(request):
-            self.message_user(request, "You may not promote model versions.", messages.ERROR)
+            self.message_user(
+                request, gettext("You may not promote model versions."), messages.ERROR
+            )
             return HttpResponseRedirect(detail)
         try:
             version = model_version_get(version_id=version_id)
@@ -152,7 +162,7 @@ class ModelVersionAdmin(ReadOnlyAdmin):
         context: dict[str, Any] = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": f"Promote model version {version.pk} to production?",
+            "title": gettext("Promote model version %(id)s to production?") % {"id": version.pk},
             "version": version,
             **comparison_context(version),
         }
@@ -170,7 +180,9 @@ class ModelVersionAdmin(ReadOnlyAdmin):
         try:
             version = model_version_get(version_id=int(object_id))
         except (ValueError, NotFoundError) as missing:
-            raise Http404(f"There is no model version {object_id}.") from missing
+            raise Http404(
+                gettext("There is no model version %(id)s.") % {"id": object_id}
+            ) from missing
         context: dict[str, Any] = {
             "can_promote": self.has_promote_permission(request) and not version.is_production,
             "tariff_evaluation": TariffEvaluation.objects.filter(
@@ -183,10 +195,11 @@ class ModelVersionAdmin(ReadOnlyAdmin):
             and not version.uses_location
             and (version.zoning_version != zoning)
         ):
-            context["zoning_warning"] = (
-                f"This model was trained with zoning {version.zoning_version or 'none'}; today's "
-                f"zone table comes from zoning {zoning or 'none'}. Retrain it on the new zones."
-            )
+            none = gettext("none")
+            context["zoning_warning"] = gettext(
+                "This model was trained with zoning %(trained)s; today's zone table comes from "
+                "zoning %(today)s. Retrain it on the new zones."
+            ) % {"trained": version.zoning_version or none, "today": zoning or none}
         context.update(comparison_context(version))
         return super().change_view(
             request, object_id, form_url, {**(extra_context or {}), **context}
@@ -198,7 +211,7 @@ def metric_label(version: ModelVersion) -> str:
     return METRIC_LABELS.get(name, name)
 
 
-def table_html(head: tuple[str, str], rows: list[tuple[str, str]]) -> str:
+def table_html(head: tuple[str, str], rows: list[tuple[str, str]]) -> SafeString:
     return format_html(
         "<table><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
         *head,
@@ -227,12 +240,12 @@ class DatasetAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     actions = ["derive_zones", "evaluate_tariff"]
 
-    @admin.action(description="Derive zones from the claims of this dataset (a draft to review)")
+    @admin.action(description=_("Derive zones from the claims of this dataset (a draft to review)"))
     def derive_zones(
         self, request: HttpRequest, queryset: QuerySet[Dataset]
     ) -> HttpResponse | None:
         if not request.user.has_perm("zipcodes.approve_zoningproposal"):
-            self.message_user(request, "You may not derive zones.", messages.ERROR)
+            self.message_user(request, gettext("You may not derive zones."), messages.ERROR)
             return None
         for dataset in queryset:
             proposal = zoning_proposal_create(
@@ -240,20 +253,26 @@ class DatasetAdmin(ReadOnlyAdmin):
             )
             self.message_user(
                 request,
-                f"Zoning proposal {proposal.pk} is being computed from {dataset.name}; "
-                "review it under Zoning proposals.",
+                gettext(
+                    "Zoning proposal %(id)s is being computed from %(dataset)s; review it under "
+                    "Zoning proposals."
+                )
+                % {"id": proposal.pk, "dataset": dataset.name},
                 messages.SUCCESS,
             )
         return None
 
-    @admin.action(description="Evaluate the tariff on this dataset's holdout")
+    @admin.action(description=_("Evaluate the tariff on this dataset's holdout"))
     def evaluate_tariff(self, request: HttpRequest, queryset: QuerySet[Dataset]) -> None:
         for dataset in queryset:
             evaluation = tariff_evaluation_create(dataset=dataset, requested_by=request.user)
             self.message_user(
                 request,
-                f"Tariff evaluation {evaluation.pk} started on {dataset.name}; its report is "
-                "under Tariff evaluations.",
+                gettext(
+                    "Tariff evaluation %(id)s started on %(dataset)s; its report is under "
+                    "Tariff evaluations."
+                )
+                % {"id": evaluation.pk, "dataset": dataset.name},
                 messages.SUCCESS,
             )
 
@@ -261,7 +280,7 @@ class DatasetAdmin(ReadOnlyAdmin):
     def short_sha256(self, dataset: Dataset) -> str:
         return dataset.sha256[:12]
 
-    @admin.display(description="validation report")
+    @admin.display(description=_("validation report"))
     def report(self, dataset: Dataset) -> str:
         return format_html("<pre>{}</pre>", report_text(dataset.validation_report))
 
@@ -272,14 +291,14 @@ class TariffEvaluationAdmin(ReadOnlyAdmin):
     fields = ("dataset", "state", "error", "requested_by", "created_at", "report")
     readonly_fields = fields
 
-    @admin.display(description="deviance · claims ratio · Gini")
+    @admin.display(description=_("deviance · claims ratio · Gini"))
     def headline(self, evaluation: TariffEvaluation) -> str:
         result = evaluation.result
         if not result:
             return "-"
         return f"{result['frequency_deviance']} · {result['claims_ratio']} · {result['gini']}"
 
-    @admin.display(description="report")
+    @admin.display(description=_("report"))
     def report(self, evaluation: TariffEvaluation) -> str:
         # The report is built by `tariff_report_html` from numbers and escaped text only.
         return mark_safe(evaluation.report_html)  # noqa: S308

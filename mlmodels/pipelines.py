@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext_lazy as _
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
@@ -325,7 +326,7 @@ METRIC_NAMES = {
 }
 # What staff read for each metric: every one of them is lower-is-better.
 METRIC_LABELS = {
-    "mean_poisson_deviance": "Poisson deviance (lower is better)",
-    "log_loss": "Log loss (lower is better)",
-    "mean_gamma_deviance": "Gamma deviance (lower is better)",
+    "mean_poisson_deviance": _("Poisson deviance (lower is better)"),
+    "log_loss": _("Log loss (lower is better)"),
+    "mean_gamma_deviance": _("Gamma deviance (lower is better)"),
 }

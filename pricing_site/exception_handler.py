@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -34,7 +35,7 @@ APPLICATION_ERROR_STATUS: dict[type[ApplicationError], int] = {
     ServiceUnavailableError: status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 
-VALIDATION_DETAIL = "The request is invalid: see `fields` for what to correct."
+VALIDATION_DETAIL = gettext_lazy("The request is invalid: see `fields` for what to correct.")
 # Connection-level database failures: the database is down or unreachable, not the request wrong.
 DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 DATABASE_RETRY_AFTER_SECONDS = 5
@@ -92,7 +93,7 @@ def database_unavailable_body(exc: BaseException, *, path: str) -> dict[str, Any
     logger.error("database unavailable", extra={"error": repr(exc), "path": path})
     return error_body(
         code="database_unavailable",
-        detail="The database is unavailable; retry in a few seconds.",
+        detail=gettext("The database is unavailable; retry in a few seconds."),
         extra={"retry_after_seconds": DATABASE_RETRY_AFTER_SECONDS},
     )
 
@@ -103,7 +104,8 @@ def internal_error_body(exc: BaseException, *, path: str) -> dict[str, Any]:
     logger.error("unhandled exception", exc_info=exc, extra={"error_id": error_id, "path": path})
     return error_body(
         code="internal_error",
-        detail=f"An internal error occurred. Quote error id {error_id} when reporting it.",
+        detail=gettext("An internal error occurred. Quote error id %(id)s when reporting it.")
+        % {"id": error_id},
         extra={"error_id": error_id},
     )
 
@@ -134,7 +136,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
     if isinstance(exc, exceptions.ValidationError):
         body = error_body(
-            code="invalid", detail=VALIDATION_DETAIL, fields=flatten_field_errors(exc.detail)
+            code="invalid", detail=str(VALIDATION_DETAIL), fields=flatten_field_errors(exc.detail)
         )
     else:
         extra = (

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework.request import Request
 
 from pricing_site.exceptions import ApplicationError, UnprocessableError
@@ -25,7 +26,8 @@ def idempotency_parse(request: Request, body: Any) -> Idempotency:
     key = request.headers.get(HEADER, "")
     if len(key) > MAX_LENGTH or not key.isprintable() or not key.isascii():
         raise ApplicationError(
-            f"The {HEADER} header must be at most {MAX_LENGTH} printable ASCII characters.",
+            gettext("The %(header)s header must be at most %(max)s printable ASCII characters.")
+            % {"header": HEADER, "max": MAX_LENGTH},
             code="invalid_idempotency_key",
             field=HEADER,
         )
@@ -37,8 +39,11 @@ def idempotency_check(stored_fingerprint: str, idempotency: Idempotency) -> None
     """A stored answer for the key may be replayed only for the same request body."""
     if stored_fingerprint != idempotency.fingerprint:
         raise UnprocessableError(
-            f"This {HEADER} was used before with a different request body; "
-            "use a new key for a new request.",
+            gettext(
+                "This %(header)s was used before with a different request body; use a new key "
+                "for a new request."
+            )
+            % {"header": HEADER},
             code="idempotency_key_reused",
             field=HEADER,
         )

@@ -13,6 +13,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from pricing_site.admin import SharedLookupsMixin
@@ -68,7 +71,7 @@ class BrandAdmin(SimpleHistoryAdmin):
         for brand in queryset:
             brand_delete(brand=brand)
 
-    @admin.display(description="aliases")
+    @admin.display(description=_("aliases"))
     def alias_list(self, brand: Brand) -> str:
         return ", ".join(alias.alias for alias in brand.aliases.all())
 
@@ -77,9 +80,11 @@ class BrandAdmin(SimpleHistoryAdmin):
 
 
 class RulePreviewForm(forms.Form):
-    brand = forms.CharField(required=False, help_text="Any spelling or alias; empty for none.")
+    brand = forms.CharField(
+        label=_("Brand"), required=False, help_text=_("Any spelling or alias; empty for none.")
+    )
     fuel = forms.ChoiceField(choices=Fuel.choices)
-    date = forms.DateField(initial=timezone.localdate, help_text="YYYY-MM-DD")
+    date = forms.DateField(label=_("Date"), initial=timezone.localdate, help_text=_("dd/mm/yyyy"))
 
 
 @admin.register(PricingRule)
@@ -134,7 +139,7 @@ class PricingRuleAdmin(SharedLookupsMixin, SimpleHistoryAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Which rule applies?",
+            "title": gettext("Which rule applies?"),
             "form": form,
             "resolution": resolution,
         }
@@ -163,12 +168,12 @@ class TariffVersionForm(forms.ModelForm):
     """The loading as staff say it (25 %), stored as the fraction the premium uses (0.250)."""
 
     loading_percent = forms.DecimalField(
-        label="Commercial loading (%)",
+        label=_("Commercial loading (%)"),
         min_value=Decimal("0"),
         max_value=Decimal("100"),
         decimal_places=1,
         localize=True,  # 27,5 in Dutch and French, 27.5 in English
-        help_text="On top of the indexed risk premium: 25 means 25 %.",
+        help_text=_("On top of the indexed risk premium: 25 means 25 %."),
     )
 
     class Meta:
@@ -182,7 +187,6 @@ class TariffVersionForm(forms.ModelForm):
             "minimum_premium",
             "note",
         ]
-        labels = {"policy_fee": "Policy fee (EUR)", "minimum_premium": "Minimum premium (EUR)"}
         localized_fields = ["policy_fee", "minimum_premium"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -220,36 +224,40 @@ class TariffVersionAdmin(admin.ModelAdmin):
         (
             None,
             {
-                "description": "Saving creates a new tariff version, in force from its date. "
-                "Versions are never changed, so stored quotes keep the one they were priced with.",
+                "description": _(
+                    "Saving creates a new tariff version, in force from its date. Versions are "
+                    "never changed, so stored quotes keep the one they were priced with."
+                ),
                 "fields": tuple(TariffVersionForm.Meta.fields),
             },
         )
     ]
 
-    @admin.display(description="In force today", boolean=True)
+    @admin.display(description=_("In force today"), boolean=True)
     def in_force(self, version: TariffVersion) -> bool:
         try:
             return tariff_get_current(on=timezone.localdate()).id == version.pk
         except ApplicationError:
             return False
 
-    @admin.display(description="Commercial loading")
+    @admin.display(description=_("Commercial loading"))
     def loading(self, version: TariffVersion) -> str:
         return f"{version.commercial_loading * 100:.1f} %"
 
-    @admin.display(description="Policy fee")
+    @admin.display(description=_("Policy fee"))
     def policy_fee_eur(self, version: TariffVersion) -> str:
         return euros(version.policy_fee)
 
-    @admin.display(description="Minimum premium")
+    @admin.display(description=_("Minimum premium"))
     def minimum_premium_eur(self, version: TariffVersion) -> str:
         return euros(version.minimum_premium)
 
     @admin.display(description="")
     def new_version_link(self, version: TariffVersion) -> str:
         url = reverse("admin:strategies_tariffversion_add")
-        return format_html('<a href="{}?from={}">New version from this one</a>', url, version.pk)
+        return format_html(
+            '<a href="{}?from={}">{}</a>', url, version.pk, gettext("New version from this one")
+        )
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         """ "New version from this one": the form starts from that version's values."""
@@ -263,7 +271,7 @@ class TariffVersionAdmin(admin.ModelAdmin):
             "commercial_loading": source.commercial_loading,
             "policy_fee": source.policy_fee,
             "minimum_premium": source.minimum_premium,
-            "note": f"From version {source.pk}",
+            "note": gettext("From version %(id)s") % {"id": source.pk},
         }
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
@@ -291,7 +299,7 @@ QUOTE_FIELDS: tuple[str, ...] = (
     "premium_eur",
     "quote_date",
     "created_at",
-    "inputs",
+    "inputs_table",
     "breakdown_table",
     "frequency_per_year",
     "severity",
@@ -325,7 +333,7 @@ class QuoteAdmin(admin.ModelAdmin):
     # Every field is shown, none edited: a stored quote is a record.
     fields = readonly_fields = QUOTE_FIELDS
     search_fields = ["inputs__brand"]
-    search_help_text = "A quote number, a zipcode, a brand or a quote date (dd/mm/yyyy)."
+    search_help_text = _("A quote number, a zipcode, a brand or a quote date (dd/mm/yyyy).")
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
@@ -351,35 +359,99 @@ class QuoteAdmin(admin.ModelAdmin):
         # A stored quote is the record of what a customer was offered: never deleted here.
         return False
 
-    @admin.display(description="Premium")
+    @admin.display(description=_("Premium"))
     def premium_eur(self, quote: Quote) -> str:
         return euros(quote.premium)
 
-    @admin.display(description="Expected claims per year")
+    @admin.display(description=_("Expected claims per year"))
     def frequency_per_year(self, quote: Quote) -> str:
         return f"{quote.frequency:.4f}"
 
-    @admin.display(description="Breakdown")
-    def breakdown_table(self, quote: Quote) -> str:
-        """Each step as the quote computed it: what it did, the amount after it, what it used."""
+    @admin.display(description=_("Policy"))
+    def inputs_table(self, quote: Quote) -> SafeString:
+        """What the customer asked a price for, one line per answer."""
+        return format_html(
+            "<table>{}</table>",
+            format_html_join(
+                "",
+                "<tr><th>{}</th><td>{}</td></tr>",
+                ((INPUT_LABELS.get(name, name), value) for name, value in quote.inputs.items()),
+            ),
+        )
+
+    @admin.display(description=_("Breakdown"))
+    def breakdown_table(self, quote: Quote) -> SafeString:
+        """Each step as the quote computed it: what it did, the amount after it, what it used
+        (linked to the model version, rule, tariff version or zipcode it names)."""
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    step["step"].replace("_", " "),
+                    STEP_LABELS.get(step["step"], step["step"]),
                     step.get("explanation", ""),
                     euros(Decimal(step["amount"])),
-                    ", ".join(
-                        f"{name.replace('_', ' ')}: {used_shown(used)}"
-                        for name, used in step["uses"].items()
+                    format_html_join(
+                        ", ",
+                        "{}: {}",
+                        (
+                            (name.replace("_", " "), used_link(name, used))
+                            for name, used in step["uses"].items()
+                        ),
                     ),
                 )
                 for step in quote.breakdown
             ),
         )
         return format_html(
-            "<table><thead><tr><th>Step</th><th>Explanation</th><th>Amount</th>"
-            "<th>Used</th></tr></thead><tbody>{}</tbody></table>",
+            '<table id="breakdown"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>'
+            "</thead><tbody>{}</tbody></table>",
+            gettext("Step"),
+            gettext("Explanation"),
+            gettext("Amount"),
+            gettext("Used"),
             rows,
         )
+
+
+# The admin page each reference of a breakdown opens (its id is the value stored).
+USED_LINKS = {
+    "frequency_model_version": "admin:mlmodels_modelversion_change",
+    "severity_model_version": "admin:mlmodels_modelversion_change",
+    "rule": "admin:strategies_pricingrule_change",
+    "tariff_version": "admin:strategies_tariffversion_change",
+}
+
+
+def used_link(name: str, value: Any) -> SafeString:
+    """A reference of a step, linked to what it names."""
+    if name in USED_LINKS and value is not None:
+        return format_html('<a href="{}">{}</a>', reverse(USED_LINKS[name], args=[value]), value)
+    if name == "zipcode":
+        url = reverse("admin:zipcodes_zipcode_changelist")
+        return format_html('<a href="{}?q={}">{}</a>', url, value, value)
+    return format_html("{}", used_shown(value))
+
+
+STEP_LABELS = {
+    "expected_claim_cost": _("Expected claim cost"),
+    "zone": _("Zone"),
+    "strategy": _("Strategy"),
+    "indexation": _("Indexation"),
+    "loading": _("Loading"),
+    "fee": _("Policy fee"),
+    "minimum": _("Minimum premium"),
+}
+INPUT_LABELS = {
+    "zipcode": _("Zipcode"),
+    "brand": _("Brand"),
+    "fuel": _("Fuel"),
+    "power_kw": _("Power (kW)"),
+    "vehicle_age": _("Vehicle age"),
+    "driver_age": _("Driver age"),
+    "bonus_malus": _("Bonus-malus"),
+    "coverage": _("Coverage"),
+    "use": _("Use"),
+    "fleet": _("Fleet"),
+    "date": _("Date"),
+}

@@ -1,8 +1,9 @@
 """App config of the commercial strategies and quotes app."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StrategiesConfig(AppConfig):
     name = "strategies"
-    verbose_name = "Pricing strategies and quotes"
+    verbose_name = _("Pricing strategies and quotes")

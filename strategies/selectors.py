@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from pricing_site.caching import cache_get_or_load
 from pricing_site.exceptions import ApplicationError, NotFoundError, ServiceUnavailableError
@@ -76,7 +77,8 @@ def fuel_parse(*, raw: str) -> str:
     fuel = FUEL_SYNONYMS.get(fuel, fuel)
     if fuel not in Fuel.values:
         raise ApplicationError(
-            f"Unknown fuel {raw!r}; use one of {', '.join(Fuel.values)}.",
+            gettext("Unknown fuel %(value)r; use one of %(fuels)s.")
+            % {"value": raw, "fuels": ", ".join(Fuel.values)},
             code="unknown_fuel",
             field="fuel",
         )
@@ -95,8 +97,12 @@ def fuel_priced_as(*, fuel: str) -> str:
     )
     if fuel not in mappings:
         raise ApplicationError(
-            f"The claim models learnt from petrol and diesel vehicles only, and no fuel mapping "
-            f"says how to price {fuel} ones: staff can add one in the admin (Fuel mappings).",
+            gettext(
+                "The claim models learnt from petrol and diesel vehicles only, and no fuel "
+                "mapping says how to price %(fuel)s ones: staff can add one in the admin (Fuel "
+                "mappings)."
+            )
+            % {"fuel": fuel},
             code="fuel_not_modelled",
             field="vehicle.fuel",
         )
@@ -218,13 +224,15 @@ def tariff_get_current(*, on: date) -> Tariff:
         # Tariffs exist but start later: the client asked for a date we never priced.
         first = min(t.valid_from for t in tariffs)
         raise ApplicationError(
-            f"No tariff was in force on {on}: the first one starts on {first}.",
+            gettext("No tariff was in force on %(date)s: the first one starts on %(first)s.")
+            % {"date": on, "first": first},
             code="date_before_first_tariff",
             field="date",
         )
     if tariff is None:
         raise ServiceUnavailableError(
-            f"No tariff is in force on {on}: add a tariff version.", code="no_tariff"
+            gettext("No tariff is in force on %(date)s: add a tariff version.") % {"date": on},
+            code="no_tariff",
         )
     return tariff
 

@@ -9,6 +9,8 @@ from django.db.models import F, Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -34,11 +36,16 @@ class ZipcodeResource(resources.ModelResource):
 
 class ZipcodeImportForm(forms.Form):
     file = forms.FileField(
-        help_text="CSV (separated by ',' or ';', UTF-8) or XLSX, with a header "
-        "'zipcode,risk_class[,municipality]', or the legacy lines '9000,B' and '9170-9240,A'."
+        label=_("File"),
+        help_text=_(
+            "CSV (separated by ',' or ';', UTF-8) or XLSX, with a header "
+            "'zipcode,risk_class[,municipality]', or the legacy lines '9000,B' and '9170-9240,A'."
+        ),
     )
     dry_run = forms.BooleanField(
-        required=False, help_text="Only count what would change; write nothing."
+        label=_("Dry run"),
+        required=False,
+        help_text=_("Only count what would change; write nothing."),
     )
 
 
@@ -82,12 +89,16 @@ class ZipcodeAdmin(SharedLookupsMixin, ExportMixin, SimpleHistoryAdmin):
                 messages.error(request, error.message)
                 errors = error.extra.get("errors", [])
             else:
-                messages.success(request, f"Zipcode file {upload.name}: {report}")
+                messages.success(
+                    request,
+                    gettext("Zipcode file %(name)s: %(report)s")
+                    % {"name": upload.name, "report": report},
+                )
                 return HttpResponseRedirect(reverse("admin:zipcodes_zipcode_changelist"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Import zipcodes from CSV",
+            "title": gettext("Import zipcodes from CSV"),
             "form": form,
             "errors": errors,
         }
@@ -159,7 +170,8 @@ class ZoningProposalAdmin(admin.ModelAdmin):
         else:
             self.message_user(
                 request,
-                f"Zoning proposal {proposal.pk} applied: classes and factors are in force.",
+                gettext("Zoning proposal %(id)s applied: classes and factors are in force.")
+                % {"id": proposal.pk},
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(

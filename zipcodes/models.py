@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 ZIPCODE_MIN = 1000
@@ -13,19 +14,21 @@ ZIPCODE_MAX = 9999
 
 
 class RiskClass(models.Model):
-    code = models.CharField(max_length=1, primary_key=True)
+    code = models.CharField(_("class"), max_length=1, primary_key=True)
     factor = models.DecimalField(
+        _("factor"),
         max_digits=4,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.50")), MaxValueValidator(Decimal("3.00"))],
-        help_text="Price factor applied to the premium of every zipcode in this class.",
+        help_text=_("Price factor applied to the premium of every zipcode in this class."),
     )
-    description = models.CharField(max_length=200, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
-        verbose_name_plural = "risk classes"
+        verbose_name = _("risk class")
+        verbose_name_plural = _("risk classes")
 
     def __str__(self) -> str:
         return f"{self.code} (x {self.factor})"
@@ -33,17 +36,22 @@ class RiskClass(models.Model):
 
 class Zipcode(models.Model):
     code = models.PositiveSmallIntegerField(
+        _("zipcode"),
         unique=True,
         validators=[MinValueValidator(ZIPCODE_MIN), MaxValueValidator(ZIPCODE_MAX)],
     )
-    risk_class = models.ForeignKey(RiskClass, on_delete=models.PROTECT, related_name="zipcodes")
-    municipality = models.CharField(max_length=100, blank=True)
-    province = models.CharField(max_length=100, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    risk_class = models.ForeignKey(
+        RiskClass, on_delete=models.PROTECT, related_name="zipcodes", verbose_name=_("risk class")
+    )
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    province = models.CharField(_("province"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
+        verbose_name = _("zipcode")
+        verbose_name_plural = _("zipcodes")
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__gte=ZIPCODE_MIN, code__lte=ZIPCODE_MAX),
@@ -60,48 +68,70 @@ class ZoningProposal(models.Model):
     """Zones derived from a portfolio's claims; a draft changes nothing until staff approve it."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Being computed"
-        DRAFT = "draft", "Draft, to review"
-        APPROVED = "approved", "Approved and applied"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Being computed")
+        DRAFT = "draft", _("Draft, to review")
+        APPROVED = "approved", _("Approved and applied")
+        FAILED = "failed", _("Failed")
 
     dataset = models.ForeignKey(
-        "mlmodels.Dataset", on_delete=models.PROTECT, related_name="zoning_proposals"
+        "mlmodels.Dataset",
+        on_delete=models.PROTECT,
+        related_name="zoning_proposals",
+        verbose_name=_("dataset"),
     )
-    classes = models.PositiveSmallIntegerField(default=3)
+    classes = models.PositiveSmallIntegerField(_("classes"), default=3)
     credibility_k = models.FloatField(
-        default=100.0, help_text="Expected claims that make a postcode half-credible."
+        _("credibility k"),
+        default=100.0,
+        help_text=_("Expected claims that make a postcode half-credible."),
     )
-    bandwidth_km = models.FloatField(default=5.0, help_text="Neighbourhood kernel width in km.")
-    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
-    error = models.TextField(blank=True)
+    bandwidth_km = models.FloatField(
+        _("bandwidth (km)"), default=5.0, help_text=_("Neighbourhood kernel width in km.")
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(_("error"), blank=True)
     factors = models.JSONField(default=dict, blank=True)
     breaks = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     map_png = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("zoning proposal")
+        verbose_name_plural = _("zoning proposals")
         permissions = [("approve_zoningproposal", "Can approve a zoning proposal")]
 
     def __str__(self) -> str:
-        return f"Zoning proposal {self.pk} ({self.get_state_display()})"
+        return _("Zoning proposal %(id)s (%(state)s)") % {
+            "id": self.pk,
+            "state": self.get_state_display(),
+        }
 
 
 class ZoningProposalZipcode(models.Model):
     """One postcode of a proposal: its claims experience and the class proposed for it."""
 
     class Source(models.TextChoices):
-        DATA = "data", "Its own claims, smoothed with its neighbours"
-        NEIGHBOURS = "neighbours", "Not in the data: the class of its neighbourhood"
+        DATA = "data", _("Its own claims, smoothed with its neighbours")
+        NEIGHBOURS = "neighbours", _("Not in the data: the class of its neighbourhood")
 
     proposal = models.ForeignKey(ZoningProposal, on_delete=models.CASCADE, related_name="zipcodes")
     code = models.PositiveSmallIntegerField()

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from pricing_site.caching import cache_get_or_load
 from pricing_site.exceptions import ApplicationError, NotFoundError
@@ -31,7 +32,8 @@ def zipcode_parse(*, raw: str | int) -> int:
     code = int(text) if text.isascii() and text.isdigit() else None
     if code is None or not ZIPCODE_MIN <= code <= ZIPCODE_MAX:
         raise ApplicationError(
-            f"A Belgian zipcode is a number from {ZIPCODE_MIN} to {ZIPCODE_MAX}; got {raw!r}.",
+            gettext("A Belgian zipcode is a number from %(min)s to %(max)s; got %(value)r.")
+            % {"min": ZIPCODE_MIN, "max": ZIPCODE_MAX, "value": raw},
             code="invalid_zipcode",
             field="zipcode",
         )
@@ -61,7 +63,9 @@ def zipcode_risk_class_get(*, code: int) -> ZipcodeRisk:
     )
     if row is None:
         raise NotFoundError(
-            f"Zipcode {code} is not in the risk table.", code="zipcode_not_found", field="zipcode"
+            gettext("Zipcode %(code)s is not in the risk table.") % {"code": code},
+            code="zipcode_not_found",
+            field="zipcode",
         )
     risk_class, municipality = row
     return ZipcodeRisk(

@@ -15,6 +15,7 @@ import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from pricing_site.exceptions import ApplicationError, ConflictError
@@ -58,13 +59,19 @@ class ZipcodeLoadReport:
     separator: str = ","
 
     def __str__(self) -> str:
-        prefix = "Dry run, nothing written: would have " if self.dry_run else ""
+        counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        summary = (
+            gettext(
+                "Dry run, nothing written: would have %(created)s created, %(updated)s updated, "
+                "%(unchanged)s unchanged."
+            )
+            if self.dry_run
+            else gettext("%(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+        ) % counts
         # Say it when the file was read as a Belgian Excel writes CSV, so nobody wonders.
-        read_as = " Columns were separated by ';'." if self.separator == ";" else ""
-        return (
-            f"{prefix}{self.created} created, {self.updated} updated, {self.unchanged} unchanged."
-            f"{read_as}"
-        )
+        if self.separator == ";":
+            summary += " " + gettext("Columns were separated by ';'.")
+        return summary
 
 
 class ZipcodeCsvParser:
@@ -105,10 +112,15 @@ class ZipcodeCsvParser:
             else:
                 self.parse_headered(cells, columns, line)
         if not self.rows and not self.errors:
-            self.error(1, "The file holds no zipcode.")
+            self.error(1, gettext("The file holds no zipcode."))
         if self.errors:
             raise ApplicationError(
-                f"{len(self.errors)} bad line(s) in the zipcode file; nothing was written.",
+                ngettext(
+                    "%(count)s bad line in the zipcode file; nothing was written.",
+                    "%(count)s bad lines in the zipcode file; nothing was written.",
+                    len(self.errors),
+                )
+                % {"count": len(self.errors)},
                 code="invalid_zipcode_file",
                 extra={"errors": self.errors},
             )
@@ -118,24 +130,38 @@ class ZipcodeCsvParser:
         names = [cell.lower() for cell in cells]
         missing = [name for name in (HEADER_ZIPCODE, HEADER_RISK_CLASS) if name not in names]
         if missing:
-            self.error(line, f"The header lacks the column(s) {', '.join(missing)}.")
+            self.error(
+                line,
+                gettext("The header lacks the column(s) %(columns)s.")
+                % {"columns": ", ".join(missing)},
+            )
             return None
         return {name: index for index, name in enumerate(names)}
 
     def parse_legacy(self, cells: list[str], line: int) -> None:
         if len(cells) != 2:
             self.error(
-                line, f"Expected 'zipcode,class' or 'from-to,class', got {len(cells)} fields."
+                line,
+                gettext("Expected 'zipcode,class' or 'from-to,class', got %(count)s fields.")
+                % {"count": len(cells)},
             )
             return
         match = LEGACY_CODE.match(cells[0])
         if not match:
-            self.error(line, f"{cells[0]!r} is neither a zipcode nor a range like 9170-9240.")
+            self.error(
+                line,
+                gettext("%(value)r is neither a zipcode nor a range like 9170-9240.")
+                % {"value": cells[0]},
+            )
             return
         low = int(match[1])
         high = int(match[2]) if match[2] else low
         if low > high:
-            self.error(line, f"The range {low}-{high} is reversed: write {high}-{low}.")
+            self.error(
+                line,
+                gettext("The range %(low)s-%(high)s is reversed: write %(high)s-%(low)s.")
+                % {"low": low, "high": high},
+            )
             return
         if not self.code_in_range(low, line) or not self.code_in_range(high, line):
             return
@@ -149,7 +175,7 @@ class ZipcodeCsvParser:
             cells = cells + [""] * (len(columns) - len(cells))
         raw_code = cells[columns[HEADER_ZIPCODE]]
         if not raw_code.isdigit():
-            self.error(line, f"{raw_code!r} is not a zipcode.")
+            self.error(line, gettext("%(value)r is not a zipcode.") % {"value": raw_code})
             return
         code = int(raw_code)
         risk_class = self.risk_class(cells[columns[HEADER_RISK_CLASS]], line)
@@ -167,7 +193,11 @@ class ZipcodeCsvParser:
     def code_in_range(self, code: int, line: int) -> bool:
         if ZIPCODE_MIN <= code <= ZIPCODE_MAX:
             return True
-        self.error(line, f"Zipcode {code} is outside {ZIPCODE_MIN}-{ZIPCODE_MAX}.")
+        self.error(
+            line,
+            gettext("Zipcode %(code)s is outside %(min)s-%(max)s.")
+            % {"code": code, "min": ZIPCODE_MIN, "max": ZIPCODE_MAX},
+        )
         return False
 
     def risk_class(self, raw: str, line: int) -> str | None:
@@ -175,7 +205,11 @@ class ZipcodeCsvParser:
         if risk_class in self.risk_classes:
             return risk_class
         known = ", ".join(sorted(self.risk_classes))
-        self.error(line, f"Unknown risk class {raw!r} (known: {known}).")
+        self.error(
+            line,
+            gettext("Unknown risk class %(value)r (known: %(known)s).")
+            % {"value": raw, "known": known},
+        )
         return None
 
     def add(self, row: ZipcodeRow) -> None:
@@ -183,8 +217,16 @@ class ZipcodeCsvParser:
         if earlier and earlier.risk_class != row.risk_class:
             self.error(
                 row.line,
-                f"Zipcode {row.code} is class {row.risk_class} here but class "
-                f"{earlier.risk_class} on line {earlier.line}.",
+                gettext(
+                    "Zipcode %(code)s is class %(class)s here but class %(earlier)s on line "
+                    "%(line)s."
+                )
+                % {
+                    "code": row.code,
+                    "class": row.risk_class,
+                    "earlier": earlier.risk_class,
+                    "line": earlier.line,
+                },
             )
             return
         self.rows[row.code] = row
@@ -200,7 +242,7 @@ def xlsx_lines(data: bytes) -> list[str]:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise ApplicationError(
-            f"The file looks like XLSX but cannot be read ({error}).",
+            gettext("The file looks like XLSX but cannot be read (%(error)s).") % {"error": error},
             code="invalid_xlsx",
             field="file",
         ) from error
@@ -225,15 +267,20 @@ def zipcode_file_lines(data: bytes) -> list[str]:
     if data.startswith(XLSX_MAGIC):
         return xlsx_lines(data)
     if data.startswith(UTF16_BOMS):
-        found = 'UTF-16 (Excel\'s "Unicode text")'
+        found = gettext('UTF-16 (Excel\'s "Unicode text")')
     else:
         try:
             return data.decode("utf-8-sig").splitlines()
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
-            found = f"not UTF-8 (line {line}; Latin-1 or Windows-1252, probably)"
+            found = gettext("not UTF-8 (line %(line)s; Latin-1 or Windows-1252, probably)") % {
+                "line": line
+            }
     raise ApplicationError(
-        f'The file is {found}. Save it as "CSV UTF-8 (comma delimited)" and import it again.',
+        gettext(
+            'The file is %(found)s. Save it as "CSV UTF-8 (comma delimited)" and import it again.'
+        )
+        % {"found": found},
         code="invalid_encoding",
         field="file",
     )
@@ -433,8 +480,8 @@ def zoning_proposal_approve(*, proposal: ZoningProposal, approved_by: Any = None
     proposal = ZoningProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.state != ZoningProposal.State.DRAFT:
         raise ConflictError(
-            f"Zoning proposal {proposal.pk} is {proposal.get_state_display().lower()}; only a "
-            "draft can be approved.",
+            gettext("Zoning proposal %(id)s is %(state)s; only a draft can be approved.")
+            % {"id": proposal.pk, "state": proposal.get_state_display().lower()},
             code="zoning_not_draft",
         )
     for code, factor in proposal.factors.items():

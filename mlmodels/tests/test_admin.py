@@ -157,3 +157,13 @@ def test_a_finished_training_job_prepares_the_comparison_for_the_model_page(
     comparison = model_version_comparison_get(version=version, production=production_version)
 
     assert [e.version.pk for e in comparison.evaluations] == [version.pk, production_version.pk]
+
+
+def test_unknown_model_version_page_says_so_in_the_staff_members_language(client):
+    page = staff(client, "model managers").get(
+        "/admin/mlmodels/modelversion/999/change/", headers={"accept-language": "nl"}
+    )
+
+    assert page.status_code == 404
+    assert "Pagina niet gevonden" in page.text
+    assert "Er is geen modelversie 999." in page.text

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indices.selectors import health_index_get, health_index_get_latest
 from mlmodels.serving import Prediction, model_version_predict
@@ -196,8 +197,11 @@ def premium_quote(
     horizon = today + datetime.timedelta(days=settings.PRICING_QUOTE_HORIZON_DAYS)
     if on > horizon:
         raise ApplicationError(
-            f"A quote can be dated at most {settings.PRICING_QUOTE_HORIZON_DAYS} days ahead "
-            f"(until {horizon}); tables further out are not known yet.",
+            gettext(
+                "A quote can be dated at most %(days)s days ahead (until %(until)s); tables "
+                "further out are not known yet."
+            )
+            % {"days": settings.PRICING_QUOTE_HORIZON_DAYS, "until": horizon},
             code="date_beyond_horizon",
             field="date",
         )
@@ -217,9 +221,12 @@ def premium_quote(
     )
     if risk.frequency.uses_location:
         raise ServiceUnavailableError(
-            f"The frequency model in production (version {risk.frequency.version_id}) uses the "
-            "postcode, and the zone factor prices location too: location would count twice. "
-            "Promote a tariff model (trained without location) before quoting.",
+            gettext(
+                "The frequency model in production (version %(version)s) uses the postcode, and "
+                "the zone factor prices location too: location would count twice. Promote a "
+                "tariff model (trained without location) before quoting."
+            )
+            % {"version": risk.frequency.version_id},
             code="location_model_in_production",
         )
     assert risk.severity is not None  # noqa: S101 - a new quote always prices severity
