@@ -45,15 +45,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(ModelVersion)
 class ModelVersionAdmin(ReadOnlyAdmin):
     change_form_template = "admin/mlmodels/modelversion/change_form.html"
+    # Short cells so that the list fits a 1366 px screen; the full names are on the detail page.
     list_display = [
         "id",
-        "task",
-        "estimator",
+        "task_short",
+        "estimator_short",
         "test_metric",
         "cv_metric",
-        "dataset",
+        "dataset_name",
         "status_label",
-        "is_production",
         "created_at",
     ]
     list_filter = ["task", "estimator", "is_production"]
@@ -67,9 +67,21 @@ class ModelVersionAdmin(ReadOnlyAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("dataset").defer("artifact")
 
-    @admin.display(description=_("test metric"))
+    @admin.display(description=_("task"), ordering="task")
+    def task_short(self, version: ModelVersion) -> str:
+        return str(TASK_SHORT.get(version.task, version.task))
+
+    @admin.display(description=_("estimator"), ordering="estimator")
+    def estimator_short(self, version: ModelVersion) -> str:
+        return str(ESTIMATOR_SHORT.get(version.estimator, version.estimator))
+
+    @admin.display(description=_("holdout score (lower is better)"))
     def test_metric(self, version: ModelVersion) -> str:
-        return f"{metric_label(version)}: {version.metrics.get('test', 0):.5f}"
+        return f"{version.metrics.get('test', 0):.5f}"
+
+    @admin.display(description=_("dataset"), ordering="dataset__name")
+    def dataset_name(self, version: ModelVersion) -> str:
+        return version.dataset.name
 
     @admin.display(description=_("Scores"))
     def metrics_table(self, version: ModelVersion) -> SafeString:
@@ -104,9 +116,9 @@ class ModelVersionAdmin(ReadOnlyAdmin):
             return "-"
         return f"{version.metrics['cv_mean']:.5f} ± {version.metrics['cv_std']:.5f}"
 
-    @admin.display(description=_("status"))
+    @admin.display(description=_("status"), ordering="-is_production")
     def status_label(self, version: ModelVersion) -> str:
-        return version.status
+        return str(ModelVersion.Status(version.status).label)
 
     def has_promote_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("mlmodels.promote_modelversion")
@@ -204,6 +216,18 @@ class ModelVersionAdmin(ReadOnlyAdmin):
         return super().change_view(
             request, object_id, form_url, {**(extra_context or {}), **context}
         )
+
+
+TASK_SHORT = {
+    "claim_frequency": _("Frequency"),
+    "claim_severity": _("Severity"),
+    "claim_probability": _("Probability"),
+}
+ESTIMATOR_SHORT = {
+    "glm": _("GLM"),
+    "random_forest": _("Random forest"),
+    "hist_gradient_boosting": _("Gradient boosting"),
+}
 
 
 def metric_label(version: ModelVersion) -> str:

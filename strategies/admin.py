@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -193,7 +194,9 @@ class TariffVersionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         loading = self.initial.get("commercial_loading")
         if loading is not None:
-            self.initial.setdefault("loading_percent", Decimal(loading) * 100)
+            self.initial.setdefault(
+                "loading_percent", (Decimal(loading) * 100).quantize(Decimal("0.1"))
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -210,12 +213,11 @@ class TariffVersionAdmin(admin.ModelAdmin):
         "id",
         "valid_from",
         "in_force",
-        "reference_base_year",
-        "reference_month",
+        "reference_index",
         "loading",
         "policy_fee_eur",
         "minimum_premium_eur",
-        "note",
+        "note_short",
         "new_version_link",
     ]
     ordering = ["-valid_from", "-id"]
@@ -239,6 +241,18 @@ class TariffVersionAdmin(admin.ModelAdmin):
             return tariff_get_current(on=timezone.localdate()).id == version.pk
         except ApplicationError:
             return False
+
+    @admin.display(description=_("Reference index"))
+    def reference_index(self, version: TariffVersion) -> str:
+        return (
+            f"{version.reference_month:%m/%Y} ("
+            + gettext("base %(year)s") % {"year": version.reference_base_year}
+            + ")"
+        )
+
+    @admin.display(description=_("note"))
+    def note_short(self, version: TariffVersion) -> str:
+        return Truncator(version.note).chars(NOTE_SHOWN)
 
     @admin.display(description=_("Commercial loading"))
     def loading(self, version: TariffVersion) -> str:
@@ -294,6 +308,8 @@ def euros(amount: Decimal) -> str:
     return f"€ {number_format(amount, decimal_pos=2, force_grouping=True)}"
 
 
+NOTE_SHOWN = 40  # characters of a note in a list; the whole note is on the detail page
+
 # What the quote page shows, in the order people read a quote.
 QUOTE_FIELDS: tuple[str, ...] = (
     "premium_eur",
@@ -318,14 +334,15 @@ QUOTE_FIELDS: tuple[str, ...] = (
 
 @admin.register(Quote)
 class QuoteAdmin(admin.ModelAdmin):
+    # Short cells so that the list fits a 1366 px screen; everything is on the quote's page.
     list_display = [
         "id",
-        "premium",
+        "premium_eur",
         "quote_date",
+        "zipcode",
+        "brand",
         "risk_class",
-        "model_version",
-        "pricing_rule",
-        "tariff",
+        "versions_used",
         "created_at",
     ]
     list_filter = ["quote_date", "risk_class"]
@@ -359,9 +376,28 @@ class QuoteAdmin(admin.ModelAdmin):
         # A stored quote is the record of what a customer was offered: never deleted here.
         return False
 
-    @admin.display(description=_("Premium"))
+    @admin.display(description=_("Premium"), ordering="premium")
     def premium_eur(self, quote: Quote) -> str:
         return euros(quote.premium)
+
+    @admin.display(description=_("Zipcode"))
+    def zipcode(self, quote: Quote) -> str:
+        return str(quote.inputs.get("zipcode", ""))
+
+    @admin.display(description=_("Brand"))
+    def brand(self, quote: Quote) -> str:
+        return str(quote.inputs.get("brand", ""))
+
+    @admin.display(description=_("Models · rule · tariff"))
+    def versions_used(self, quote: Quote) -> str:
+        """The references that make the quote reproducible, by number."""
+        models = " + ".join(
+            f"#{version}"
+            for version in (quote.model_version_id, quote.severity_model_version_id)
+            if version
+        )
+        rule = f"#{quote.pricing_rule_id}" if quote.pricing_rule_id else "-"
+        return f"{models} · {rule} · v{quote.tariff_id}"
 
     @admin.display(description=_("Expected claims per year"))
     def frequency_per_year(self, quote: Quote) -> str:
