@@ -3,15 +3,19 @@
     python -m bench [--quick] [--duration SECONDS]
 
 1. A fresh PostgreSQL database (`pricing_bench`) and Redis database 12, production settings
-   (DEBUG off), the demo tables, index and rules, and a production `claim_frequency` model
-   trained on the real portfolio in ../shared/data/ (else a generated one of the same size).
+   (DEBUG off), the demo tables, index and rules, zones derived from the real portfolio in
+   ../shared/data/ (else a generated one of the same size) and the tariff's production models
+   trained on it (frequency with the zones as offset, severity), plus a candidate model.
 2. gunicorn with the image's command and config, on loopback, warmed up.
 3. wrk at 1, 16 and 64 connections against: the framework's floor (`/api/v1/ping`: same
    middleware, authentication and throttling), the zipcode lookup, the latest index, the quote,
    and predictions of 1 and 1,000 records.
 4. In process: the production pipeline's `predict` on a DataFrame (scikit-learn's floor) beside
-   the service's scoring path (validation + compiled scorer), on the same records.
-5. Offline timings on the real portfolio: validate_dataset, train_model per estimator with
+   the service's scoring path (validation + compiled scorer), on the same records; and the whole
+   portfolio priced with the quote's steps and rounding (`portfolio_pricing.policies_per_second`).
+5. The admin's model page (the candidate against production) as staff open it: the first view,
+   which computes and stores the comparison, then the stored one (median of 10).
+6. Offline timings on the real portfolio: validate_dataset, train_model per estimator with
    5-fold CV (skipped by --quick), load_zipcodes of 100,000 lines.
 
 Prints one table and writes bench/results/latest.json and latest.md.
@@ -76,6 +80,7 @@ def environment(port: int) -> dict[str, str]:
         # The floor and every endpoint pay the same throttle check; the limit must not trip.
         "PRICING_THROTTLE_RATE": "100000000/min",
         "PORT": str(port),
+        "DJANGO_SUPERUSER_PASSWORD": "bench-only-admin-password",
         "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
     }
 
@@ -112,8 +117,25 @@ def portfolio_path(env: dict[str, str]) -> tuple[Path, str]:
     return path, f"generated portfolio ({REAL_PORTFOLIO_ROWS:,} policies; ../shared/data is absent)"
 
 
+def train(env: dict[str, str], data: Path, task: str, estimator: str, *options: str) -> None:
+    manage(
+        env,
+        "train_model",
+        "--data",
+        str(data),
+        "--task",
+        task,
+        "--estimator",
+        estimator,
+        "--cv",
+        "0",
+        *options,
+    )
+
+
 def prepare(env: dict[str, str]) -> tuple[str, str]:
-    """A fresh database with the demo tables and a production model; returns (token, data)."""
+    """A fresh database with the demo tables, zones and the tariff's production models, and a
+    candidate model; returns (token, data)."""
     subprocess.run(
         ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True
     )
@@ -125,21 +147,12 @@ def prepare(env: dict[str, str]) -> tuple[str, str]:
     manage(
         env, "fetch_health_index", "--history", str(ROOT / "fixtures" / "health_index_history.txt")
     )
-    manage(env, "loaddata", str(ROOT / "fixtures" / "strategies.json"))
+    manage(env, "load_strategies", str(ROOT / "fixtures" / "strategies.json"))
     data, described = portfolio_path(env)
-    manage(
-        env,
-        "train_model",
-        "--data",
-        str(data),
-        "--task",
-        "claim_frequency",
-        "--estimator",
-        "hist_gradient_boosting",
-        "--cv",
-        "0",
-        "--promote-if-better",
-    )
+    manage(env, "derive_zones", "--data", str(data), "--approve")
+    train(env, data, "claim_frequency", "hist_gradient_boosting", "--promote-if-better")
+    train(env, data, "claim_severity", "glm", "--promote-if-better")
+    train(env, data, "claim_frequency", "glm")  # the candidate staff review in the admin
     token = manage(
         env, "create_api_client", "bench", "--permission", "strategies.add_quote"
     ).strip()
@@ -305,6 +318,48 @@ print(json.dumps(out))
 """
 
 
+PORTFOLIO_PRICING = """
+import json, sys, time
+import django
+django.setup()
+from django.utils import timezone
+from mlmodels.schema import portfolio_read, portfolio_typed
+from strategies.services import portfolio_price, pricing_tables_current
+
+frame = portfolio_typed(portfolio_read(sys.argv[1]))
+tables = pricing_tables_current(on=timezone.localdate())
+portfolio_price(frame=frame, tables=tables)  # models loaded and compiled once, as in a worker
+runs = []
+for _ in range(3):
+    started = time.perf_counter()
+    prices = portfolio_price(frame=frame, tables=tables)
+    runs.append(time.perf_counter() - started)
+seconds = min(runs)
+print(json.dumps({
+    "policies": len(frame),
+    "priced": int(prices.priced.sum()),
+    "seconds": seconds,
+    "policies_per_second": len(frame) / seconds,
+}))
+"""
+
+
+def portfolio_pricing_benchmark(env: dict[str, str]) -> dict[str, Any]:
+    """The whole portfolio priced in process, every step and rounding of the quote included."""
+    data, _ = portfolio_path(env)
+    result = subprocess.run(
+        [sys.executable, "-c", PORTFOLIO_PRICING, str(data)],
+        cwd=ROOT,
+        env={**env, "OMP_NUM_THREADS": "1", "DJANGO_SETTINGS_MODULE": "pricing_site.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    print(f"  {report['policies']:,} policies in {report['seconds']:.2f} s", flush=True)
+    return report
+
+
 def scoring_benchmarks(env: dict[str, str]) -> dict[str, Any]:
     batches = {"1 record": records(1, seed=1), "1,000 records": records(1000, seed=2)}
     scoring_env = {**env, "OMP_NUM_THREADS": "1", "DJANGO_SETTINGS_MODULE": "pricing_site.settings"}
@@ -318,6 +373,58 @@ def scoring_benchmarks(env: dict[str, str]) -> dict[str, Any]:
         check=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+ADMIN_VIEWS = 10
+STAFF = "bench-staff"  # "bench" is the API client
+
+
+def admin_model_page_benchmark(env: dict[str, str]) -> dict[str, float]:
+    """Seconds to open the candidate's page in the admin: the first view (comparison computed
+    and stored) and the median of the next views (the stored comparison)."""
+    manage(env, "createsuperuser", "--no-input", "--username", STAFF, "--email", "staff@bench.be")
+    candidate = manage(
+        env,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from mlmodels.models import ModelVersion; "
+        "print(ModelVersion.objects.filter(is_production=False).latest('created_at').pk)",
+    ).strip()
+    base = f"http://127.0.0.1:{env['PORT']}"
+    # As behind the TLS proxy; the cookies are Secure, so they are sent by hand over loopback.
+    https = {"X-Forwarded-Proto": "https"}
+    login = requests.get(f"{base}/admin/login/", headers=https, timeout=10)
+    csrf = login.cookies["csrftoken"]
+    logged_in = requests.post(
+        f"{base}/admin/login/",
+        data={
+            "username": STAFF,
+            "password": env["DJANGO_SUPERUSER_PASSWORD"],
+            "csrfmiddlewaretoken": csrf,
+        },
+        headers={
+            **https,
+            "Cookie": f"csrftoken={csrf}",
+            "Referer": f"https://127.0.0.1:{env['PORT']}/admin/login/",
+        },
+        allow_redirects=False,
+        timeout=10,
+    )
+    if "sessionid" not in logged_in.cookies:
+        sys.exit(f"admin login failed: {logged_in.status_code}")
+    staff = {**https, "Cookie": f"sessionid={logged_in.cookies['sessionid']}"}
+    url = f"{base}/admin/mlmodels/modelversion/{candidate}/change/"
+    timings = []
+    for _ in range(ADMIN_VIEWS + 1):
+        started = time.perf_counter()
+        response = requests.get(url, headers=staff, timeout=60)
+        timings.append(time.perf_counter() - started)
+        if response.status_code != 200 or "comparison" not in response.text:
+            sys.exit(f"model page: {response.status_code} {response.text[:300]}")
+    stored = sorted(timings[1:])[len(timings[1:]) // 2]
+    print(f"  model page: first {timings[0] * 1000:.0f} ms, then {stored * 1000:.0f} ms")
+    return {"first_view_ms": timings[0] * 1000, "stored_comparison_ms": stored * 1000}
 
 
 def offline_benchmarks(env: dict[str, str], quick: bool) -> dict[str, float]:
@@ -371,6 +478,24 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {label} | {row['raw_ms']:.3f} | {row['ours_ms']:.3f} "
             f"| {row['raw_ms'] / row['ours_ms']:.1f}x | {row['max_abs_diff']:.1e} |"
         )
+    page = report["admin_model_page"]
+    lines += [
+        "",
+        "| admin model page (candidate vs production) | ms |",
+        "|---|---:|",
+        f"| first view (computes and stores the comparison) | {page['first_view_ms']:.0f} |",
+        f"| later views (stored comparison, median of {ADMIN_VIEWS}) "
+        f"| {page['stored_comparison_ms']:.0f} |",
+    ]
+    pricing = report["portfolio_pricing"]
+    lines += [
+        "",
+        "| portfolio pricing, in process (quote's steps and rounding) | policies | seconds "
+        "| policies/s |",
+        "|---|---:|---:|---:|",
+        f"| one process, one thread | {pricing['policies']:,} | {pricing['seconds']:.2f} "
+        f"| {pricing['policies_per_second']:,.0f} |",
+    ]
     lines += ["", "| offline | seconds |", "|---|---:|"]
     lines += [f"| {name} | {seconds:.1f} |" for name, seconds in report["offline"].items()]
     return "\n".join(lines) + "\n"
@@ -391,11 +516,15 @@ def main() -> None:
     try:
         print("HTTP, through gunicorn:", flush=True)
         http = http_benchmarks(env, token, seconds)
+        print("The admin's model page:", flush=True)
+        admin_page = admin_model_page_benchmark(env)
     finally:
         server.terminate()
         server.wait(timeout=30)
     print("Scoring, in process...", flush=True)
     scoring = scoring_benchmarks(env)
+    print("Portfolio pricing, in process...", flush=True)
+    portfolio = portfolio_pricing_benchmark(env)
     print("Offline commands...", flush=True)
     offline = offline_benchmarks(env, options.quick)
     report = {
@@ -405,7 +534,9 @@ def main() -> None:
         "workers": env["WEB_CONCURRENCY"],
         "seconds": seconds,
         "http": http,
+        "admin_model_page": admin_page,
         "scoring": scoring,
+        "portfolio_pricing": portfolio,
         "offline": offline,
     }
     RESULTS.mkdir(exist_ok=True)

@@ -17,7 +17,7 @@ EXAMPLE_ROWS = 5
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # "int", "float" or "category"
+    kind: str  # "int", "float", "category" or "text"
     required: bool = True
     nullable: bool = False
     minimum: float | None = None
@@ -57,6 +57,15 @@ PORTFOLIO_SCHEMA: tuple[Column, ...] = (
     Column("postcode", "int", minimum=1000, maximum=9999, feature=True),
     Column("long", "float", required=False, minimum=2.5, maximum=6.5),
     Column("lat", "float", required=False, minimum=49.4, maximum=51.6),
+    # Not a model feature: the brand rules of the tariff use it when a portfolio is priced.
+    Column(
+        "brand",
+        "text",
+        required=False,
+        nullable=True,
+        maximum=60,
+        description="vehicle brand, any spelling (empty: no brand rule)",
+    ),
 )
 COLUMNS = {column.name: column for column in PORTFOLIO_SCHEMA}
 FEATURE_COLUMNS: tuple[str, ...] = tuple(c.name for c in PORTFOLIO_SCHEMA if c.feature)
@@ -142,6 +151,13 @@ def column_validate(report: ValidationReport, column: Column, raw: pd.Series) ->
             present & ~text.isin(column.categories),
         )
         return
+    if column.kind == "text":
+        report.add(
+            column.name,
+            f"longer than {column.maximum:g} characters",
+            present & (text.str.len() > (column.maximum or 0)),
+        )
+        return
     numbers = pd.to_numeric(text.where(present), errors="coerce")
     wrong_type = present & numbers.isna()
     if column.kind == "int":
@@ -177,7 +193,7 @@ def portfolio_typed(frame: pd.DataFrame) -> pd.DataFrame:
     typed = pd.DataFrame(index=frame.index)
     for name in frame.columns:
         column = COLUMNS[name]
-        if column.kind == "category":
+        if column.kind in ("category", "text"):
             typed[name] = frame[name].str.strip()
         else:
             numbers = pd.to_numeric(frame[name].replace("", np.nan))

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
 from mlmodels.artifacts import ArtifactRejectedError, artifact_load
 from mlmodels.schema import FEATURE_COLUMNS, records_validate
-from mlmodels.scoring import Scorer
+from mlmodels.scoring import Columns, Scorer
 from mlmodels.selectors import model_version_get, model_version_get_production_id
 from pricing_site.exceptions import ApplicationError, NotFoundError
 from pricing_site.metrics import MODEL_LOAD_SECONDS, PREDICTION_SECONDS
@@ -132,14 +134,13 @@ def model_load(*, version_id: int) -> LoadedModel:
     )
 
 
-def model_version_predict(
-    *, task: str, records: list[Any], version_id: int | None = None
-) -> Prediction:
-    """One prediction per record, in order, by *version_id* or the production model of *task*."""
-    if version_id is None:
-        model = production_model_get(task=task)
-    else:
-        model = loaded_model_get(version_id=version_id)
+def model_get(*, task: str, version_id: int | None = None) -> LoadedModel:
+    """The loaded model of *version_id*, or the production model of *task*."""
+    model = (
+        production_model_get(task=task)
+        if version_id is None
+        else loaded_model_get(version_id=version_id)
+    )
     if model.task != task:
         # No version of that id predicts *task*: for this request it does not exist.
         raise NotFoundError(
@@ -147,6 +148,24 @@ def model_version_predict(
             code="task_mismatch",
             field="model",
         )
+    return model
+
+
+def model_scores(model: LoadedModel, columns: Columns) -> np.ndarray:
+    """*model*'s predictions for validated feature columns, rebalanced as it was trained."""
+    started = time.perf_counter()
+    values = model.scorer.predict(columns)
+    if model.balance_factor != 1.0:
+        values = values * model.balance_factor
+    PREDICTION_SECONDS.labels(task=model.task).observe(time.perf_counter() - started)
+    return values
+
+
+def model_version_predict(
+    *, task: str, records: list[Any], version_id: int | None = None
+) -> Prediction:
+    """One prediction per record, in order, by *version_id* or the production model of *task*."""
+    model = model_get(task=task, version_id=version_id)
     columns, errors = records_validate(records, features=model.features)
     if errors:
         raise ApplicationError(
@@ -154,16 +173,11 @@ def model_version_predict(
             code="invalid_records",
             fields=errors,
         )
-    started = time.perf_counter()
-    values = model.scorer.predict(columns)
-    if model.balance_factor != 1.0:
-        values = values * model.balance_factor
-    PREDICTION_SECONDS.labels(task=task).observe(time.perf_counter() - started)
     return Prediction(
         version_id=model.version_id,
         task=task,
         average_claim_cost=model.average_claim_cost,
         uses_location=model.uses_location,
         large_claim_loading=model.large_claim_loading,
-        values=values.tolist(),
+        values=model_scores(model, columns).tolist(),
     )

@@ -139,14 +139,18 @@ def rules_load() -> list[RuleRow]:
     ]
 
 
-def pricing_rule_resolve(*, brand: str | None, fuel: str, on: date) -> RuleResolution:
-    """The most specific active rule valid on *on*: brand+fuel, brand, fuel, then default."""
-    fuel = fuel_parse(raw=fuel)
-    found = brand_find(name=brand) if brand else None
-    brand_id, brand_name = found if found else (None, None)
-    rules = cache_get_or_load(
+def pricing_rules_in_force() -> list[RuleRow]:
+    """The active rules of every period (cached whole: a small table)."""
+    return cache_get_or_load(
         key=RULES_KEY, entity="pricing_rules", loader=rules_load, timeout=STRATEGIES_TTL
     )
+
+
+def rule_select(
+    *, rules: list[RuleRow], brand_id: int | None, fuel: str, on: date
+) -> tuple[int, RuleRow] | None:
+    """The most specific of *rules* valid on *on* for the brand and fuel, with its level:
+    brand+fuel (3), brand (2), fuel (1), default (0)."""
     best: tuple[int, RuleRow] | None = None
     for rule in rules:
         if rule.valid_from > on or (rule.valid_to is not None and rule.valid_to < on):
@@ -156,6 +160,15 @@ def pricing_rule_resolve(*, brand: str | None, fuel: str, on: date) -> RuleResol
         level = 2 * (rule.brand_id is not None) + (rule.fuel != "")
         if best is None or level > best[0]:
             best = (level, rule)
+    return best
+
+
+def pricing_rule_resolve(*, brand: str | None, fuel: str, on: date) -> RuleResolution:
+    """The most specific active rule valid on *on*: brand+fuel, brand, fuel, then default."""
+    fuel = fuel_parse(raw=fuel)
+    found = brand_find(name=brand) if brand else None
+    brand_id, brand_name = found if found else (None, None)
+    best = rule_select(rules=pricing_rules_in_force(), brand_id=brand_id, fuel=fuel, on=on)
     unknown = (
         f"Brand {brand!r} is not in the catalogue, so brand rules were skipped. "
         if brand and not found

@@ -76,6 +76,11 @@ def zipcode_risk_class_get(*, code: int) -> ZipcodeRisk:
     )
 
 
+def zipcode_classes_get() -> dict[int, str]:
+    """The risk class of every zipcode of the table (for pricing a whole portfolio at once)."""
+    return dict(Zipcode.objects.values_list("code", "risk_class_id"))
+
+
 def zipcode_list(*, risk_class: str | None = None) -> QuerySet[Zipcode]:
     """Zipcodes in code order, optionally of one risk class."""
     zipcodes = Zipcode.objects.select_related("risk_class").order_by("code")

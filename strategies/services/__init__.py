@@ -1,5 +1,11 @@
 """Writes of the strategies app: the quote, and the tables staff edit (brands, rules, tariffs)."""
 
+from strategies.services.portfolio import (
+    PortfolioPrices,
+    PricingTables,
+    portfolio_price,
+    pricing_tables_current,
+)
 from strategies.services.quotes import (
     CENT,
     PremiumFactors,
@@ -10,6 +16,7 @@ from strategies.services.quotes import (
     premium_factors,
     premium_quote,
     quote_create,
+    quote_price,
     quote_reprice,
 )
 from strategies.services.tables import (
@@ -28,7 +35,9 @@ from strategies.services.tables import (
 
 __all__ = [
     "CENT",
+    "PortfolioPrices",
     "PremiumFactors",
+    "PricingTables",
     "QuoteRequest",
     "RiskPremium",
     "StrategiesLoadReport",
@@ -39,12 +48,15 @@ __all__ = [
     "cents",
     "fuel_mapping_delete",
     "fuel_mapping_save",
+    "portfolio_price",
     "premium_compute",
     "premium_factors",
     "premium_quote",
     "pricing_rule_delete",
     "pricing_rule_save",
+    "pricing_tables_current",
     "quote_create",
+    "quote_price",
     "quote_reprice",
     "strategies_load",
     "tariff_version_create",

@@ -64,10 +64,26 @@ class PremiumFactors:
     minimum_premium: Decimal
 
 
+def expected_claim_cost(
+    *, frequency: float, severity: Decimal, large_claim_loading: Decimal
+) -> Decimal:
+    """Claims per year × the cost of one claim × (1 + large-claim loading), to the cent."""
+    return cents(Decimal(repr(frequency)) * severity * (1 + large_claim_loading))
+
+
+def severity_cents(severity: float) -> Decimal:
+    """The severity model's cost of one claim, to the cent."""
+    return cents(Decimal(repr(severity)))
+
+
 def premium_compute(factors: PremiumFactors) -> tuple[Decimal, list[dict[str, Any]]]:
     """The annual premium in euro and its steps; pure, so a stored quote re-prices to the cent."""
     frequency = Decimal(repr(factors.frequency))
-    expected = cents(frequency * factors.severity * (1 + factors.large_claim_loading))
+    expected = expected_claim_cost(
+        frequency=factors.frequency,
+        severity=factors.severity,
+        large_claim_loading=factors.large_claim_loading,
+    )
     zoned = cents(expected * factors.zone_factor)
     adjusted = cents(zoned * (1 + factors.adjustment_percent / 100))
     indexed = cents(adjusted * factors.current_index / factors.reference_index)
@@ -151,9 +167,7 @@ def premium_factors(
     )
     factors = PremiumFactors(
         frequency=frequency.values[0],
-        severity=cents(Decimal(repr(severity.values[0])))
-        if severity
-        else frequency.average_claim_cost,
+        severity=severity_cents(severity.values[0]) if severity else frequency.average_claim_cost,
         large_claim_loading=severity.large_claim_loading if severity else Decimal("0"),
         zone_factor=zone_factor,
         adjustment_percent=adjustment_percent,
@@ -188,10 +202,25 @@ def quote_create(
     return stored, False
 
 
-def premium_quote(
-    *, request: QuoteRequest, requested_by: Any = None, idempotency: Idempotency | None = None
-) -> Quote:
-    """Price *request* with today's tables and store the quote with every reference it used."""
+@dataclass(frozen=True)
+class PricedQuote:
+    """A quote computed and not stored: the premium, its breakdown and every reference."""
+
+    request: QuoteRequest
+    on: datetime.date
+    premium: Decimal
+    breakdown: list[dict[str, Any]]
+    risk: RiskPremium
+    priced_as: str
+    rule_id: int | None
+    risk_class: str
+    index_base_year: int
+    index_month: datetime.date
+    tariff_id: int
+
+
+def quote_price(*, request: QuoteRequest) -> PricedQuote:
+    """Price *request* with the tables in force on its date (today by default)."""
     today = timezone.localdate()
     on = request.date or today
     horizon = today + datetime.timedelta(days=settings.PRICING_QUOTE_HORIZON_DAYS)
@@ -270,26 +299,48 @@ def premium_quote(
     if mapped:
         steps[0]["explanation"] += f"; {mapped}"
     breakdown = [{**step, "uses": references[step["step"]]} for step in steps]
-    inputs = {**asdict(request), "date": on.isoformat()}
-    # One INSERT and nothing else: on a warm cache a quote reads no table.
-    return Quote.objects.create(
-        quote_date=on,
-        inputs=inputs,
+    return PricedQuote(
+        request=request,
+        on=on,
         premium=premium,
         breakdown=breakdown,
-        model_version_id=risk.frequency.version_id,
-        frequency=factors.frequency,
-        severity_model_version_id=risk.severity.version_id,
-        severity=factors.severity,
-        large_claim_loading=factors.large_claim_loading,
-        priced_as_fuel=priced_as,
-        pricing_rule_id=resolution.rule.id if resolution.rule else None,
-        adjustment_percent=resolution.adjustment_percent,
+        risk=risk,
+        priced_as=priced_as,
+        rule_id=resolution.rule.id if resolution.rule else None,
         risk_class=zone.risk_class,
-        zone_factor=zone.factor,
         index_base_year=tariff.reference_base_year,
         index_month=current_index.month,
         tariff_id=tariff.id,
+    )
+
+
+def premium_quote(
+    *, request: QuoteRequest, requested_by: Any = None, idempotency: Idempotency | None = None
+) -> Quote:
+    """Price *request* with today's tables and store the quote with every reference it used."""
+    priced = quote_price(request=request)
+    factors = priced.risk.factors
+    severity = priced.risk.severity
+    assert severity is not None  # noqa: S101 - a new quote always prices severity
+    # One INSERT and nothing else: on a warm cache a quote reads no table.
+    return Quote.objects.create(
+        quote_date=priced.on,
+        inputs={**asdict(priced.request), "date": priced.on.isoformat()},
+        premium=priced.premium,
+        breakdown=priced.breakdown,
+        model_version_id=priced.risk.frequency.version_id,
+        frequency=factors.frequency,
+        severity_model_version_id=severity.version_id,
+        severity=factors.severity,
+        large_claim_loading=factors.large_claim_loading,
+        priced_as_fuel=priced.priced_as,
+        pricing_rule_id=priced.rule_id,
+        adjustment_percent=factors.adjustment_percent,
+        risk_class=priced.risk_class,
+        zone_factor=factors.zone_factor,
+        index_base_year=priced.index_base_year,
+        index_month=priced.index_month,
+        tariff_id=priced.tariff_id,
         requested_by=requested_by,
         idempotency_key=idempotency.key if idempotency else "",
         request_fingerprint=idempotency.fingerprint if idempotency else "",
