@@ -75,9 +75,7 @@ def test_portfolio_price_equals_the_quote_to_the_cent_at_every_step(book):
         [Decimal(int(prices.steps[step][policy])).scaleb(-2) for step in STEPS]
         for policy in range(POLICIES)
     ]
-    differing = [
-        policy for policy in range(POLICIES) if batch[policy] != quoted(book.iloc[policy])
-    ]
+    differing = [policy for policy in range(POLICIES) if batch[policy] != quoted(book.iloc[policy])]
     assert differing == []
     assert prices.priced.all()
 
