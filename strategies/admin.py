@@ -40,6 +40,7 @@ from strategies.services import (
     fuel_mapping_save,
     pricing_rule_delete,
     pricing_rule_save,
+    quote_reprice_compare,
     tariff_version_create,
 )
 
@@ -317,6 +318,7 @@ QUOTE_FIELDS: tuple[str, ...] = (
     "created_at",
     "inputs_table",
     "breakdown_table",
+    "repricing",
     "frequency_per_year",
     "severity",
     "risk_class",
@@ -415,39 +417,68 @@ class QuoteAdmin(admin.ModelAdmin):
             ),
         )
 
+    @admin.display(description=_("Priced again"))
+    def repricing(self, quote: Quote) -> SafeString:
+        """The quote reproduced from its references, and priced with today's tables."""
+        try:
+            repricing = quote_reprice_compare(quote=quote)
+        except ApplicationError as error:
+            return format_html("<p>{}</p>", error.message)
+        reproduced = (
+            gettext("equals the stored premium")
+            if repricing.reproducible
+            else gettext("differs from the stored premium")
+        )
+        return format_html(
+            '<p id="reproduced">{}: {} ({})</p><p id="priced-today">{}: {} ({} %)</p>{}',
+            gettext("With its stored references"),
+            euros(repricing.reproduced.premium),
+            reproduced,
+            gettext("With today's tables"),
+            euros(repricing.today.premium),
+            f"{repricing.change_percent:+}",
+            steps_table(repricing.today.breakdown, table_id="breakdown-today"),
+        )
+
     @admin.display(description=_("Breakdown"))
     def breakdown_table(self, quote: Quote) -> SafeString:
         """Each step as the quote computed it: what it did, the amount after it, what it used
         (linked to the model version, rule, tariff version or zipcode it names)."""
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        return steps_table(quote.breakdown, table_id="breakdown")
+
+
+def steps_table(breakdown: list[dict[str, Any]], *, table_id: str) -> SafeString:
+    """A quote's steps as a table: step, explanation, amount, what it used (linked)."""
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
             (
-                (
-                    STEP_LABELS.get(step["step"], step["step"]),
-                    step.get("explanation", ""),
-                    euros(Decimal(step["amount"])),
-                    format_html_join(
-                        ", ",
-                        "{}: {}",
-                        (
-                            (name.replace("_", " "), used_link(name, used))
-                            for name, used in step["uses"].items()
-                        ),
+                STEP_LABELS.get(step["step"], step["step"]),
+                step.get("explanation", ""),
+                euros(Decimal(step["amount"])),
+                format_html_join(
+                    ", ",
+                    "{}: {}",
+                    (
+                        (name.replace("_", " "), used_link(name, used))
+                        for name, used in step.get("uses", {}).items()
                     ),
-                )
-                for step in quote.breakdown
-            ),
-        )
-        return format_html(
-            '<table id="breakdown"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>'
-            "</thead><tbody>{}</tbody></table>",
-            gettext("Step"),
-            gettext("Explanation"),
-            gettext("Amount"),
-            gettext("Used"),
-            rows,
-        )
+                ),
+            )
+            for step in breakdown
+        ),
+    )
+    return format_html(
+        '<table id="{}"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>'
+        "</thead><tbody>{}</tbody></table>",
+        table_id,
+        gettext("Step"),
+        gettext("Explanation"),
+        gettext("Amount"),
+        gettext("Used"),
+        rows,
+    )
 
 
 # The admin page each reference of a breakdown opens (its id is the value stored).

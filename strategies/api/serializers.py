@@ -132,3 +132,37 @@ class QuoteOutputSerializer(serializers.Serializer):
 
     def get_currency(self, quote: Any) -> str:
         return "EUR"
+
+
+class QuoteRepricedOutputSerializer(serializers.Serializer):
+    premium = serializers.DecimalField(max_digits=10, decimal_places=2)
+    breakdown = QuoteBreakdownField()
+
+
+class QuoteRepricingOutputSerializer(serializers.Serializer):
+    quote = QuoteOutputSerializer(help_text="The quote as stored.")
+    reproduced = QuoteRepricedOutputSerializer(
+        help_text="Priced again with the stored references: equals the stored premium."
+    )
+    reproducible = serializers.BooleanField(help_text="The reproduced premium equals the stored.")
+    today = QuoteRepricedOutputSerializer(
+        help_text="Priced with the tables in force today: what the customer would pay now."
+    )
+    change_percent = serializers.DecimalField(
+        max_digits=8, decimal_places=2, help_text="Today's premium against the stored one, in %."
+    )
+
+    def to_representation(self, repricing: Any) -> dict[str, Any]:
+        return {
+            "quote": QuoteOutputSerializer(repricing.quote).data,
+            "reproduced": {
+                "premium": str(repricing.reproduced.premium),
+                "breakdown": repricing.reproduced.steps,
+            },
+            "reproducible": repricing.reproducible,
+            "today": {
+                "premium": str(repricing.today.premium),
+                "breakdown": repricing.today.breakdown,
+            },
+            "change_percent": str(repricing.change_percent),
+        }

@@ -11,4 +11,5 @@ urlpatterns = [
     path("strategies/resolve", views.PricingRuleResolveApi.as_view(), name="resolve"),
     path("quotes/", views.QuoteCreateApi.as_view(), name="quotes"),
     path("quotes/<int:quote_id>", views.QuoteDetailApi.as_view(), name="quote"),
+    path("quotes/<int:quote_id>/reprice", views.QuoteRepriceApi.as_view(), name="reprice"),
 ]

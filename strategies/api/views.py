@@ -21,9 +21,10 @@ from strategies.api.serializers import (
     PricingRuleResolveInputSerializer,
     QuoteCreateInputSerializer,
     QuoteOutputSerializer,
+    QuoteRepricingOutputSerializer,
 )
 from strategies.selectors import pricing_rule_list, pricing_rule_resolve, quote_get
-from strategies.services import QuoteRequest, quote_create
+from strategies.services import QuoteRequest, quote_create, quote_reprice_compare
 
 
 class PricingRuleListApi(APIView):
@@ -128,3 +129,22 @@ class QuoteDetailApi(APIView):
         return Response(
             QuoteOutputSerializer(quote_get(quote_id=quote_id)).data, status=status.HTTP_200_OK
         )
+
+
+class QuoteRepriceApi(APIView):
+    computes_only = True  # nothing is stored: the answer is computed from the stored quote
+
+    @extend_schema(
+        summary="A stored quote reproduced, and priced with today's tables",
+        request=None,
+        responses={
+            200: QuoteRepricingOutputSerializer,
+            **error_responses(
+                _404="`quote_not_found`, `zipcode_not_found` (no longer in the table).",
+                _503="`no_production_model`, `no_health_index`, `no_tariff`.",
+            ),
+        },
+    )
+    def post(self, request: Request, quote_id: int) -> Response:
+        repricing = quote_reprice_compare(quote=quote_get(quote_id=quote_id))
+        return Response(QuoteRepricingOutputSerializer(repricing).data, status=status.HTTP_200_OK)

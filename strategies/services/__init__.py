@@ -18,6 +18,7 @@ from strategies.services.quotes import (
     quote_create,
     quote_price,
     quote_reprice,
+    quote_reprice_compare,
 )
 from strategies.services.tables import (
     StrategiesLoadReport,
@@ -58,6 +59,7 @@ __all__ = [
     "quote_create",
     "quote_price",
     "quote_reprice",
+    "quote_reprice_compare",
     "strategies_load",
     "tariff_version_create",
 ]

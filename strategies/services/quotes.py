@@ -347,7 +347,13 @@ def premium_quote(
     )
 
 
-def quote_reprice(*, quote: Quote) -> Decimal:
+@dataclass(frozen=True)
+class Repriced:
+    premium: Decimal
+    steps: list[dict[str, Any]]
+
+
+def quote_reprice(*, quote: Quote) -> Repriced:
     """Price a stored quote again with the references it stored (its model version, tariff
     version, index months, zone factor and adjustment), whatever changed in the tables since."""
     request = QuoteRequest(
@@ -365,4 +371,31 @@ def quote_reprice(*, quote: Quote) -> Decimal:
         severity_version=quote.severity_model_version_id,
         with_severity=quote.severity_model_version_id is not None,
     )
-    return premium_compute(risk.factors)[0]
+    return Repriced(*premium_compute(risk.factors))
+
+
+@dataclass(frozen=True)
+class QuoteRepricing:
+    """A stored quote, reproduced from its references and priced with today's tables."""
+
+    quote: Quote
+    reproduced: Repriced
+    today: PricedQuote
+
+    @property
+    def reproducible(self) -> bool:
+        return self.reproduced.premium == self.quote.premium
+
+    @property
+    def change_percent(self) -> Decimal:
+        change = (self.today.premium / self.quote.premium - 1) * 100
+        return change.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def quote_reprice_compare(*, quote: Quote) -> QuoteRepricing:
+    """*quote* priced again with its stored references (the proof that it is reproducible) and
+    with the tables in force today (what the customer would pay now)."""
+    request = QuoteRequest(**{**quote.inputs, "date": timezone.localdate()})
+    return QuoteRepricing(
+        quote=quote, reproduced=quote_reprice(quote=quote), today=quote_price(request=request)
+    )

@@ -222,10 +222,20 @@ def test_tariff_list_marks_the_version_in_force_and_shows_euros_the_belgian_way(
 def test_quote_page_shows_the_breakdown_as_a_table_and_a_readable_frequency(admin_client, quotes):
     page = admin_client.get(reverse("admin:strategies_quote_change", args=[quotes[0].pk])).text
 
-    assert "<th>Explanation</th>" in page
-    assert page.count("<tr><td>") == len(quotes[0].breakdown)
+    stored = page.split('<table id="breakdown">')[1].split("</table>")[0]
+    assert "<th>Explanation</th>" in stored
+    assert stored.count("<tr><td>") == len(quotes[0].breakdown)
     assert f"{quotes[0].frequency:.4f}" in page
     assert repr(quotes[0].frequency) not in page
+
+
+def test_quote_page_reproduces_the_quote_and_prices_it_with_todays_tables(admin_client, quotes):
+    page = admin_client.get(reverse("admin:strategies_quote_change", args=[quotes[0].pk])).text
+
+    reproduced = page.split('<p id="reproduced">')[1].split("</p>")[0]
+    assert f"€ {quotes[0].premium}" in reproduced
+    assert "equals the stored premium" in reproduced
+    assert '<table id="breakdown-today">' in page
 
 
 def test_admin_alias_is_recognised_by_quotes_at_once(

@@ -1,11 +1,13 @@
 """The strategies API: rules, resolution, quotes (201, stored, JSON errors, query budget)."""
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from strategies.models import Quote
+from strategies.models import PricingRule, Quote
+from strategies.services import pricing_rule_save
 from strategies.tests.fixtures import QUOTE, rule
 from zipcodes.services import zipcode_load_csv
 
@@ -159,3 +161,35 @@ def test_quote_on_warm_cache_makes_one_write_and_no_read(
         assert (
             quoter.post(reverse("api:strategies:quotes"), QUOTE, format="json").status_code == 201
         )
+
+
+def test_reprice_reproduces_the_stored_quote_and_prices_it_with_todays_tables(
+    quoter, quoting, api_client, django_capture_on_commit_callbacks
+):
+    stored = quoter.post(reverse("api:strategies:quotes"), QUOTE, format="json").json()
+    toyota_diesel = PricingRule.objects.get()
+    toyota_diesel.valid_to = date.today() - timedelta(days=1)  # the campaign ended since
+    with django_capture_on_commit_callbacks(execute=True):
+        pricing_rule_save(rule=toyota_diesel)
+
+    response = api_client.post(reverse("api:strategies:reprice", args=[stored["id"]]))
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["quote"] == stored
+    assert body["reproducible"] is True
+    assert body["reproduced"]["premium"] == stored["premium"]
+    assert body["reproduced"]["breakdown"][2]["amount"] == stored["breakdown"][2]["amount"]
+    assert body["today"]["breakdown"][2]["uses"]["rule"] is None  # no rule applies any more
+    today = Decimal(body["today"]["premium"])
+    assert Decimal(body["change_percent"]) == (
+        (today / Decimal(stored["premium"]) - 1) * 100
+    ).quantize(Decimal("0.01"))
+    assert today > Decimal(stored["premium"])  # the -8 % is gone
+
+
+def test_reprice_of_an_unknown_quote_is_a_404(api_client):
+    response = api_client.post(reverse("api:strategies:reprice", args=[999]))
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "quote_not_found"

@@ -188,7 +188,7 @@ def test_quote_reprice_gives_same_premium_after_tables_changed(
         model_version_promote(version=train(estimator="glm"))
 
     assert premium_quote(request=quote_request()).premium != quote.premium
-    assert quote_reprice(quote=quote) == quote.premium
+    assert quote_reprice(quote=quote).premium == quote.premium
 
 
 def test_premium_quote_says_when_brand_unknown(priced_world):
@@ -224,7 +224,7 @@ def test_premium_quote_prices_a_mapped_fuel_as_its_modelled_fuel_then_its_own_ru
         "priced as petrol (no electric cars in the training data)"
         in (electric.breakdown[0]["explanation"])
     )
-    assert quote_reprice(quote=electric) == electric.premium
+    assert quote_reprice(quote=electric).premium == electric.premium
 
 
 def test_premium_quote_refuses_a_location_aware_frequency_model(
