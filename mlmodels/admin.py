@@ -58,7 +58,7 @@ class ModelVersionAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["task", "estimator", "is_production"]
     ordering = ["-created_at"]
-    actions = ["promote_selected"]
+    actions = ["promote_selected", "simulate_impact"]
     # The artifact: bytes staff cannot read, never uploaded by hand (unpickling runs code).
     # Metrics and parameters are shown as tables below, not as raw JSON.
     exclude = ["artifact", "metrics", "params"]
@@ -133,6 +133,30 @@ class ModelVersionAdmin(ReadOnlyAdmin):
             )
             return
         self.promote(request, queryset.get())
+
+    @admin.action(description=_("Simulate the impact of this version on the premiums"))
+    def simulate_impact(
+        self, request: HttpRequest, queryset: QuerySet[ModelVersion]
+    ) -> HttpResponse | None:
+        from strategies.admin import impact_simulate  # the premium lives in strategies
+        from strategies.services import Scenario
+
+        if queryset.count() != 1:
+            self.message_user(request, gettext("Select exactly one version."), messages.ERROR)
+            return None
+        version = queryset.get()
+        scenarios = {
+            "claim_frequency": Scenario(frequency_model=version.pk),
+            "claim_severity": Scenario(severity_model=version.pk),
+        }
+        if version.task not in scenarios:
+            self.message_user(
+                request,
+                gettext("Only frequency and severity models price the premium."),
+                messages.ERROR,
+            )
+            return None
+        return impact_simulate(self, request, scenarios[version.task])
 
     def promote(self, request: HttpRequest, version: ModelVersion) -> None:
         try:

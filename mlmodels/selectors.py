@@ -95,6 +95,11 @@ def model_version_comparison_get(
     return cache_get_or_load(key=key, entity="comparison", loader=compare, timeout=COMPARISON_TTL)
 
 
+def dataset_latest_get() -> Dataset | None:
+    """The most recently uploaded portfolio (what the admin simulates scenarios on)."""
+    return Dataset.objects.order_by("-uploaded_at", "-pk").first()
+
+
 def dataset_frame_get(*, dataset: Dataset) -> pd.DataFrame:
     """The dataset's rows, typed by the schema (a stored dataset was validated on upload)."""
     with dataset.file.open("rb") as file:

@@ -31,6 +31,9 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "strategies.view_pricingrule",
         "strategies.add_pricingrule",
         "strategies.change_pricingrule",
+        "strategies.approve_pricingrule",
+        "strategies.view_impactanalysis",
+        "strategies.add_impactanalysis",
         "strategies.view_tariffversion",
         "strategies.add_tariffversion",
         "strategies.view_quote",
@@ -53,6 +56,8 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "mlmodels.view_trainingjob",
         "mlmodels.view_tariffevaluation",
         "zipcodes.view_zoningproposal",
+        "strategies.view_impactanalysis",
+        "strategies.add_impactanalysis",
     ),
 }
 

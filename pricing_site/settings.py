@@ -148,7 +148,16 @@ if not CELERY_BROKER_URL:
         "data_folder_out": str(queue),
         "store_processed": False,
     }
-CELERY_RESULT_BACKEND = None
+# Results are kept only for the tasks that need them (the chunks of an impact analysis, read
+# by the task that aggregates them): in the broker's Redis, or in files beside the file queue.
+CELERY_RESULT_BACKEND = env.str(
+    "CELERY_RESULT_BACKEND",
+    default=CELERY_BROKER_URL
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+    else f"file://{LOCAL_STATE_DIR / 'results'}",
+)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

@@ -4,14 +4,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -19,25 +19,35 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from mlmodels.selectors import dataset_latest_get
 from pricing_site.admin import SharedLookupsMixin
-from pricing_site.exceptions import ApplicationError
+from pricing_site.exceptions import ApplicationError, NotFoundError
 from strategies.models import (
     Brand,
     BrandAlias,
     Fuel,
     FuelMapping,
+    ImpactAnalysis,
     PricingRule,
     Quote,
     TariffVersion,
 )
-from strategies.selectors import pricing_rule_resolve, tariff_get_current
+from strategies.selectors import (
+    impact_analysis_get,
+    impact_analysis_latest_for_rule,
+    pricing_rule_resolve,
+    tariff_get_current,
+)
 from strategies.services import (
+    Scenario,
     brand_alias_delete,
     brand_alias_save,
     brand_delete,
     brand_save,
     fuel_mapping_delete,
     fuel_mapping_save,
+    impact_analysis_create,
+    pricing_rule_approve,
     pricing_rule_delete,
     pricing_rule_save,
     quote_reprice_compare,
@@ -99,17 +109,71 @@ class PricingRuleAdmin(SharedLookupsMixin, SimpleHistoryAdmin):
         "adjustment_percent",
         "valid_from",
         "valid_to",
+        "state",
         "is_active",
         "note",
         "changed_by",
     ]
-    list_filter = ["is_active", "fuel", "brand"]
+    list_filter = ["state", "is_active", "fuel", "brand"]
     search_fields = ["brand__name", "note"]
     ordering = ["brand__name", "fuel", "-valid_from"]
     readonly_fields = ["changed_by", "updated_at"]
 
+    actions = ["simulate_impact"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        # A new rule starts as a draft: simulated first, used by quotes once approved.
+        return {"state": "draft", **super().get_changeform_initial_data(request)}
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        # Approval is its own step (with its analysis beside the button), never a form field.
+        return [*self.readonly_fields, "state"] if obj is not None else list(self.readonly_fields)
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         pricing_rule_save(rule=obj, changed_by=request.user)
+
+    @admin.action(description=_("Simulate the impact of the selected rules"))
+    def simulate_impact(
+        self, request: HttpRequest, queryset: QuerySet[PricingRule]
+    ) -> HttpResponse | None:
+        return impact_simulate(
+            self, request, Scenario(rules=tuple(queryset.values_list("pk", flat=True)))
+        )
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("strategies.approve_pricingrule")
+
+    def approve_view(self, request: HttpRequest, rule_id: int) -> HttpResponse:
+        """GET: the draft with its latest impact analysis beside the button; POST: approve."""
+        rule = PricingRule.objects.filter(pk=rule_id).select_related("brand").first()
+        if rule is None:
+            raise Http404(gettext("There is no pricing rule %(id)s.") % {"id": rule_id})
+        if not self.has_approve_permission(request):
+            raise PermissionDenied
+        detail = reverse("admin:strategies_pricingrule_change", args=[rule_id])
+        if request.method == "POST":
+            try:
+                pricing_rule_approve(rule=rule, approved_by=request.user)
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            except ValidationError as error:
+                self.message_user(request, "; ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Rule #%(id)s is approved: quotes use it from %(start)s.")
+                    % {"id": rule.pk, "start": date_format(rule.valid_from, "SHORT_DATE_FORMAT")},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(detail)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Approve rule #%(id)s?") % {"id": rule.pk},
+            "rule": rule,
+            "analysis": impact_analysis_latest_for_rule(rule_id=rule.pk),
+        }
+        return TemplateResponse(request, "admin/strategies/pricingrule/approve.html", context)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         pricing_rule_delete(rule=obj)
@@ -124,7 +188,12 @@ class PricingRuleAdmin(SharedLookupsMixin, SimpleHistoryAdmin):
             self.admin_site.admin_view(self.preview_view),
             name="strategies_pricingrule_preview",
         )
-        return [preview, *super().get_urls()]
+        approve = path(
+            "<int:rule_id>/approve/",
+            self.admin_site.admin_view(self.approve_view),
+            name="strategies_pricingrule_approve",
+        )
+        return [preview, approve, *super().get_urls()]
 
     def preview_view(self, request: HttpRequest) -> HttpResponse:
         form = RulePreviewForm(request.GET or None)
@@ -235,6 +304,17 @@ class TariffVersionAdmin(admin.ModelAdmin):
             },
         )
     ]
+
+    actions = ["simulate_impact"]
+
+    @admin.action(description=_("Simulate the impact of this tariff version"))
+    def simulate_impact(
+        self, request: HttpRequest, queryset: QuerySet[TariffVersion]
+    ) -> HttpResponse | None:
+        if queryset.count() != 1:
+            self.message_user(request, gettext("Select exactly one version."), messages.ERROR)
+            return None
+        return impact_simulate(self, request, Scenario(tariff_version=queryset.get().pk))
 
     @admin.display(description=_("In force today"), boolean=True)
     def in_force(self, version: TariffVersion) -> bool:
@@ -522,3 +602,161 @@ INPUT_LABELS = {
     "fleet": _("Fleet"),
     "date": _("Date"),
 }
+
+
+def impact_simulate(
+    model_admin: admin.ModelAdmin, request: HttpRequest, scenario: Scenario
+) -> HttpResponse | None:
+    """Start an impact analysis of *scenario* on the latest portfolio dataset and open it."""
+    dataset = dataset_latest_get()
+    if dataset is None:
+        model_admin.message_user(
+            request,
+            gettext("Upload a portfolio dataset first: the analysis prices it."),
+            messages.ERROR,
+        )
+        return None
+    try:
+        analysis = impact_analysis_create(
+            dataset_id=dataset.pk, scenario=scenario, requested_by=request.user
+        )
+    except ApplicationError as error:
+        model_admin.message_user(request, error.message, messages.ERROR)
+        return None
+    model_admin.message_user(
+        request,
+        gettext("Impact analysis %(id)s started on %(dataset)s.")
+        % {"id": analysis.pk, "dataset": dataset.name},
+        messages.SUCCESS,
+    )
+    return HttpResponseRedirect(
+        reverse("admin:strategies_impactanalysis_change", args=[analysis.pk])
+    )
+
+
+@admin.register(ImpactAnalysis)
+class ImpactAnalysisAdmin(admin.ModelAdmin):
+    """Analyses are started from a rule, a zoning proposal, a model or a tariff version (or the
+    API) and read here; nothing in them is typed by hand."""
+
+    change_form_template = "admin/strategies/impactanalysis/change_form.html"
+    list_display = ["id", "dataset", "on", "scenario_short", "state", "change", "created_at"]
+    list_filter = ["state"]
+    ordering = ["-created_at"]
+    fields = ("dataset", "on", "scenario_short", "state", "chunks", "error", "requested_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    @admin.display(description=_("scenario"))
+    def scenario_short(self, analysis: ImpactAnalysis) -> str:
+        return scenario_described(analysis.scenario)
+
+    @admin.display(description=_("change"))
+    def change(self, analysis: ImpactAnalysis) -> str:
+        if not analysis.result:
+            return "-"
+        return f"{analysis.result['change_percent']:+.2f} %"
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:analysis_id>/policies.csv",
+                self.admin_site.admin_view(self.csv_view),
+                name="strategies_impactanalysis_csv",
+            ),
+            path(
+                "<int:analysis_id>/report.html",
+                self.admin_site.admin_view(self.report_view),
+                name="strategies_impactanalysis_report",
+            ),
+            *super().get_urls(),
+        ]
+
+    def analysis_or_404(self, request: HttpRequest, analysis_id: int) -> ImpactAnalysis:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            return impact_analysis_get(analysis_id=analysis_id)
+        except NotFoundError as missing:
+            raise Http404(missing.message) from missing
+
+    def csv_view(self, request: HttpRequest, analysis_id: int) -> FileResponse:
+        analysis = self.analysis_or_404(request, analysis_id)
+        if not analysis.policies_csv:
+            raise Http404(gettext("The analysis is not finished."))
+        return FileResponse(
+            analysis.policies_csv.open("rb"),
+            as_attachment=True,
+            filename=f"impact-analysis-{analysis.pk}.csv",
+            content_type="text/csv",
+        )
+
+    def report_view(self, request: HttpRequest, analysis_id: int) -> HttpResponse:
+        analysis = self.analysis_or_404(request, analysis_id)
+        response = TemplateResponse(
+            request,
+            "strategies/impact_report.html",
+            impact_context(analysis),
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="impact-analysis-{analysis.pk}.html"'
+        )
+        return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        analysis = self.analysis_or_404(request, int(object_id) if object_id.isdigit() else 0)
+        context = impact_context(analysis)
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), **context}
+        )
+
+
+DIMENSION_LABELS = {
+    "zone": _("By zone (today's class)"),
+    "fuel": _("By fuel"),
+    "brand": _("By brand"),
+    "coverage": _("By coverage"),
+    "age_band": _("By age of the policyholder"),
+    "bonus_malus_band": _("By bonus-malus level"),
+}
+
+
+def impact_context(analysis: ImpactAnalysis) -> dict[str, Any]:
+    """What the analysis page and its report show: the result and the groups, labelled."""
+    groups = analysis.result.get("by", {})
+    return {
+        "analysis": analysis,
+        "scenario": scenario_described(analysis.scenario),
+        "dimensions": [(DIMENSION_LABELS.get(name, name), rows) for name, rows in groups.items()],
+    }
+
+
+def scenario_described(scenario: dict[str, Any]) -> str:
+    """A scenario as staff read it: what it changes against today's tables."""
+    parts = []
+    if scenario.get("rules"):
+        parts.append(
+            gettext("rules %(ids)s") % {"ids": ", ".join(f"#{i}" for i in scenario["rules"])}
+        )
+    if scenario.get("zoning_proposal"):
+        parts.append(gettext("zoning proposal %(id)s") % {"id": scenario["zoning_proposal"]})
+    if scenario.get("frequency_model"):
+        parts.append(gettext("frequency model %(id)s") % {"id": scenario["frequency_model"]})
+    if scenario.get("severity_model"):
+        parts.append(gettext("severity model %(id)s") % {"id": scenario["severity_model"]})
+    if scenario.get("tariff_version"):
+        parts.append(gettext("tariff version %(id)s") % {"id": scenario["tariff_version"]})
+    if scenario.get("index_month"):
+        parts.append(gettext("index of %(month)s") % {"month": scenario["index_month"]})
+    return " · ".join(parts)

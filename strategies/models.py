@@ -113,6 +113,13 @@ class PricingRule(models.Model):
     valid_to = models.DateField(
         _("valid to"), null=True, blank=True, help_text=_("Last day included; empty: no end.")
     )
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=[("draft", _("Draft: simulated, not used by quotes")), ("approved", _("Approved"))],
+        default="approved",
+        help_text=_("A draft is only used by impact analyses, until it is approved."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     changed_by = models.ForeignKey(
@@ -130,6 +137,7 @@ class PricingRule(models.Model):
         ordering = ["brand__name", "fuel", "-valid_from"]
         verbose_name = _("pricing rule")
         verbose_name_plural = _("pricing rules")
+        permissions = [("approve_pricingrule", "Can approve a draft pricing rule")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(
@@ -157,10 +165,10 @@ class PricingRule(models.Model):
     def clean(self) -> None:
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("The period ends before it starts.")})
-        if not self.is_active or not self.valid_from:
-            return
+        if not self.is_active or not self.valid_from or self.state != "approved":
+            return  # a draft may overlap the rule it would replace
         overlapping = PricingRule.objects.filter(
-            brand=self.brand, fuel=self.fuel, is_active=True
+            brand=self.brand, fuel=self.fuel, is_active=True, state="approved"
         ).exclude(pk=self.pk)
         overlapping = overlapping.filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
@@ -345,3 +353,49 @@ class Quote(models.Model):
 
     def __str__(self) -> str:
         return _("Quote %(id)s: € %(premium)s") % {"id": self.pk, "premium": self.premium}
+
+
+class ImpactAnalysis(models.Model):
+    """What a scenario (draft rules, a zoning proposal, candidate models, a tariff version, an
+    index month) does to the premiums of a portfolio, against today's tables."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    dataset = models.ForeignKey(
+        "mlmodels.Dataset",
+        on_delete=models.PROTECT,
+        related_name="impact_analyses",
+        verbose_name=_("portfolio"),
+    )
+    on = models.DateField(_("pricing date"))
+    scenario = models.JSONField(_("scenario"), default=dict)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    chunks = models.PositiveSmallIntegerField(_("chunks"), default=1)
+    error = models.TextField(_("error"), blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    policies_csv = models.FileField(_("per policy (CSV)"), upload_to="impact/", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("impact analysis")
+        verbose_name_plural = _("impact analyses")
+
+    def __str__(self) -> str:
+        return _("Impact analysis %(id)s (%(state)s)") % {
+            "id": self.pk,
+            "state": self.get_state_display(),
+        }

@@ -21,6 +21,7 @@ from strategies.models import (
     BrandAlias,
     Fuel,
     FuelMapping,
+    ImpactAnalysis,
     ModelledFuel,
     PricingRule,
     Quote,
@@ -124,18 +125,25 @@ def brand_find(*, name: str) -> tuple[int, str] | None:
     return brands.get(name_normalize(name))
 
 
+def rule_row(rule: PricingRule) -> RuleRow:
+    return RuleRow(
+        rule.pk,
+        rule.brand_id,
+        rule.brand.name if rule.brand else None,
+        rule.fuel,
+        rule.adjustment_percent,
+        rule.valid_from,
+        rule.valid_to,
+    )
+
+
 def rules_load() -> list[RuleRow]:
+    """The approved rules that are not ended (drafts only serve impact analyses)."""
     return [
-        RuleRow(
-            rule.pk,
-            rule.brand_id,
-            rule.brand.name if rule.brand else None,
-            rule.fuel,
-            rule.adjustment_percent,
-            rule.valid_from,
-            rule.valid_to,
+        rule_row(rule)
+        for rule in PricingRule.objects.filter(is_active=True, state="approved").select_related(
+            "brand"
         )
-        for rule in PricingRule.objects.filter(is_active=True).select_related("brand")
     ]
 
 
@@ -262,3 +270,30 @@ def quote_get(*, quote_id: int) -> Quote:
     if quote is None:
         raise NotFoundError(f"There is no quote {quote_id}.", code="quote_not_found")
     return quote
+
+
+def impact_analysis_get(*, analysis_id: int) -> ImpactAnalysis:
+    analysis = ImpactAnalysis.objects.filter(pk=analysis_id).first()
+    if analysis is None:
+        raise NotFoundError(
+            gettext("There is no impact analysis %(id)s.") % {"id": analysis_id},
+            code="impact_analysis_not_found",
+        )
+    return analysis
+
+
+def impact_analysis_latest_for_rule(*, rule_id: int) -> ImpactAnalysis | None:
+    """The latest finished analysis that simulated *rule_id* (shown when it is approved)."""
+    recent = ImpactAnalysis.objects.filter(state=ImpactAnalysis.State.DONE).order_by("-created_at")
+    # Read in Python: SQLite (the laptop default) has no JSON containment lookup.
+    return next(
+        (
+            a
+            for a in recent.defer("result")[:RECENT_ANALYSES]
+            if rule_id in a.scenario.get("rules", [])
+        ),
+        None,
+    )
+
+
+RECENT_ANALYSES = 100

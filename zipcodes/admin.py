@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Model
+from django.db.models import F, Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -139,12 +139,25 @@ class ZoningProposalAdmin(admin.ModelAdmin):
         "approved_at",
     )
     readonly_fields = fields
+    actions = ["simulate_impact"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+    @admin.action(description=_("Simulate the impact of this zoning on the premiums"))
+    def simulate_impact(
+        self, request: HttpRequest, queryset: QuerySet[ZoningProposal]
+    ) -> HttpResponse | None:
+        from strategies.admin import impact_simulate  # the premium lives in strategies
+        from strategies.services import Scenario
+
+        if queryset.count() != 1:
+            self.message_user(request, gettext("Select exactly one proposal."), messages.ERROR)
+            return None
+        return impact_simulate(self, request, Scenario(zoning_proposal=queryset.get().pk))
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("zipcodes.approve_zoningproposal")

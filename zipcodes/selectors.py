@@ -1,7 +1,7 @@
 """Reads of the zipcode table, served from the cache."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 from django.db.models import QuerySet
@@ -74,6 +74,14 @@ def zipcode_risk_class_get(*, code: int) -> ZipcodeRisk:
         factor=risk_class_factors_get()[risk_class],
         municipality=municipality,
     )
+
+
+def zoning_proposal_class_factors(*, proposal: ZoningProposal) -> dict[str, Decimal]:
+    """The factor each class gets when *proposal* is approved (to the hundredth, half up)."""
+    return {
+        code: Decimal(str(factor)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        for code, factor in proposal.factors.items()
+    }
 
 
 def zipcode_classes_get() -> dict[int, str]:

@@ -7,7 +7,6 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -28,7 +27,7 @@ from zipcodes.models import (
     ZoningProposal,
     ZoningProposalZipcode,
 )
-from zipcodes.selectors import zipcode_provinces_get
+from zipcodes.selectors import zipcode_provinces_get, zoning_proposal_class_factors
 from zipcodes.zoning import BANDWIDTH_KM, CREDIBILITY_K, zoning_derive
 
 MAX_CLASSES = 5
@@ -484,9 +483,9 @@ def zoning_proposal_approve(*, proposal: ZoningProposal, approved_by: Any = None
             % {"id": proposal.pk, "state": proposal.get_state_display().lower()},
             code="zoning_not_draft",
         )
-    for code, factor in proposal.factors.items():
+    for code, factor in zoning_proposal_class_factors(proposal=proposal).items():
         risk_class = RiskClass.objects.filter(code=code).first() or RiskClass(code=code)
-        risk_class.factor = Decimal(str(factor)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        risk_class.factor = factor
         risk_class.description = f"Derived from claims (zoning proposal {proposal.pk})"
         try:
             risk_class.full_clean()

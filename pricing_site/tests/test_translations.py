@@ -89,6 +89,7 @@ def test_admin_refuses_an_overlapping_rule_in_dutch_with_belgian_dates(client, b
             "adjustment_percent": "-5",
             "valid_from": "01/12/2026",
             "is_active": "on",
+            "state": "approved",
         },
         headers={"accept-language": "nl"},
     )

@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from indices.api.serializers import MonthField
 from mlmodels.schema import COLUMNS
 from pricing_site.api import JsonInputSerializer, PageInputSerializer, QueryInputSerializer
 from strategies.models import Fuel, PricingRule
@@ -166,3 +167,56 @@ class QuoteRepricingOutputSerializer(serializers.Serializer):
             },
             "change_percent": str(repricing.change_percent),
         }
+
+
+class ImpactScenarioInputSerializer(JsonInputSerializer):
+    rules = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=100,
+        required=False,
+        help_text="Rules (usually drafts) applied as if approved; each replaces today's rule "
+        "of the same brand and fuel.",
+    )
+    zoning_proposal = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="A computed zoning proposal: its classes and factors.",
+    )
+    frequency_model = serializers.IntegerField(
+        min_value=1, required=False, help_text="A candidate frequency model version (no location)."
+    )
+    severity_model = serializers.IntegerField(
+        min_value=1, required=False, help_text="A candidate severity model version."
+    )
+    tariff_version = serializers.IntegerField(
+        min_value=1, required=False, help_text="A tariff version: loading, fee, minimum, reference."
+    )
+    index_month = MonthField(required=False, help_text="The health index of another month.")
+
+
+class ImpactAnalysisCreateInputSerializer(JsonInputSerializer):
+    dataset = serializers.IntegerField(min_value=1, help_text="The portfolio dataset to price.")
+    date = serializers.DateField(required=False, help_text="The pricing date; default: today.")
+    scenario = ImpactScenarioInputSerializer()
+
+
+class ImpactAnalysisOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    dataset = serializers.IntegerField(source="dataset_id")
+    date = serializers.DateField(source="on")
+    scenario = serializers.JSONField()
+    state = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    chunks = serializers.IntegerField(help_text="Parts priced in parallel by the workers.")
+    error = serializers.CharField()
+    result = serializers.SerializerMethodField(
+        help_text="When done: totals before and after, the distribution of per-policy changes, "
+        "policies moved by more than 5/10/25 %, totals by zone, fuel, brand, coverage, age and "
+        "bonus-malus band, the 20 largest movers with their steps, the expected loss ratio."
+    )
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field({"type": "object"})
+    def get_result(self, analysis: Any) -> dict[str, Any]:
+        # The chart is for the admin; API clients draw their own from `histogram`.
+        return {k: v for k, v in analysis.result.items() if k != "histogram_png"}

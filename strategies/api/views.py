@@ -15,6 +15,8 @@ from pricing_site.api import (
 )
 from pricing_site.idempotency import idempotency_parse
 from strategies.api.serializers import (
+    ImpactAnalysisCreateInputSerializer,
+    ImpactAnalysisOutputSerializer,
     PricingRuleListInputSerializer,
     PricingRuleOutputSerializer,
     PricingRuleResolutionOutputSerializer,
@@ -23,8 +25,19 @@ from strategies.api.serializers import (
     QuoteOutputSerializer,
     QuoteRepricingOutputSerializer,
 )
-from strategies.selectors import pricing_rule_list, pricing_rule_resolve, quote_get
-from strategies.services import QuoteRequest, quote_create, quote_reprice_compare
+from strategies.selectors import (
+    impact_analysis_get,
+    pricing_rule_list,
+    pricing_rule_resolve,
+    quote_get,
+)
+from strategies.services import (
+    QuoteRequest,
+    Scenario,
+    impact_analysis_create,
+    quote_create,
+    quote_reprice_compare,
+)
 
 
 class PricingRuleListApi(APIView):
@@ -148,3 +161,53 @@ class QuoteRepriceApi(APIView):
     def post(self, request: Request, quote_id: int) -> Response:
         repricing = quote_reprice_compare(quote=quote_get(quote_id=quote_id))
         return Response(QuoteRepricingOutputSerializer(repricing).data, status=status.HTTP_200_OK)
+
+
+class ImpactAnalysisCreateApi(APIView):
+    write_permissions = ["strategies.add_impactanalysis"]
+
+    @extend_schema(
+        summary="Simulate a scenario on a portfolio, in the background",
+        request=ImpactAnalysisCreateInputSerializer,
+        responses={
+            202: ImpactAnalysisOutputSerializer,
+            **error_responses(
+                _400="`invalid`, `empty_scenario`.",
+                _404="`dataset_not_found`, `rule_not_found`, `zoning_proposal_not_found`, "
+                "`model_not_found`, `health_index_not_found`.",
+                _503="`no_production_model`, `no_health_index`, `no_tariff`.",
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        body = ImpactAnalysisCreateInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        analysis = impact_analysis_create(
+            dataset_id=body.validated_data["dataset"],
+            scenario=Scenario(
+                **{
+                    **body.validated_data["scenario"],
+                    "rules": tuple(body.validated_data["scenario"].get("rules", ())),
+                }
+            ),
+            on=body.validated_data.get("date"),
+            requested_by=request.user,
+        )
+        return Response(
+            ImpactAnalysisOutputSerializer(analysis).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": f"/api/v1/impact-analyses/{analysis.pk}"},
+        )
+
+
+class ImpactAnalysisDetailApi(APIView):
+    @extend_schema(
+        summary="An impact analysis: its state, and its result when done",
+        responses={
+            200: ImpactAnalysisOutputSerializer,
+            **error_responses(_404="`impact_analysis_not_found`."),
+        },
+    )
+    def get(self, request: Request, analysis_id: int) -> Response:
+        analysis = impact_analysis_get(analysis_id=analysis_id)
+        return Response(ImpactAnalysisOutputSerializer(analysis).data, status=status.HTTP_200_OK)

@@ -1,5 +1,6 @@
 """Writes of the strategies app: the quote, and the tables staff edit (brands, rules, tariffs)."""
 
+from strategies.services.impact import Scenario, impact_analysis_create
 from strategies.services.portfolio import (
     PortfolioPrices,
     PricingTables,
@@ -28,6 +29,7 @@ from strategies.services.tables import (
     brand_save,
     fuel_mapping_delete,
     fuel_mapping_save,
+    pricing_rule_approve,
     pricing_rule_delete,
     pricing_rule_save,
     strategies_load,
@@ -41,6 +43,7 @@ __all__ = [
     "PricingTables",
     "QuoteRequest",
     "RiskPremium",
+    "Scenario",
     "StrategiesLoadReport",
     "brand_alias_delete",
     "brand_alias_save",
@@ -49,10 +52,12 @@ __all__ = [
     "cents",
     "fuel_mapping_delete",
     "fuel_mapping_save",
+    "impact_analysis_create",
     "portfolio_price",
     "premium_compute",
     "premium_factors",
     "premium_quote",
+    "pricing_rule_approve",
     "pricing_rule_delete",
     "pricing_rule_save",
     "pricing_tables_current",

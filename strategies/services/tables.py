@@ -9,8 +9,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
-from pricing_site.exceptions import ApplicationError
+from pricing_site.exceptions import ApplicationError, ConflictError
 from strategies.caching import (
     brands_cache_clear,
     fuel_mappings_cache_clear,
@@ -67,6 +68,19 @@ def pricing_rule_save(*, rule: PricingRule, changed_by: Any = None) -> PricingRu
     rule.save()
     transaction.on_commit(rules_cache_clear)
     return rule
+
+
+@transaction.atomic
+def pricing_rule_approve(*, rule: PricingRule, approved_by: Any = None) -> PricingRule:
+    """Approve a draft rule: quotes use it from its start date (refused while it overlaps an
+    approved rule of the same brand and fuel: end that one first)."""
+    if rule.state == "approved":
+        raise ConflictError(
+            gettext("Rule #%(id)s is already approved.") % {"id": rule.pk},
+            code="rule_already_approved",
+        )
+    rule.state = "approved"
+    return pricing_rule_save(rule=rule, changed_by=approved_by)
 
 
 @transaction.atomic

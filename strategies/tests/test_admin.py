@@ -31,6 +31,7 @@ def rule_form(brand, **changes):
         "valid_from": "2026-12-01",
         "valid_to": "",
         "is_active": "on",
+        "state": "approved",
         "note": "",
         **changes,
     }

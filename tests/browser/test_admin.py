@@ -73,6 +73,7 @@ def fill_rule(page, live_server, *, brand: Brand, fuel: str, percent: str, valid
     page.select_option("#id_fuel", fuel)
     page.fill("#id_adjustment_percent", percent)
     page.fill("#id_valid_from", valid_from)
+    page.select_option("#id_state", "approved")  # put live at once (a draft waits to be approved)
     page.click("input[name=_save]")
 
 

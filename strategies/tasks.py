@@ -1,0 +1,34 @@
+"""Background jobs of the strategies app: impact analyses, priced in chunks by the workers."""
+
+from typing import Any
+
+from celery import chord, shared_task
+
+from strategies.services import impact
+
+
+@shared_task(soft_time_limit=5 * 60, time_limit=6 * 60)
+def impact_analysis_run(analysis_id: int) -> str:
+    """Price the portfolio's chunks in parallel (one task each), then aggregate them."""
+    chunks = impact.impact_analysis_start(analysis_id=analysis_id)
+    chord(impact_chunk_price.s(analysis_id, start, stop) for start, stop in chunks)(
+        impact_analysis_aggregate.s(analysis_id).on_error(impact_analysis_fail.s(analysis_id))
+    )
+    return f"impact analysis {analysis_id}: {len(chunks)} chunks"
+
+
+# The chunks' results travel through the result backend to the task that aggregates them.
+@shared_task(soft_time_limit=5 * 60, time_limit=6 * 60, ignore_result=False)
+def impact_chunk_price(analysis_id: int, start: int, stop: int) -> dict[str, Any]:
+    return impact.impact_chunk_price(analysis_id=analysis_id, start=start, stop=stop)
+
+
+@shared_task(soft_time_limit=5 * 60, time_limit=6 * 60, ignore_result=False)
+def impact_analysis_aggregate(chunks: list[dict[str, Any]], analysis_id: int) -> str:
+    analysis = impact.impact_analysis_aggregate(analysis_id=analysis_id, chunks=chunks)
+    return f"impact analysis {analysis.pk}: {analysis.state}"
+
+
+@shared_task
+def impact_analysis_fail(request: Any, exc: Exception, traceback: Any, analysis_id: int) -> None:
+    impact.impact_analysis_fail(analysis_id=analysis_id, error=str(exc))

@@ -1,0 +1,139 @@
+"""Simulating in the admin: a draft rule, its analysis, approving it with the analysis beside."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from strategies.models import ImpactAnalysis, PricingRule
+from strategies.tests.fixtures import rule
+from zipcodes.services import zipcode_file_lines, zipcode_load_csv
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = User.objects.create_user("editor", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="pricing editors"))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def book(production_tariff, demo_history, tariff, dataset, django_capture_on_commit_callbacks):
+    lines = zipcode_file_lines((Path(settings.BASE_DIR) / "fixtures" / "zipcodes.csv").read_bytes())
+    with django_capture_on_commit_callbacks(execute=True):
+        zipcode_load_csv(lines=lines)
+        rule(percent="0")
+    return dataset
+
+
+def simulate(client, capture, changelist: str, pk: int):
+    """Run the action; the analysis runs once the request committed; open its page."""
+    with capture(execute=True):
+        started = client.post(
+            reverse(f"admin:{changelist}"),
+            {"action": "simulate_impact", "_selected_action": [pk]},
+        )
+    assert started.status_code == 302, started.content.decode()[:500]
+    return client.get(started["Location"])
+
+
+def test_a_new_rule_is_a_draft_simulated_then_approved_with_its_analysis_beside_the_button(
+    editor, book, django_capture_on_commit_callbacks
+):
+    editor.post(
+        reverse("admin:strategies_pricingrule_add"),
+        {
+            "fuel": "diesel",
+            "adjustment_percent": "-10",
+            "valid_from": "01/01/2026",
+            "valid_to": "",
+            "is_active": "on",
+            "state": "draft",
+            "note": "",
+        },
+    )
+    draft = PricingRule.objects.get(fuel="diesel")
+    assert draft.state == "draft"
+
+    page = simulate(
+        editor, django_capture_on_commit_callbacks, "strategies_pricingrule_changelist", draft.pk
+    ).content.decode()
+    analysis = ImpactAnalysis.objects.get()
+    assert analysis.state == "done"
+    assert 'id="impact-totals"' in page
+    assert 'id="impact-histogram"' in page
+
+    approval = editor.get(reverse("admin:strategies_pricingrule_approve", args=[draft.pk]))
+    assert 'id="rule-impact"' in approval.content.decode()
+    assert f"€ {analysis.result['total_before']} → € {analysis.result['total_after']}" in (
+        approval.content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(reverse("admin:strategies_pricingrule_approve", args=[draft.pk]))
+    assert PricingRule.objects.get(pk=draft.pk).state == "approved"
+
+
+def test_approving_a_rule_never_simulated_says_so(editor, book):
+    draft = rule(fuel="diesel", percent="-10", state="draft")
+
+    page = editor.get(reverse("admin:strategies_pricingrule_approve", args=[draft.pk]))
+
+    assert 'id="rule-not-simulated"' in page.content.decode()
+
+
+def test_the_analysis_downloads_per_policy_as_csv_and_as_a_report(
+    editor, book, django_capture_on_commit_callbacks
+):
+    draft = rule(fuel="diesel", percent="-10", state="draft")
+    simulate(
+        editor, django_capture_on_commit_callbacks, "strategies_pricingrule_changelist", draft.pk
+    )
+    analysis = ImpactAnalysis.objects.get()
+
+    csv = editor.get(reverse("admin:strategies_impactanalysis_csv", args=[analysis.pk]))
+    report = editor.get(reverse("admin:strategies_impactanalysis_report", args=[analysis.pk]))
+
+    lines = b"".join(csv.streaming_content).decode().splitlines()
+    assert csv["Content-Disposition"].startswith("attachment")
+    assert len(lines) == 3001
+    assert report["Content-Disposition"] == (
+        f'attachment; filename="impact-analysis-{analysis.pk}.html"'
+    )
+    assert 'id="impact-movers"' in report.content.decode()
+
+
+def test_a_model_version_and_a_zoning_proposal_are_simulated_from_their_pages(
+    admin_client, book, production_tariff, train, django_capture_on_commit_callbacks
+):
+    from zipcodes.services import zoning_proposal_create
+
+    candidate = train(estimator="glm")
+    simulate(
+        admin_client,
+        django_capture_on_commit_callbacks,
+        "mlmodels_modelversion_changelist",
+        candidate.pk,
+    )
+    proposal = zoning_proposal_create(dataset=book, background=False)
+    simulate(
+        admin_client,
+        django_capture_on_commit_callbacks,
+        "zipcodes_zoningproposal_changelist",
+        proposal.pk,
+    )
+
+    scenarios = [a.scenario for a in ImpactAnalysis.objects.order_by("pk")]
+    assert scenarios[0]["frequency_model"] == candidate.pk
+    assert scenarios[1]["zoning_proposal"] == proposal.pk
+    assert {a.state for a in ImpactAnalysis.objects.all()} == {"done"}
+
+
+def test_an_unknown_analysis_is_a_404(editor):
+    assert (
+        editor.get(reverse("admin:strategies_impactanalysis_change", args=[999])).status_code == 404
+    )
