@@ -12,7 +12,8 @@
    and predictions of 1 and 1,000 records.
 4. In process: the production pipeline's `predict` on a DataFrame (scikit-learn's floor) beside
    the service's scoring path (validation + compiled scorer), on the same records; and the whole
-   portfolio priced with the quote's steps and rounding (`portfolio_pricing.policies_per_second`).
+   portfolio priced with the quote's steps and rounding (`portfolio_pricing.policies_per_second`),
+   and its impact analysis on Celery workers, one worker process then two.
 5. The admin's model page (the candidate against production) as staff open it: the first view,
    which computes and stores the comparison, then the stored one (median of 10).
 6. Offline timings on the real portfolio: validate_dataset, train_model per estimator with
@@ -75,7 +76,8 @@ def environment(port: int) -> dict[str, str]:
         "DJANGO_STATIC_ROOT": str(Path(tempfile.gettempdir()) / "pricing-bench-static"),
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
         "REDIS_URL": "redis://127.0.0.1:6379/12",
-        "CELERY_BROKER_URL": "",
+        # Its own Redis database: the impact analysis's chunks run on real workers.
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/13",
         "DJANGO_MEDIA_ROOT": str(Path(tempfile.gettempdir()) / "pricing-bench-media"),
         # The floor and every endpoint pay the same throttle check; the limit must not trip.
         "PRICING_THROTTLE_RATE": "100000000/min",
@@ -360,6 +362,75 @@ def portfolio_pricing_benchmark(env: dict[str, str]) -> dict[str, Any]:
     return report
 
 
+IMPACT_ANALYSIS = """
+import json, time
+import django
+django.setup()
+from mlmodels.selectors import dataset_latest_get
+from strategies.models import ImpactAnalysis
+from strategies.selectors import tariff_get_current
+from strategies.services import Scenario, impact_analysis_create
+from django.utils import timezone
+
+tariff = tariff_get_current(on=timezone.localdate())
+started = time.perf_counter()
+analysis = impact_analysis_create(
+    dataset_id=dataset_latest_get().pk, scenario=Scenario(index_month=tariff.reference_month)
+)
+while analysis.state not in ("done", "failed"):
+    time.sleep(0.05)
+    analysis.refresh_from_db(fields=["state", "error"])
+print(json.dumps({
+    "state": analysis.state, "error": analysis.error, "chunks": analysis.chunks,
+    "seconds": time.perf_counter() - started,
+}))
+"""
+
+
+def impact_analysis_benchmark(env: dict[str, str]) -> dict[str, Any]:
+    """The impact analysis of the whole portfolio, with one worker process, then two."""
+    subprocess.run(["redis-cli", "-n", "13", "flushdb"], check=True, capture_output=True)
+    report = {}
+    for processes in (1, 2):
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "pricing_site",
+                "worker",
+                f"--concurrency={processes}",
+                "--without-mingle",
+                "--without-gossip",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env={**env, "OMP_NUM_THREADS": "1"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            result = subprocess.run(
+                [sys.executable, "-c", IMPACT_ANALYSIS],
+                cwd=ROOT,
+                env={**env, "DJANGO_SETTINGS_MODULE": "pricing_site.settings"},
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=600,
+            )
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+        run = json.loads(result.stdout.strip().splitlines()[-1])
+        if run["state"] != "done":
+            sys.exit(f"impact analysis failed: {run['error']}")
+        report[f"{processes} worker process{'es' if processes > 1 else ''}"] = run
+        print(f"  {processes} worker process(es): {run['seconds']:.1f} s", flush=True)
+    return report
+
+
 def scoring_benchmarks(env: dict[str, str]) -> dict[str, Any]:
     batches = {"1 record": records(1, seed=1), "1,000 records": records(1000, seed=2)}
     scoring_env = {**env, "OMP_NUM_THREADS": "1", "DJANGO_SETTINGS_MODULE": "pricing_site.settings"}
@@ -496,6 +567,16 @@ def markdown(report: dict[str, Any]) -> str:
         f"| one process, one thread | {pricing['policies']:,} | {pricing['seconds']:.2f} "
         f"| {pricing['policies_per_second']:,.0f} |",
     ]
+    lines += [
+        "",
+        "| impact analysis of the portfolio (chord of chunks, then aggregation) | chunks "
+        "| seconds |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {workers} | {run['chunks']} | {run['seconds']:.1f} |"
+        for workers, run in report["impact_analysis"].items()
+    ]
     lines += ["", "| offline | seconds |", "|---|---:|"]
     lines += [f"| {name} | {seconds:.1f} |" for name, seconds in report["offline"].items()]
     return "\n".join(lines) + "\n"
@@ -525,6 +606,8 @@ def main() -> None:
     scoring = scoring_benchmarks(env)
     print("Portfolio pricing, in process...", flush=True)
     portfolio = portfolio_pricing_benchmark(env)
+    print("Impact analysis of the portfolio, on Celery workers...", flush=True)
+    impact = impact_analysis_benchmark(env)
     print("Offline commands...", flush=True)
     offline = offline_benchmarks(env, options.quick)
     report = {
@@ -537,6 +620,7 @@ def main() -> None:
         "admin_model_page": admin_page,
         "scoring": scoring,
         "portfolio_pricing": portfolio,
+        "impact_analysis": impact,
         "offline": offline,
     }
     RESULTS.mkdir(exist_ok=True)

@@ -34,7 +34,8 @@ from strategies.models import (
 )
 from strategies.selectors import (
     impact_analysis_get,
-    impact_analysis_latest_for_rule,
+    impact_analysis_latest_for,
+    pricing_rule_in_force,
     pricing_rule_resolve,
     tariff_get_current,
 )
@@ -51,6 +52,7 @@ from strategies.services import (
     pricing_rule_delete,
     pricing_rule_save,
     quote_reprice_compare,
+    tariff_version_approve,
     tariff_version_create,
 )
 
@@ -110,7 +112,7 @@ class PricingRuleAdmin(SharedLookupsMixin, SimpleHistoryAdmin):
         "valid_from",
         "valid_to",
         "state",
-        "is_active",
+        "in_force",
         "note",
         "changed_by",
     ]
@@ -120,6 +122,10 @@ class PricingRuleAdmin(SharedLookupsMixin, SimpleHistoryAdmin):
     readonly_fields = ["changed_by", "updated_at"]
 
     actions = ["simulate_impact"]
+
+    @admin.display(description=_("In force today"), boolean=True)
+    def in_force(self, rule: PricingRule) -> bool:
+        return pricing_rule_in_force(rule=rule, on=timezone.localdate())
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         # A new rule starts as a draft: simulated first, used by quotes once approved.
@@ -166,14 +172,23 @@ class PricingRuleAdmin(SharedLookupsMixin, SimpleHistoryAdmin):
                     messages.SUCCESS,
                 )
             return HttpResponseRedirect(detail)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": gettext("Approve rule #%(id)s?") % {"id": rule.pk},
-            "rule": rule,
-            "analysis": impact_analysis_latest_for_rule(rule_id=rule.pk),
+        subject = gettext(
+            "%(scope)s: %(percent)s %% from %(start)s. Once approved, every new quote it "
+            "applies to uses it; stored quotes keep theirs."
+        ) % {
+            "scope": rule.scope,
+            "percent": rule.adjustment_percent,
+            "start": date_format(rule.valid_from, "SHORT_DATE_FORMAT"),
         }
-        return TemplateResponse(request, "admin/strategies/pricingrule/approve.html", context)
+        return approval_page(
+            self,
+            request,
+            title=gettext("Approve rule #%(id)s?") % {"id": rule.pk},
+            subject=subject,
+            confirm=gettext("Approve rule #%(id)s") % {"id": rule.pk},
+            analysis=impact_analysis_latest_for(kind="rules", object_id=rule.pk),
+            cancel_url=detail,
+        )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         pricing_rule_delete(rule=obj)
@@ -256,6 +271,7 @@ class TariffVersionForm(forms.ModelForm):
             "loading_percent",
             "policy_fee",
             "minimum_premium",
+            "state",
             "note",
         ]
         localized_fields = ["policy_fee", "minimum_premium"]
@@ -287,6 +303,7 @@ class TariffVersionAdmin(admin.ModelAdmin):
         "loading",
         "policy_fee_eur",
         "minimum_premium_eur",
+        "state",
         "note_short",
         "new_version_link",
     ]
@@ -354,13 +371,66 @@ class TariffVersionAdmin(admin.ModelAdmin):
             '<a href="{}?from={}">{}</a>', url, version.pk, gettext("New version from this one")
         )
 
+    def get_urls(self) -> list[URLPattern]:
+        approve = path(
+            "<int:version_id>/approve/",
+            self.admin_site.admin_view(self.approve_view),
+            name="strategies_tariffversion_approve",
+        )
+        return [approve, *super().get_urls()]
+
+    def approve_view(self, request: HttpRequest, version_id: int) -> HttpResponse:
+        """GET: the draft with its latest impact analysis beside the button; POST: approve."""
+        version = TariffVersion.objects.filter(pk=version_id).first()
+        if version is None:
+            raise Http404(gettext("There is no tariff version %(id)s.") % {"id": version_id})
+        if not request.user.has_perm("strategies.add_tariffversion"):
+            raise PermissionDenied
+        detail = reverse("admin:strategies_tariffversion_change", args=[version_id])
+        if request.method == "POST":
+            try:
+                tariff_version_approve(version=version)
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Tariff version %(id)s is approved: quotes use it from %(start)s.")
+                    % {
+                        "id": version.pk,
+                        "start": date_format(version.valid_from, "SHORT_DATE_FORMAT"),
+                    },
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(detail)
+        return approval_page(
+            self,
+            request,
+            title=gettext("Approve tariff version %(id)s?") % {"id": version.pk},
+            subject=gettext(
+                "In force from %(start)s once approved: loading %(loading)s %%, policy fee "
+                "%(fee)s, minimum premium %(minimum)s. Stored quotes keep their version."
+            )
+            % {
+                "start": date_format(version.valid_from, "SHORT_DATE_FORMAT"),
+                "loading": f"{version.commercial_loading * 100:.1f}",
+                "fee": euros(version.policy_fee),
+                "minimum": euros(version.minimum_premium),
+            },
+            confirm=gettext("Approve tariff version %(id)s") % {"id": version.pk},
+            analysis=impact_analysis_latest_for(kind="tariff_version", object_id=version.pk),
+            cancel_url=detail,
+        )
+
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        """ "New version from this one": the form starts from that version's values."""
+        """ "New version from this one": the form starts from that version's values (a draft,
+        approved after its impact is seen)."""
         source_id = request.GET.get("from", "")
         source = TariffVersion.objects.filter(pk=source_id).first() if source_id.isdigit() else None
         if source is None:
-            return super().get_changeform_initial_data(request)
+            return {"state": "draft", **super().get_changeform_initial_data(request)}
         return {
+            "state": "draft",
             "reference_base_year": source.reference_base_year,
             "reference_month": source.reference_month,
             "commercial_loading": source.commercial_loading,
@@ -424,7 +494,6 @@ class QuoteAdmin(admin.ModelAdmin):
         "zipcode",
         "brand",
         "risk_class",
-        "versions_used",
         "created_at",
     ]
     list_filter = ["quote_date", "risk_class"]
@@ -469,17 +538,6 @@ class QuoteAdmin(admin.ModelAdmin):
     @admin.display(description=_("Brand"))
     def brand(self, quote: Quote) -> str:
         return str(quote.inputs.get("brand", ""))
-
-    @admin.display(description=_("Models · rule · tariff"))
-    def versions_used(self, quote: Quote) -> str:
-        """The references that make the quote reproducible, by number."""
-        models = " + ".join(
-            f"#{version}"
-            for version in (quote.model_version_id, quote.severity_model_version_id)
-            if version
-        )
-        rule = f"#{quote.pricing_rule_id}" if quote.pricing_rule_id else "-"
-        return f"{models} · {rule} · v{quote.tariff_id}"
 
     @admin.display(description=_("Expected claims per year"))
     def frequency_per_year(self, quote: Quote) -> str:
@@ -602,6 +660,29 @@ INPUT_LABELS = {
     "fleet": _("Fleet"),
     "date": _("Date"),
 }
+
+
+def approval_page(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    *,
+    title: str,
+    subject: str,
+    confirm: str,
+    analysis: ImpactAnalysis | None,
+    cancel_url: str,
+) -> HttpResponse:
+    """The page that approves a draft, with its latest impact analysis beside the button."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": title,
+        "subject": subject,
+        "confirm": confirm,
+        "analysis": analysis,
+        "cancel_url": cancel_url,
+    }
+    return TemplateResponse(request, "admin/strategies/approve.html", context)
 
 
 def impact_simulate(

@@ -227,6 +227,13 @@ class TariffVersion(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     valid_from = models.DateField(_("valid from"))
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=[("draft", _("Draft: simulated, not used by quotes")), ("approved", _("Approved"))],
+        default="approved",
+        help_text=_("A draft is only used by impact analyses, until it is approved."),
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -70,6 +70,7 @@ class Tariff:
     policy_fee: Decimal
     minimum_premium: Decimal
     valid_from: date
+    approved: bool = True  # a draft prices impact analyses only
 
 
 def fuel_parse(*, raw: str) -> str:
@@ -145,6 +146,16 @@ def rules_load() -> list[RuleRow]:
             "brand"
         )
     ]
+
+
+def pricing_rule_in_force(*, rule: PricingRule, on: date) -> bool:
+    """Draft → approved → in force: approved, not ended, and *on* within its period."""
+    return (
+        rule.state == "approved"
+        and rule.is_active
+        and rule.valid_from <= on
+        and (rule.valid_to is None or on <= rule.valid_to)
+    )
 
 
 def pricing_rules_in_force() -> list[RuleRow]:
@@ -230,16 +241,21 @@ def tariffs_load() -> list[Tariff]:
             t.policy_fee,
             t.minimum_premium,
             t.valid_from,
+            t.state == "approved",
         )
         for t in TariffVersion.objects.order_by("-valid_from", "-pk")
     ]
 
 
 def tariff_get_current(*, on: date) -> Tariff:
-    """The newest tariff version in force on *on*."""
-    tariffs = cache_get_or_load(
-        key=TARIFFS_KEY, entity="tariffs", loader=tariffs_load, timeout=STRATEGIES_TTL
-    )
+    """The newest approved tariff version in force on *on*."""
+    tariffs = [
+        tariff
+        for tariff in cache_get_or_load(
+            key=TARIFFS_KEY, entity="tariffs", loader=tariffs_load, timeout=STRATEGIES_TTL
+        )
+        if tariff.approved
+    ]
     tariff = next((t for t in tariffs if t.valid_from <= on), None)
     if tariff is None and tariffs:
         # Tariffs exist but start later: the client asked for a date we never priced.
@@ -282,18 +298,16 @@ def impact_analysis_get(*, analysis_id: int) -> ImpactAnalysis:
     return analysis
 
 
-def impact_analysis_latest_for_rule(*, rule_id: int) -> ImpactAnalysis | None:
-    """The latest finished analysis that simulated *rule_id* (shown when it is approved)."""
+def impact_analysis_latest_for(*, kind: str, object_id: int) -> ImpactAnalysis | None:
+    """The latest finished analysis whose scenario used *object_id* as its *kind* ("rules",
+    "tariff_version"...): shown beside the button that approves that draft."""
     recent = ImpactAnalysis.objects.filter(state=ImpactAnalysis.State.DONE).order_by("-created_at")
     # Read in Python: SQLite (the laptop default) has no JSON containment lookup.
-    return next(
-        (
-            a
-            for a in recent.defer("result")[:RECENT_ANALYSES]
-            if rule_id in a.scenario.get("rules", [])
-        ),
-        None,
-    )
+    for analysis in recent[:RECENT_ANALYSES]:
+        used = analysis.scenario.get(kind)
+        if used == object_id or (isinstance(used, list) and object_id in used):
+            return analysis
+    return None
 
 
 RECENT_ANALYSES = 100

@@ -33,6 +33,7 @@ from strategies.services.tables import (
     pricing_rule_delete,
     pricing_rule_save,
     strategies_load,
+    tariff_version_approve,
     tariff_version_create,
 )
 
@@ -66,5 +67,6 @@ __all__ = [
     "quote_reprice",
     "quote_reprice_compare",
     "strategies_load",
+    "tariff_version_approve",
     "tariff_version_create",
 ]

@@ -107,6 +107,20 @@ def tariff_version_create(*, version: TariffVersion, created_by: Any = None) -> 
 
 
 @transaction.atomic
+def tariff_version_approve(*, version: TariffVersion) -> TariffVersion:
+    """Approve a draft tariff version: quotes use it from its date. Its amounts never change."""
+    if version.state == "approved":
+        raise ConflictError(
+            gettext("Tariff version %(id)s is already approved.") % {"id": version.pk},
+            code="tariff_version_already_approved",
+        )
+    version.state = "approved"
+    version.save(update_fields=["state"])
+    transaction.on_commit(tariffs_cache_clear)
+    return version
+
+
+@transaction.atomic
 def fuel_mapping_save(*, mapping: FuelMapping) -> FuelMapping:
     """Price a fuel the models never saw as a fuel they know."""
     mapping.full_clean()

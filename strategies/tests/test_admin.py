@@ -191,6 +191,7 @@ def test_new_tariff_version_starts_from_the_one_chosen_and_takes_the_loading_in_
     assert 'name="loading_percent" value="25.0' in form
     assert 'name="policy_fee" value="25.00"' in form
     assert "Saving creates a new tariff version" in form
+    assert '<option value="draft" selected>' in form  # approved once its impact is seen
 
     response = editor.post(
         add,
@@ -201,13 +202,15 @@ def test_new_tariff_version_starts_from_the_one_chosen_and_takes_the_loading_in_
             "loading_percent": "27,5",
             "policy_fee": "25,00",
             "minimum_premium": "150,00",
+            "state": "draft",
             "note": "",
         },
         headers={"accept-language": "nl"},
     )
 
     assert response.status_code == 302
-    assert TariffVersion.objects.latest("pk").commercial_loading == Decimal("0.275")
+    newer = TariffVersion.objects.latest("pk")
+    assert (newer.commercial_loading, newer.state) == (Decimal("0.275"), "draft")
 
 
 def test_tariff_list_marks_the_version_in_force_and_shows_euros_the_belgian_way(editor, tariff):

@@ -69,7 +69,7 @@ def test_a_new_rule_is_a_draft_simulated_then_approved_with_its_analysis_beside_
     assert 'id="impact-histogram"' in page
 
     approval = editor.get(reverse("admin:strategies_pricingrule_approve", args=[draft.pk]))
-    assert 'id="rule-impact"' in approval.content.decode()
+    assert 'id="draft-impact"' in approval.content.decode()
     assert f"€ {analysis.result['total_before']} → € {analysis.result['total_after']}" in (
         approval.content.decode()
     )
@@ -83,7 +83,7 @@ def test_approving_a_rule_never_simulated_says_so(editor, book):
 
     page = editor.get(reverse("admin:strategies_pricingrule_approve", args=[draft.pk]))
 
-    assert 'id="rule-not-simulated"' in page.content.decode()
+    assert 'id="draft-not-simulated"' in page.content.decode()
 
 
 def test_the_analysis_downloads_per_policy_as_csv_and_as_a_report(
@@ -137,3 +137,37 @@ def test_an_unknown_analysis_is_a_404(editor):
     assert (
         editor.get(reverse("admin:strategies_impactanalysis_change", args=[999])).status_code == 404
     )
+
+
+def test_a_draft_tariff_version_is_simulated_then_approved_and_only_then_in_force(
+    editor, book, tariff, django_capture_on_commit_callbacks
+):
+    from datetime import date
+    from decimal import Decimal
+
+    from strategies.models import TariffVersion
+    from strategies.selectors import tariff_get_current
+    from strategies.services import tariff_version_create
+
+    draft = tariff_version_create(
+        version=TariffVersion(
+            reference_base_year=2013,
+            reference_month=date(2025, 1, 1),
+            commercial_loading=Decimal("0.300"),
+            policy_fee=Decimal("30.00"),
+            minimum_premium=Decimal("150.00"),
+            valid_from=date(2026, 1, 1),
+            state="draft",
+        )
+    )
+    assert tariff_get_current(on=date(2026, 6, 1)).id == tariff.pk
+
+    simulate(
+        editor, django_capture_on_commit_callbacks, "strategies_tariffversion_changelist", draft.pk
+    )
+    approval = editor.get(reverse("admin:strategies_tariffversion_approve", args=[draft.pk]))
+    assert 'id="draft-impact"' in approval.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(reverse("admin:strategies_tariffversion_approve", args=[draft.pk]))
+
+    assert tariff_get_current(on=date(2026, 6, 1)).id == draft.pk

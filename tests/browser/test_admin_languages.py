@@ -4,6 +4,7 @@ reads in the staff member's language and types and shows dates the Belgian way."
 from datetime import date
 from decimal import Decimal
 from importlib import import_module
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -14,9 +15,12 @@ from mlmodels.models import ModelVersion
 from mlmodels.services import model_version_promote, model_version_train
 from strategies.models import Brand, PricingRule, TariffVersion
 from strategies.services import QuoteRequest, brand_save, premium_quote
+from strategies.tests.fixtures import rule
 from tests.browser.conftest import ADMIN_PASSWORD
 from zipcodes.models import Zipcode
-from zipcodes.services import zipcode_load_csv
+from zipcodes.services import zipcode_file_lines, zipcode_load_csv
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +44,7 @@ SAYS = {
         "fetch_queued": "Fetch from Statbel queued",
         "done": "Done",
         "base": "Base 2013 = 100",
+        "diesel_group": "By fuel",
     },
     "nl": {
         "header": "Tarifering autoverzekering",
@@ -59,6 +64,7 @@ SAYS = {
         "fetch_queued": "Ophaling bij Statbel ingepland",
         "done": "Klaar",
         "base": "Basis 2013 = 100",
+        "diesel_group": "Per brandstof",
     },
 }
 
@@ -321,3 +327,38 @@ def test_every_list_fits_a_1366_pixel_screen(staff_page, live_server, quote):
             too_wide[changelist] = hidden
 
     assert too_wide == {}
+
+
+@pytest.fixture
+def book(production_tariff, demo_history, tariff, dataset):
+    """The generated portfolio with today's tables: every postcode, a default rule."""
+    import_module("zipcodes.migrations.0002_risk_classes").create_risk_classes(apps, None)
+    zipcode_load_csv(lines=zipcode_file_lines((ROOT / "fixtures" / "zipcodes.csv").read_bytes()))
+    rule(percent="0")
+    return dataset
+
+
+def test_a_draft_rule_is_simulated_then_approved_with_its_impact_beside_the_button(
+    staff_page, live_server, book, says
+):
+    staff_page.goto(f"{live_server.url}/admin/strategies/pricingrule/add/")
+    staff_page.select_option("#id_fuel", "diesel")
+    staff_page.fill("#id_adjustment_percent", "-10")
+    staff_page.fill("#id_valid_from", "01/01/2026")
+    assert staff_page.input_value("#id_state") == "draft"  # a new rule waits for approval
+    staff_page.click("input[name=_save]")
+    draft = PricingRule.objects.get(fuel="diesel")
+
+    staff_page.check(f"input[name=_selected_action][value='{draft.pk}']")
+    staff_page.select_option("select[name=action]", "simulate_impact")
+    staff_page.click("button[name=index]")
+    staff_page.wait_for_selector("#impact-totals")
+    assert staff_page.locator("#impact-histogram").evaluate("i => i.naturalWidth") > 0
+    assert says["diesel_group"] in staff_page.inner_text("#content")
+
+    staff_page.goto(f"{live_server.url}/admin/strategies/pricingrule/{draft.pk}/change/")
+    staff_page.click("#approve-draft")
+    assert "€" in staff_page.inner_text("#draft-impact")
+    staff_page.click("#confirm-approval")
+    staff_page.wait_for_selector(".messagelist .success")
+    assert PricingRule.objects.get(pk=draft.pk).state == "approved"

@@ -1,0 +1,47 @@
+"""An impact analysis on a real Celery worker: chunks priced as a chord, then aggregated."""
+
+import time
+from datetime import date
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.urls import reverse
+
+from strategies.services import impact
+from strategies.tests.fixtures import rule
+from zipcodes.services import zipcode_file_lines, zipcode_load_csv
+
+pytestmark = pytest.mark.worker
+
+
+def test_impact_analysis_chunks_are_priced_by_the_worker_and_aggregated(
+    celery_worker, make_api_client, production_tariff, demo_history, tariff, dataset, monkeypatch
+):
+    # A flush after an earlier transactional test removed the risk classes the migration made.
+    import_module("zipcodes.migrations.0002_risk_classes").create_risk_classes(apps, None)
+    lines = zipcode_file_lines((Path(settings.BASE_DIR) / "fixtures" / "zipcodes.csv").read_bytes())
+    zipcode_load_csv(lines=lines)
+    rule(percent="0")
+    draft = rule(fuel="diesel", percent="-10", state="draft")
+    monkeypatch.setattr(impact, "CHUNK_POLICIES", 1000)  # three chunks of the 3,000 policies
+    client = make_api_client("strategies.add_impactanalysis")
+
+    started = client.post(
+        reverse("api:strategies:impact_analyses"),
+        {"dataset": dataset.pk, "date": str(date(2026, 11, 24)), "scenario": {"rules": [draft.pk]}},
+        format="json",
+    ).json()
+
+    assert started["chunks"] == 3
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        analysis = client.get(f"/api/v1/impact-analyses/{started['id']}").json()
+        if analysis["state"] in ("done", "failed"):
+            break
+        time.sleep(0.3)
+    assert analysis["state"] == "done", analysis["error"]
+    assert analysis["result"]["priced"] == 3000
+    assert sum(bucket["policies"] for bucket in analysis["result"]["histogram"]) == 3000
