@@ -138,25 +138,12 @@ class ModelVersionAdmin(ReadOnlyAdmin):
     def simulate_impact(
         self, request: HttpRequest, queryset: QuerySet[ModelVersion]
     ) -> HttpResponse | None:
-        from strategies.admin import impact_simulate  # the premium lives in strategies
-        from strategies.services import Scenario
+        from strategies.admin import impact_simulate_one  # the premium lives in strategies
+        from strategies.services import model_version_scenario
 
-        if queryset.count() != 1:
-            self.message_user(request, gettext("Select exactly one version."), messages.ERROR)
-            return None
-        version = queryset.get()
-        scenarios = {
-            "claim_frequency": Scenario(frequency_model=version.pk),
-            "claim_severity": Scenario(severity_model=version.pk),
-        }
-        if version.task not in scenarios:
-            self.message_user(
-                request,
-                gettext("Only frequency and severity models price the premium."),
-                messages.ERROR,
-            )
-            return None
-        return impact_simulate(self, request, scenarios[version.task])
+        return impact_simulate_one(
+            self, request, queryset, lambda version: model_version_scenario(version=version)
+        )
 
     def promote(self, request: HttpRequest, version: ModelVersion) -> None:
         try:

@@ -1,5 +1,6 @@
 """Admin for business staff: brands and aliases, pricing rules (with a preview), tariffs, quotes."""
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,7 @@ from pricing_site.exceptions import ApplicationError, NotFoundError
 from strategies.models import (
     Brand,
     BrandAlias,
+    DraftState,
     Fuel,
     FuelMapping,
     ImpactAnalysis,
@@ -129,7 +131,7 @@ class PricingRuleAdmin(SharedLookupsMixin, SimpleHistoryAdmin):
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         # A new rule starts as a draft: simulated first, used by quotes once approved.
-        return {"state": "draft", **super().get_changeform_initial_data(request)}
+        return {"state": DraftState.DRAFT, **super().get_changeform_initial_data(request)}
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         # Approval is its own step (with its analysis beside the button), never a form field.
@@ -328,10 +330,9 @@ class TariffVersionAdmin(admin.ModelAdmin):
     def simulate_impact(
         self, request: HttpRequest, queryset: QuerySet[TariffVersion]
     ) -> HttpResponse | None:
-        if queryset.count() != 1:
-            self.message_user(request, gettext("Select exactly one version."), messages.ERROR)
-            return None
-        return impact_simulate(self, request, Scenario(tariff_version=queryset.get().pk))
+        return impact_simulate_one(
+            self, request, queryset, lambda version: Scenario(tariff_version=version.pk)
+        )
 
     @admin.display(description=_("In force today"), boolean=True)
     def in_force(self, version: TariffVersion) -> bool:
@@ -428,9 +429,9 @@ class TariffVersionAdmin(admin.ModelAdmin):
         source_id = request.GET.get("from", "")
         source = TariffVersion.objects.filter(pk=source_id).first() if source_id.isdigit() else None
         if source is None:
-            return {"state": "draft", **super().get_changeform_initial_data(request)}
+            return {"state": DraftState.DRAFT, **super().get_changeform_initial_data(request)}
         return {
-            "state": "draft",
+            "state": DraftState.DRAFT,
             "reference_base_year": source.reference_base_year,
             "reference_month": source.reference_month,
             "commercial_loading": source.commercial_loading,
@@ -683,6 +684,24 @@ def approval_page(
         "cancel_url": cancel_url,
     }
     return TemplateResponse(request, "admin/strategies/approve.html", context)
+
+
+def impact_simulate_one(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    scenario_of: Callable[[Any], Scenario],
+) -> HttpResponse | None:
+    """Simulate the scenario of the one selected object (a version, a proposal)."""
+    if queryset.count() != 1:
+        model_admin.message_user(request, gettext("Select exactly one."), messages.ERROR)
+        return None
+    try:
+        scenario = scenario_of(queryset.get())
+    except ApplicationError as error:
+        model_admin.message_user(request, error.message, messages.ERROR)
+        return None
+    return impact_simulate(model_admin, request, scenario)
 
 
 def impact_simulate(

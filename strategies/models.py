@@ -18,6 +18,24 @@ ADJUSTMENT_MIN = Decimal("-30.00")
 ADJUSTMENT_MAX = Decimal("30.00")
 
 
+class DraftState(models.TextChoices):
+    """Rules and tariff versions: a draft serves impact analyses only, until it is approved."""
+
+    DRAFT = "draft", _("Draft: simulated, not used by quotes")
+    APPROVED = "approved", _("Approved")
+
+
+def draft_state_field() -> models.CharField:
+    # Loaders and fixtures create approved rows; the admin proposes drafts (its initial value).
+    return models.CharField(
+        _("state"),
+        max_length=10,
+        choices=DraftState.choices,
+        default=DraftState.APPROVED,
+        help_text=_("A draft is only used by impact analyses, until it is approved."),
+    )
+
+
 class Fuel(models.TextChoices):
     PETROL = "petrol", _("Petrol (gasoline)")
     DIESEL = "diesel", _("Diesel")
@@ -113,13 +131,7 @@ class PricingRule(models.Model):
     valid_to = models.DateField(
         _("valid to"), null=True, blank=True, help_text=_("Last day included; empty: no end.")
     )
-    state = models.CharField(
-        _("state"),
-        max_length=10,
-        choices=[("draft", _("Draft: simulated, not used by quotes")), ("approved", _("Approved"))],
-        default="approved",
-        help_text=_("A draft is only used by impact analyses, until it is approved."),
-    )
+    state = draft_state_field()
     is_active = models.BooleanField(_("active"), default=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     changed_by = models.ForeignKey(
@@ -165,10 +177,10 @@ class PricingRule(models.Model):
     def clean(self) -> None:
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("The period ends before it starts.")})
-        if not self.is_active or not self.valid_from or self.state != "approved":
+        if not self.is_active or not self.valid_from or self.state != DraftState.APPROVED:
             return  # a draft may overlap the rule it would replace
         overlapping = PricingRule.objects.filter(
-            brand=self.brand, fuel=self.fuel, is_active=True, state="approved"
+            brand=self.brand, fuel=self.fuel, is_active=True, state=DraftState.APPROVED
         ).exclude(pk=self.pk)
         overlapping = overlapping.filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
@@ -227,13 +239,7 @@ class TariffVersion(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     valid_from = models.DateField(_("valid from"))
-    state = models.CharField(
-        _("state"),
-        max_length=10,
-        choices=[("draft", _("Draft: simulated, not used by quotes")), ("approved", _("Approved"))],
-        default="approved",
-        help_text=_("A draft is only used by impact analyses, until it is approved."),
-    )
+    state = draft_state_field()
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

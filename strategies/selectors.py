@@ -19,6 +19,7 @@ from strategies.caching import (
 from strategies.models import (
     Brand,
     BrandAlias,
+    DraftState,
     Fuel,
     FuelMapping,
     ImpactAnalysis,
@@ -142,16 +143,16 @@ def rules_load() -> list[RuleRow]:
     """The approved rules that are not ended (drafts only serve impact analyses)."""
     return [
         rule_row(rule)
-        for rule in PricingRule.objects.filter(is_active=True, state="approved").select_related(
-            "brand"
-        )
+        for rule in PricingRule.objects.filter(
+            is_active=True, state=DraftState.APPROVED
+        ).select_related("brand")
     ]
 
 
 def pricing_rule_in_force(*, rule: PricingRule, on: date) -> bool:
     """Draft → approved → in force: approved, not ended, and *on* within its period."""
     return (
-        rule.state == "approved"
+        rule.state == DraftState.APPROVED
         and rule.is_active
         and rule.valid_from <= on
         and (rule.valid_to is None or on <= rule.valid_to)
@@ -241,7 +242,7 @@ def tariffs_load() -> list[Tariff]:
             t.policy_fee,
             t.minimum_premium,
             t.valid_from,
-            t.state == "approved",
+            t.state == DraftState.APPROVED,
         )
         for t in TariffVersion.objects.order_by("-valid_from", "-pk")
     ]

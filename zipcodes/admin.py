@@ -151,13 +151,12 @@ class ZoningProposalAdmin(admin.ModelAdmin):
     def simulate_impact(
         self, request: HttpRequest, queryset: QuerySet[ZoningProposal]
     ) -> HttpResponse | None:
-        from strategies.admin import impact_simulate  # the premium lives in strategies
+        from strategies.admin import impact_simulate_one  # the premium lives in strategies
         from strategies.services import Scenario
 
-        if queryset.count() != 1:
-            self.message_user(request, gettext("Select exactly one proposal."), messages.ERROR)
-            return None
-        return impact_simulate(self, request, Scenario(zoning_proposal=queryset.get().pk))
+        return impact_simulate_one(
+            self, request, queryset, lambda proposal: Scenario(zoning_proposal=proposal.pk)
+        )
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("zipcodes.approve_zoningproposal")

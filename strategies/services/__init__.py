@@ -1,6 +1,6 @@
 """Writes of the strategies app: the quote, and the tables staff edit (brands, rules, tariffs)."""
 
-from strategies.services.impact import Scenario, impact_analysis_create
+from strategies.services.impact import Scenario, impact_analysis_create, model_version_scenario
 from strategies.services.portfolio import (
     PortfolioPrices,
     PricingTables,
@@ -54,6 +54,7 @@ __all__ = [
     "fuel_mapping_delete",
     "fuel_mapping_save",
     "impact_analysis_create",
+    "model_version_scenario",
     "portfolio_price",
     "premium_compute",
     "premium_factors",

@@ -79,6 +79,18 @@ class Scenario:
         }
 
 
+def model_version_scenario(*, version: ModelVersion) -> Scenario:
+    """The scenario that prices with *version* instead of its task's production model."""
+    if version.task == "claim_frequency":
+        return Scenario(frequency_model=version.pk)
+    if version.task == "claim_severity":
+        return Scenario(severity_model=version.pk)
+    raise ApplicationError(
+        gettext("Only frequency and severity models price the premium."),
+        code="not_a_premium_model",
+    )
+
+
 def scenario_validate(*, scenario: Scenario) -> None:
     """Every object the scenario names exists and can serve it; errors name the field."""
     known_rules = set(

@@ -18,7 +18,14 @@ from strategies.caching import (
     rules_cache_clear,
     tariffs_cache_clear,
 )
-from strategies.models import Brand, BrandAlias, FuelMapping, PricingRule, TariffVersion
+from strategies.models import (
+    Brand,
+    BrandAlias,
+    DraftState,
+    FuelMapping,
+    PricingRule,
+    TariffVersion,
+)
 from strategies.normalize import name_normalize
 
 
@@ -74,12 +81,12 @@ def pricing_rule_save(*, rule: PricingRule, changed_by: Any = None) -> PricingRu
 def pricing_rule_approve(*, rule: PricingRule, approved_by: Any = None) -> PricingRule:
     """Approve a draft rule: quotes use it from its start date (refused while it overlaps an
     approved rule of the same brand and fuel: end that one first)."""
-    if rule.state == "approved":
+    if rule.state == DraftState.APPROVED:
         raise ConflictError(
             gettext("Rule #%(id)s is already approved.") % {"id": rule.pk},
             code="rule_already_approved",
         )
-    rule.state = "approved"
+    rule.state = DraftState.APPROVED
     return pricing_rule_save(rule=rule, changed_by=approved_by)
 
 
@@ -109,12 +116,12 @@ def tariff_version_create(*, version: TariffVersion, created_by: Any = None) -> 
 @transaction.atomic
 def tariff_version_approve(*, version: TariffVersion) -> TariffVersion:
     """Approve a draft tariff version: quotes use it from its date. Its amounts never change."""
-    if version.state == "approved":
+    if version.state == DraftState.APPROVED:
         raise ConflictError(
             gettext("Tariff version %(id)s is already approved.") % {"id": version.pk},
             code="tariff_version_already_approved",
         )
-    version.state = "approved"
+    version.state = DraftState.APPROVED
     version.save(update_fields=["state"])
     transaction.on_commit(tariffs_cache_clear)
     return version

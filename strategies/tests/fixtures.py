@@ -2,8 +2,10 @@
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from strategies.models import Brand, BrandAlias, PricingRule, TariffVersion
 from strategies.services import (
@@ -12,7 +14,7 @@ from strategies.services import (
     pricing_rule_save,
     tariff_version_create,
 )
-from zipcodes.services import zipcode_load_csv
+from zipcodes.services import zipcode_file_lines, zipcode_load_csv
 
 
 @pytest.fixture
@@ -69,3 +71,24 @@ def quoting(production_tariff, demo_history, tariff, brands, django_capture_on_c
         zipcode_load_csv(lines=["1000,C"])
     rule(brands["toyota"], fuel="diesel", percent="-8")
     return brands
+
+
+@pytest.fixture
+def editor(client):
+    """The test client logged in as a member of the pricing editors."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("editor", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="pricing editors"))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def book(production_tariff, demo_history, tariff, dataset, django_capture_on_commit_callbacks):
+    """The generated portfolio with today's tables: every Belgian postcode, a 0 % default rule."""
+    lines = zipcode_file_lines((Path(settings.BASE_DIR) / "fixtures" / "zipcodes.csv").read_bytes())
+    with django_capture_on_commit_callbacks(execute=True):
+        zipcode_load_csv(lines=lines)
+        rule(percent="0")
+    return dataset

@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from strategies.models import PricingRule, Quote, TariffVersion
@@ -13,14 +12,6 @@ from strategies.tests.fixtures import rule
 from zipcodes.services import zipcode_load_csv
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="pricing editors"))
-    client.force_login(user)
-    return client
 
 
 def rule_form(brand, **changes):

@@ -1,34 +1,12 @@
 """Simulating in the admin: a draft rule, its analysis, approving it with the analysis beside."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from strategies.models import ImpactAnalysis, PricingRule
 from strategies.tests.fixtures import rule
-from zipcodes.services import zipcode_file_lines, zipcode_load_csv
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="pricing editors"))
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def book(production_tariff, demo_history, tariff, dataset, django_capture_on_commit_callbacks):
-    lines = zipcode_file_lines((Path(settings.BASE_DIR) / "fixtures" / "zipcodes.csv").read_bytes())
-    with django_capture_on_commit_callbacks(execute=True):
-        zipcode_load_csv(lines=lines)
-        rule(percent="0")
-    return dataset
 
 
 def simulate(client, capture, changelist: str, pk: int):

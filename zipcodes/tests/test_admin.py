@@ -4,7 +4,7 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -12,14 +12,6 @@ from zipcodes.models import Zipcode
 from zipcodes.services import zipcode_load_csv
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="pricing editors"))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture(autouse=True)

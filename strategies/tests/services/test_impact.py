@@ -2,10 +2,8 @@
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from pricing_site.exceptions import NotFoundError
 from strategies.models import ImpactAnalysis, PricingRule, TariffVersion
@@ -15,21 +13,10 @@ from strategies.services import (
     tariff_version_create,
 )
 from strategies.tests.fixtures import rule
-from zipcodes.services import zipcode_file_lines, zipcode_load_csv
 
 pytestmark = pytest.mark.django_db
 
 ON = date(2026, 11, 24)
-
-
-@pytest.fixture
-def book(production_tariff, demo_history, tariff, dataset, django_capture_on_commit_callbacks):
-    """Today's tables for the generated portfolio: every Belgian postcode, a default rule."""
-    lines = zipcode_file_lines((Path(settings.BASE_DIR) / "fixtures" / "zipcodes.csv").read_bytes())
-    with django_capture_on_commit_callbacks(execute=True):
-        zipcode_load_csv(lines=lines)
-        rule(percent="0")
-    return dataset
 
 
 def analyse(dataset, scenario, capture) -> ImpactAnalysis:
