@@ -13,6 +13,7 @@ import joblib
 import sklearn
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 
 from pricing_site.exceptions import ServiceUnavailableError
 
@@ -46,15 +47,20 @@ def artifact_load(
     data = bytes(data)
     if hashlib.sha256(data).hexdigest() != sha256:
         raise ArtifactRejectedError(
-            "The model artifact does not match its SHA-256: it was altered."
+            gettext("The model artifact does not match its SHA-256: it was altered.")
         )
     if not hmac.compare_digest(artifact_sign(data), signature):
         raise ArtifactRejectedError(
-            "The model artifact's signature is not ours (another server's key, or tampered)."
+            gettext(
+                "The model artifact's signature is not ours (another server's key, or tampered)."
+            )
         )
     if sklearn_version != sklearn.__version__:
         raise ArtifactRejectedError(
-            f"The model was trained with scikit-learn {sklearn_version}; this server runs "
-            f"{sklearn.__version__}. Retrain it here."
+            gettext(
+                "The model was trained with scikit-learn %(trained)s; this server runs "
+                "%(running)s. Retrain it here."
+            )
+            % {"trained": sklearn_version, "running": sklearn.__version__}
         )
     return joblib.load(io.BytesIO(data))

@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import (
@@ -133,7 +134,8 @@ def params_validate(*, task: str, estimator: str, params: dict[str, Any]) -> Non
     key = (Task(task), Estimator(estimator))
     if key not in PARAM_BOUNDS:
         raise ApplicationError(
-            f"{Estimator(estimator).label} is not available for {Task(task).label}.",
+            gettext("%(estimator)s is not available for %(task)s.")
+            % {"estimator": Estimator(estimator).label, "task": Task(task).label},
             code="invalid_estimator",
             field="estimator",
         )
@@ -142,21 +144,31 @@ def params_validate(*, task: str, estimator: str, params: dict[str, Any]) -> Non
     for name, value in params.items():
         bound = bounds.get(name)
         if bound is None:
-            message = f"Unknown parameter; allowed: {', '.join(sorted(bounds))}."
+            message = gettext("Unknown parameter; allowed: %(allowed)s.") % {
+                "allowed": ", ".join(sorted(bounds))
+            }
         elif (
             isinstance(value, bool)
             or not isinstance(value, (int, float))
             or (bound.kind is int and not isinstance(value, int))
         ):
-            message = f"Must be {'an integer' if bound.kind is int else 'a number'}."
+            message = (
+                gettext("Must be an integer.")
+                if bound.kind is int
+                else gettext("Must be a number.")
+            )
         elif not bound.minimum <= value <= bound.maximum:
-            message = f"Must be between {bound.minimum:g} and {bound.maximum:g}."
+            message = gettext("Must be between %(minimum)s and %(maximum)s.") % {
+                "minimum": f"{bound.minimum:g}",
+                "maximum": f"{bound.maximum:g}",
+            }
         else:
             continue
         errors.append({"field": f"params.{name}", "message": message, "code": "invalid_param"})
     if errors:
         raise ApplicationError(
-            "Invalid parameters: " + "; ".join(f"{e['field']}: {e['message']}" for e in errors),
+            gettext("Invalid parameters: %(errors)s")
+            % {"errors": "; ".join(f"{e['field']}: {e['message']}" for e in errors)},
             code="invalid_params",
             fields=errors,
         )

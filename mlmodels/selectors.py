@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from mlmodels.caching import (
     COMPARISON_TTL,
@@ -38,7 +39,7 @@ def model_version_get_production_id(*, task: str) -> int:
     )
     if version_id is None:
         raise ServiceUnavailableError(
-            f"No model is in production for {task}: promote one first.",
+            gettext("No model is in production for %(task)s: promote one first.") % {"task": task},
             code="no_production_model",
             extra={"task": task},
         )
@@ -49,7 +50,9 @@ def model_version_get(*, version_id: int) -> ModelVersion:
     version = ModelVersion.objects.select_related("dataset").filter(pk=version_id).first()
     if version is None:
         raise NotFoundError(
-            f"There is no model version {version_id}.", code="model_not_found", field="model"
+            gettext("There is no model version %(id)s.") % {"id": version_id},
+            code="model_not_found",
+            field="model",
         )
     return version
 
@@ -109,5 +112,7 @@ def dataset_frame_get(*, dataset: Dataset) -> pd.DataFrame:
 def training_job_get(*, job_id: uuid.UUID) -> TrainingJob:
     job = TrainingJob.objects.filter(pk=job_id).first()
     if job is None:
-        raise NotFoundError(f"There is no training job {job_id}.", code="job_not_found")
+        raise NotFoundError(
+            gettext("There is no training job %(id)s.") % {"id": job_id}, code="job_not_found"
+        )
     return job

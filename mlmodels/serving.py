@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext
 
 from mlmodels.artifacts import ArtifactRejectedError, artifact_load
 from mlmodels.schema import FEATURE_COLUMNS, records_validate
@@ -144,7 +145,8 @@ def model_get(*, task: str, version_id: int | None = None) -> LoadedModel:
     if model.task != task:
         # No version of that id predicts *task*: for this request it does not exist.
         raise NotFoundError(
-            f"Model version {model.version_id} predicts {model.task}, not {task}.",
+            gettext("Model version %(id)s predicts %(task)s, not %(asked)s.")
+            % {"id": model.version_id, "task": model.task, "asked": task},
             code="task_mismatch",
             field="model",
         )
@@ -169,7 +171,8 @@ def model_version_predict(
     columns, errors = records_validate(records, features=model.features)
     if errors:
         raise ApplicationError(
-            f"{len(errors)} invalid field(s) in the records: see `fields`.",
+            gettext("%(count)s invalid field(s) in the records: see `fields`.")
+            % {"count": len(errors)},
             code="invalid_records",
             fields=errors,
         )

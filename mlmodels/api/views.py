@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
@@ -183,7 +184,8 @@ class DatasetCreateApi(APIView):
         limit = settings.PRICING_DATASET_MAX_BYTES
         if upload.size > limit:
             raise ApplicationError(
-                f"The file has {upload.size} bytes; the limit is {limit}.",
+                gettext("The file has %(size)s bytes; the limit is %(limit)s.")
+                % {"size": upload.size, "limit": limit},
                 code="file_too_large",
                 field="file",
             )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from mlmodels.models import Dataset
 from mlmodels.schema import ValidationReport, dataset_validate, portfolio_read
@@ -36,8 +37,11 @@ def dataset_create(*, content: bytes, name: str, uploaded_by: Any = None) -> tup
     report = dataset_report(content=content)
     if not report.is_valid:
         raise InvalidDatasetError(
-            f"The dataset {name} does not match the portfolio schema: {len(report.issues)} "
-            "problem(s), see `extra.report`.",
+            gettext(
+                "The dataset %(name)s does not match the portfolio schema: %(count)s problem(s), "
+                "see `extra.report`."
+            )
+            % {"name": name, "count": len(report.issues)},
             field="file",
             extra={"report": report.as_dict()},
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mlmodels.models import Dataset, Estimator, ModelVersion, Task, TrainingJob
 from mlmodels.pipelines import params_validate
@@ -46,13 +47,19 @@ def training_job_create(
         idempotency_check(existing.request_fingerprint, idempotency)
         return existing, False
     if task not in Task.values or estimator not in Estimator.values:
-        raise ApplicationError(f"Unknown task {task!r} or estimator {estimator!r}.", code="invalid")
+        raise ApplicationError(
+            gettext("Unknown task %(task)r or estimator %(estimator)r.")
+            % {"task": task, "estimator": estimator},
+            code="invalid",
+        )
     # Checked at submission: a job that could train for hours is refused before it is queued.
     params_validate(task=task, estimator=estimator, params=params)
     dataset = Dataset.objects.filter(pk=dataset_id).first()
     if dataset is None:
         raise NotFoundError(
-            f"There is no dataset {dataset_id}.", code="dataset_not_found", field="dataset"
+            gettext("There is no dataset %(id)s.") % {"id": dataset_id},
+            code="dataset_not_found",
+            field="dataset",
         )
     try:
         with transaction.atomic():
@@ -147,7 +154,9 @@ def training_job_retry(*, job: TrainingJob) -> TrainingJob:
     job = TrainingJob.objects.select_for_update().get(pk=job.pk)
     if job.state != TrainingJob.State.FAILED:
         raise ConflictError(
-            f"Only a failed job can be retried; this one is {job.state}.", code="job_not_failed"
+            gettext("Only a failed job can be retried; this one is %(state)s.")
+            % {"state": job.get_state_display()},
+            code="job_not_failed",
         )
     job.state, job.progress, job.step, job.error, job.finished_at = (
         TrainingJob.State.QUEUED,

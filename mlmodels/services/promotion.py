@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mlmodels.artifacts import ArtifactRejectedError, artifact_load
 from mlmodels.caching import production_version_cache_clear
@@ -46,14 +47,20 @@ def model_version_verify(*, version: ModelVersion) -> None:
         reason = error.message
     except Exception as error:
         logger.exception("model verification failed", extra={"version": version.pk})
-        reason = f"the model does not predict ({type(error).__name__}: {error})"
+        reason = gettext("the model does not predict (%(error)s)") % {
+            "error": f"{type(error).__name__}: {error}"
+        }
     else:
         upper = 1.0 if stored.task == Task.CLAIM_PROBABILITY else np.inf
         if np.all(np.isfinite(values)) and np.all((values > 0) & (values <= upper)):
             return
-        reason = f"its predictions for sample policies are not plausible ({values.tolist()})"
+        reason = gettext("its predictions for sample policies are not plausible (%(values)s)") % {
+            "values": values.tolist()
+        }
     raise UnprocessableError(
-        f"Model version {version.pk} cannot be promoted: {reason}", code="artifact_rejected"
+        gettext("Model version %(id)s cannot be promoted: %(reason)s")
+        % {"id": version.pk, "reason": reason},
+        code="artifact_rejected",
     )
 
 
@@ -73,7 +80,8 @@ def model_version_promote(*, version: ModelVersion, promoted_by: Any = None) -> 
     current = versions[version.pk]
     if current.is_production:
         raise ConflictError(
-            f"Model version {version.pk} is already in production.", code="already_production"
+            gettext("Model version %(id)s is already in production.") % {"id": version.pk},
+            code="already_production",
         )
     ModelVersion.objects.filter(task=version.task, is_production=True).update(is_production=False)
     current.is_production = True

@@ -99,3 +99,23 @@ def test_admin_refuses_an_overlapping_rule_in_dutch_with_belgian_dates(client, b
         "al vanaf 01/01/2026 zonder einde." in response.text
     )
     assert "tariefregel toevoegen" in response.text  # Django's "Add %s" with our model name
+
+
+def test_training_parameter_errors_speak_the_clients_language(make_api_client, dataset):
+    client = make_api_client("mlmodels.add_modelversion")
+
+    response = client.post(
+        reverse("api:mlmodels:models"),
+        {
+            "dataset": dataset.pk,
+            "task": "claim_frequency",
+            "estimator": "random_forest",
+            "params": {"n_estimators": 100_000_000},
+        },
+        format="json",
+        headers={"accept-language": "fr"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_params"
+    assert response.json()["fields"][0]["message"].startswith("Doit être compris entre 1 et ")
