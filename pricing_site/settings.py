@@ -150,12 +150,14 @@ if not CELERY_BROKER_URL:
     }
 # Results are kept only for the tasks that need them (the chunks of an impact analysis, read
 # by the task that aggregates them): in the broker's Redis, or in files beside the file queue.
-CELERY_RESULT_BACKEND = env.str(
-    "CELERY_RESULT_BACKEND",
-    default=CELERY_BROKER_URL
-    if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
-    else f"file://{LOCAL_STATE_DIR / 'results'}",
-)
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="")
+if not CELERY_RESULT_BACKEND:
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        CELERY_RESULT_BACKEND = CELERY_BROKER_URL
+    else:
+        results = LOCAL_STATE_DIR / "results"
+        results.mkdir(parents=True, exist_ok=True)
+        CELERY_RESULT_BACKEND = f"file://{results}"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
