@@ -45,3 +45,27 @@ def test_impact_analysis_chunks_are_priced_by_the_worker_and_aggregated(
     assert analysis["state"] == "done", analysis["error"]
     assert analysis["result"]["priced"] == 3000
     assert sum(bucket["policies"] for bucket in analysis["result"]["histogram"]) == 3000
+
+
+def test_an_impact_analysis_whose_chunk_fails_is_reported_failed(
+    celery_worker, make_api_client, production_tariff, demo_history, tariff, dataset
+):
+    import_module("zipcodes.migrations.0002_risk_classes").create_risk_classes(apps, None)
+    rule(percent="0")
+    dataset.file.delete(save=False)  # the worker cannot read the portfolio any more
+    client = make_api_client("strategies.add_impactanalysis")
+
+    started = client.post(
+        reverse("api:strategies:impact_analyses"),
+        {"dataset": dataset.pk, "scenario": {"index_month": "2025-06"}},
+        format="json",
+    ).json()
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        analysis = client.get(f"/api/v1/impact-analyses/{started['id']}").json()
+        if analysis["state"] in ("done", "failed"):
+            break
+        time.sleep(0.3)
+    assert analysis["state"] == "failed"
+    assert analysis["error"]
