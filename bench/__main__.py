@@ -386,6 +386,22 @@ print(json.dumps({
 """
 
 
+def layer_benchmark(env: dict[str, str]) -> list[dict[str, Any]]:
+    """What each layer of the stack costs a warm ping, in process (bench/profile.py)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.profile", "layers"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = json.loads(result.stdout.strip().splitlines()[-1])
+    for row in rows:
+        print(f"  {row['stack']:<76} {row['ms_per_request']:.3f} ms", flush=True)
+    return rows
+
+
 def portfolio_pricing_benchmark(env: dict[str, str]) -> dict[str, Any]:
     """The whole portfolio priced in process, every step and rounding of the quote included."""
     data, _ = portfolio_path(env)
@@ -580,6 +596,14 @@ def markdown(report: dict[str, Any]) -> str:
         )
     lines += [
         "",
+        "| a warm ping in process (Django test client), layers taken away one at a time "
+        "| ms per request | the layer removed next costs |",
+        "|---|---:|---:|",
+        *(
+            f"| {row['stack']} | {row['ms_per_request']:.3f} | {row['layer_ms']:.3f} |"
+            for row in report["layers"]
+        ),
+        "",
         "| scoring, in process | scikit-learn `Pipeline.predict` ms "
         "| service scoring path ms | speed-up | max abs diff |",
         "|---|---:|---:|---:|---:|",
@@ -645,6 +669,8 @@ def main() -> None:
     print("The bare framework, through the same gunicorn config:", flush=True)
     http = bare_floor_benchmarks(env, seconds) + http
     ratios_add(http)
+    print("The layers of the stack, per warm ping in process:", flush=True)
+    layers = layer_benchmark(env)
     print("Scoring, in process...", flush=True)
     scoring = scoring_benchmarks(env)
     print("Portfolio pricing, in process...", flush=True)
@@ -660,6 +686,7 @@ def main() -> None:
         "workers": env["WEB_CONCURRENCY"],
         "seconds": seconds,
         "http": http,
+        "layers": layers,
         "admin_model_page": admin_page,
         "scoring": scoring,
         "portfolio_pricing": portfolio,

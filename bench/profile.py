@@ -1,6 +1,7 @@
 """Profile one endpoint in process against the benchmark database (run `python -m bench` first).
 
     python -m bench.profile quote > bench/results/quote-profile.txt
+    python -m bench.profile layers        # what each layer of the stack costs a ping, as JSON
 
 Same settings as the harness (DEBUG off, pricing_bench, Redis db 12), the Django test client
 instead of HTTP, pyinstrument's call tree of the warm requests.
@@ -23,6 +24,67 @@ ENDPOINTS = {
 REQUESTS = 300
 
 
+def layer_costs(client_for: Any) -> list[dict[str, Any]]:
+    """The ping, warm, in process, with the layers of the stack taken away one at a time: the
+    difference between two rows is what the layer removed costs per request."""
+    from django.conf import settings
+    from django.test import override_settings
+    from rest_framework.permissions import AllowAny
+
+    from pricing_site.views import PingApi
+
+    full = list(settings.MIDDLEWARE)
+    django_only = [m for m in full if not m.startswith(("pricing_site.", "simple_history."))]
+    minimal = ["django.middleware.common.CommonMiddleware"]
+    variants: list[tuple[str, list[str], dict[str, Any]]] = [
+        ("the whole stack", full, {}),
+        ("without our middleware (request log, metrics, history)", django_only, {}),
+        (
+            "... and without Django's sessions, locale, CSRF, auth, messages, security",
+            minimal,
+            {},
+        ),
+        ("... and without throttling", minimal, {"throttle_classes": []}),
+        (
+            "... and without authentication and permissions: DRF's view and rendering",
+            minimal,
+            {
+                "throttle_classes": [],
+                "authentication_classes": [],
+                "permission_classes": [AllowAny],
+            },
+        ),
+    ]
+    original = {
+        name: getattr(PingApi, name)
+        for name in ("throttle_classes", "authentication_classes", "permission_classes")
+    }
+    rows = []
+    try:
+        for label, middleware, view_changes in variants:
+            for name, value in original.items():
+                setattr(PingApi, name, view_changes.get(name, value))
+            with override_settings(MIDDLEWARE=middleware):
+                client = client_for()
+                for _ in range(200):
+                    assert client.get("/api/v1/ping").status_code == 200
+                best = min(timed_requests(client, REQUESTS) for _ in range(5))
+            rows.append({"stack": label, "ms_per_request": best})
+    finally:
+        for name, value in original.items():
+            setattr(PingApi, name, value)
+    for row, lighter in zip(rows, [*rows[1:], None], strict=True):
+        row["layer_ms"] = row["ms_per_request"] - (lighter["ms_per_request"] if lighter else 0)
+    return rows
+
+
+def timed_requests(client: Any, count: int) -> float:
+    started = time.perf_counter()
+    for _ in range(count):
+        client.get("/api/v1/ping")
+    return (time.perf_counter() - started) / count * 1000
+
+
 def main() -> None:
     from bench.__main__ import QUOTE, RECORD, environment
 
@@ -41,7 +103,14 @@ def main() -> None:
 
     logging.disable(logging.INFO)
     token = Token.objects.get(user__username="bench").key
-    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_X_FORWARDED_PROTO="https")
+
+    def client_for() -> Client:
+        return Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_X_FORWARDED_PROTO="https")
+
+    if name == "layers":
+        print(json.dumps(layer_costs(client_for)))
+        return
+    client = client_for()
     path, body = ENDPOINTS[name]
     payload = {"QUOTE": QUOTE, "PREDICTION": {"task": "claim_frequency", "records": [RECORD]}}
     data = json.dumps(payload[body]) if body else None
