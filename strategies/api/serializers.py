@@ -196,7 +196,11 @@ class ImpactScenarioInputSerializer(JsonInputSerializer):
 
 class ImpactAnalysisCreateInputSerializer(JsonInputSerializer):
     dataset = serializers.IntegerField(min_value=1, help_text="The portfolio dataset to price.")
-    date = serializers.DateField(required=False, help_text="The pricing date; default: today.")
+    date = serializers.DateField(
+        required=False,
+        help_text="The pricing date; default: today, or the start of the scenario's latest rule "
+        "or tariff version if later.",
+    )
     scenario = ImpactScenarioInputSerializer()
 
 

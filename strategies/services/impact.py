@@ -25,7 +25,7 @@ from mlmodels.models import Dataset, ModelVersion
 from mlmodels.selectors import dataset_frame_get
 from mlmodels.services.evaluation import png
 from pricing_site.exceptions import ApplicationError, NotFoundError
-from strategies.models import ImpactAnalysis, PricingRule
+from strategies.models import ImpactAnalysis, PricingRule, TariffVersion
 from strategies.selectors import rule_row, tariff_get
 from strategies.services.portfolio import (
     STEPS,
@@ -139,9 +139,10 @@ def scenario_tables(*, scenario: Scenario, today: PricingTables) -> PricingTable
             rule_row(rule)
             for rule in PricingRule.objects.filter(pk__in=scenario.rules).select_related("brand")
         ]
-        # A simulated rule replaces today's rule of the same brand and fuel.
-        replaced = {(draft.brand_id, draft.fuel) for draft in drafts}
-        rules = [r for r in rules if (r.brand_id, r.fuel) not in replaced] + drafts
+        # Listed first, a simulated rule wins over today's rule of the same brand and fuel on
+        # the dates it covers (the most specific rule wins; between equals, the first).
+        simulated = {draft.id for draft in drafts}
+        rules = drafts + [rule for rule in rules if rule.id not in simulated]
     zipcode_classes, class_factors = today.zipcode_classes, today.class_factors
     if scenario.zoning_proposal is not None:
         proposal = ZoningProposal.objects.get(pk=scenario.zoning_proposal)
@@ -171,6 +172,18 @@ def scenario_tables(*, scenario: Scenario, today: PricingTables) -> PricingTable
     )
 
 
+def scenario_pricing_date(*, scenario: Scenario) -> datetime.date:
+    """The date a scenario is priced on unless told: today, or the day its latest-starting rule
+    or tariff version comes into force, so that what is simulated applies."""
+    starts = [timezone.localdate()]
+    starts += PricingRule.objects.filter(pk__in=scenario.rules).values_list("valid_from", flat=True)
+    if scenario.tariff_version is not None:
+        starts += TariffVersion.objects.filter(pk=scenario.tariff_version).values_list(
+            "valid_from", flat=True
+        )
+    return max(starts)
+
+
 def impact_analysis_create(
     *,
     dataset_id: int,
@@ -193,11 +206,12 @@ def impact_analysis_create(
             field="scenario",
         )
     scenario_validate(scenario=scenario)
-    # The tables must price today: refused now rather than in a worker.
-    scenario_tables(scenario=scenario, today=pricing_tables_current(on=on or timezone.localdate()))
+    on = on or scenario_pricing_date(scenario=scenario)
+    # The tables must price that day: refused now rather than in a worker.
+    scenario_tables(scenario=scenario, today=pricing_tables_current(on=on))
     analysis = ImpactAnalysis.objects.create(
         dataset=dataset,
-        on=on or timezone.localdate(),
+        on=on,
         scenario=scenario.to_json(),
         chunks=max(1, -(-dataset.row_count // CHUNK_POLICIES)),
         requested_by=requested_by,

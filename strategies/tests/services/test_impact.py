@@ -196,3 +196,19 @@ def test_impact_analysis_needs_its_permission(book, api_client):
     )
 
     assert response.status_code == 403
+
+
+def test_a_draft_starting_later_is_priced_on_its_start_and_wins_over_todays_rule(
+    book, django_capture_on_commit_callbacks
+):
+    rule(fuel="diesel", percent="-8", valid_from=date(2026, 1, 1))
+    draft = rule(fuel="diesel", percent="-12", valid_from=date(2027, 3, 1), state="draft")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        analysis = impact_analysis_create(dataset_id=book.pk, scenario=Scenario(rules=(draft.pk,)))
+    analysis.refresh_from_db()
+
+    assert analysis.on == date(2027, 3, 1)
+    by_fuel = {group["value"]: group for group in analysis.result["by"]["fuel"]}
+    assert by_fuel["gasoline"]["change_percent"] == 0
+    assert by_fuel["diesel"]["change_percent"] < 0  # -12 % instead of -8 %
