@@ -180,10 +180,16 @@ def column_validate(report: ValidationReport, column: Column, raw: pd.Series) ->
         report.add(column.name, "duplicated value", valid & numbers.duplicated(keep="first"))
 
 
-def portfolio_read(source: Any) -> pd.DataFrame:
-    """Read a portfolio CSV as text, so the validator sees exactly what the file says."""
+def portfolio_read(source: Any, *, rows: range | None = None) -> pd.DataFrame:
+    """Read a portfolio CSV as text, so the validator sees exactly what the file says; only the
+    policies in *rows* (0 is the first line after the header) when given."""
+    window: dict[str, Any] = (
+        {"skiprows": range(1, rows.start + 1), "nrows": len(rows)} if rows is not None else {}
+    )
     try:
-        return pd.read_csv(source, dtype=str, keep_default_na=False, skipinitialspace=True)
+        return pd.read_csv(
+            source, dtype=str, keep_default_na=False, skipinitialspace=True, **window
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise ValueError(f"not a readable CSV file ({error})") from error
 

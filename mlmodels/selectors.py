@@ -103,10 +103,11 @@ def dataset_latest_get() -> Dataset | None:
     return Dataset.objects.order_by("-uploaded_at", "-pk").first()
 
 
-def dataset_frame_get(*, dataset: Dataset) -> pd.DataFrame:
-    """The dataset's rows, typed by the schema (a stored dataset was validated on upload)."""
+def dataset_frame_get(*, dataset: Dataset, rows: range | None = None) -> pd.DataFrame:
+    """The dataset's rows (or only *rows*), typed by the schema (a stored dataset was validated
+    on upload)."""
     with dataset.file.open("rb") as file:
-        return portfolio_typed(portfolio_read(file))
+        return portfolio_typed(portfolio_read(file, rows=rows))
 
 
 def training_job_get(*, job_id: uuid.UUID) -> TrainingJob:

@@ -212,3 +212,17 @@ def test_a_draft_starting_later_is_priced_on_its_start_and_wins_over_todays_rule
     by_fuel = {group["value"]: group for group in analysis.result["by"]["fuel"]}
     assert by_fuel["gasoline"]["change_percent"] == 0
     assert by_fuel["diesel"]["change_percent"] < 0  # -12 % instead of -8 %
+
+
+def test_a_chunk_reads_and_prices_exactly_its_own_policies(book):
+    from strategies.services.impact import impact_chunk_price
+
+    analysis = ImpactAnalysis.objects.create(
+        dataset=book, on=ON, scenario=Scenario(index_month=date(2025, 6, 1)).to_json()
+    )
+    whole = impact_chunk_price(analysis_id=analysis.pk, start=0, stop=3000)
+
+    part = impact_chunk_price(analysis_id=analysis.pk, start=1000, stop=1500)
+
+    assert part["before"] == whole["before"][1000:1500]
+    assert part["after"] == whole["after"][1000:1500]
