@@ -12,21 +12,29 @@ from pricing_site.selectors import api_client_get
 ACCEPTED_KEYWORDS = (b"token", b"bearer")
 
 
+def authorization_token(header: bytes) -> str | None:
+    """The key in an `Authorization: Token <key>` (or `Bearer <key>`) header; None for another
+    scheme or no header; AuthenticationFailed when malformed."""
+    parts = header.split()
+    if not parts or parts[0].lower() not in ACCEPTED_KEYWORDS:
+        return None
+    if len(parts) != 2:
+        raise exceptions.AuthenticationFailed(
+            "Invalid Authorization header: expected 'Token <key>'."
+        )
+    try:
+        return parts[1].decode()
+    except UnicodeError as exc:
+        raise exceptions.AuthenticationFailed("Invalid token: not plain text.") from exc
+
+
 class CachedTokenAuthentication(TokenAuthentication):
     """`Authorization: Token <key>` (or `Bearer <key>`), checked against the cached client."""
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
-        parts = get_authorization_header(request).split()
-        if not parts or parts[0].lower() not in ACCEPTED_KEYWORDS:
+        key = authorization_token(get_authorization_header(request))
+        if key is None:
             return None
-        if len(parts) != 2:
-            raise exceptions.AuthenticationFailed(
-                "Invalid Authorization header: expected 'Token <key>'."
-            )
-        try:
-            key = parts[1].decode()
-        except UnicodeError as exc:
-            raise exceptions.AuthenticationFailed("Invalid token: not plain text.") from exc
         return self.authenticate_credentials(key)
 
     def authenticate_credentials(self, key: str) -> tuple[AbstractBaseUser, str]:

@@ -4,19 +4,27 @@ Two tiers. Redis holds every cached value for all processes. Each process also k
 it read in memory, tagged with the cache *generation*: a token in Redis that every invalidation
 replaces. A request reads the generation once (middleware); while it has not changed, values
 come from memory, so a warm request makes one Redis round trip instead of one per value, and a
-write anywhere is still seen by every process on its next request. Outside requests (commands,
-tasks), and whenever Redis does not answer, the memory tier is skipped.
+write anywhere is still seen by every process on its next request. An API request counts its
+client's requests for the throttle in that same round trip. Outside requests (commands, tasks),
+and whenever Redis does not answer, the memory tier is skipped.
 """
 
 import contextvars
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
+from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import RedisError
 
 from pricing_site.metrics import CACHE_REQUESTS
+
+# The logger django-redis reports the errors it ignores to (DJANGO_REDIS_LOGGER).
+logger = logging.getLogger("pricing_site.cache")
 
 # A permission granted to a client's group takes effect within this many seconds; token and user
 # changes are cleared at once by the receivers.
@@ -38,6 +46,46 @@ def cache_generation_get() -> str | None:
     if generation is None and cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None):
         generation = cache.get(GENERATION_KEY)
     return generation
+
+
+@dataclass(frozen=True)
+class WindowCounter:
+    """A count of events in a fixed window of time, such as one client's requests this minute."""
+
+    key: str
+    seconds: int
+
+
+def window_counter_increment(*, counter: WindowCounter) -> int | None:
+    """Count one more event in *counter*'s window; None when the cache does not answer."""
+    try:
+        return cache.incr(counter.key)
+    except ValueError:  # the first event of the window
+        return 1 if cache.add(counter.key, 1, counter.seconds) else cache.incr(counter.key)
+
+
+def cache_generation_get_and_count(*, counter: WindowCounter) -> tuple[str | None, int | None]:
+    """The current generation and *counter* incremented, in one round trip to Redis; None for
+    what Redis did not answer."""
+    if not settings.REDIS_URL:
+        return cache_generation_get(), window_counter_increment(counter=counter)
+    from django_redis import get_redis_connection
+
+    counter_key = cache.make_key(counter.key)
+    try:
+        pipeline = get_redis_connection("default").pipeline(transaction=False)
+        pipeline.get(cache.make_key(GENERATION_KEY))
+        pipeline.incr(counter_key)
+        pipeline.expire(counter_key, counter.seconds, nx=True)
+        stored, count, _ = pipeline.execute()
+    except (RedisError, OSError) as exc:
+        # As the cache client does with IGNORE_EXCEPTIONS: the request goes on without Redis.
+        logger.warning("Redis did not answer: %s", exc)
+        return None, None
+    if stored is None:  # no generation yet: the first request after Redis was emptied
+        return cache_generation_get(), count
+    # The generation was stored through the cache client, so its encoding decodes it.
+    return cast(str, cast(Any, cache).client.decode(stored)), count
 
 
 def cache_get_or_load[T](*, key: str, entity: str, loader: Callable[[], T], timeout: int) -> T:
@@ -73,9 +121,13 @@ def cache_invalidate(*, keys: list[str]) -> None:
     _local.clear()  # this process sees the change within the current request too
 
 
+def token_digest(*, token_key: str) -> str:
+    """What keys and logs name a token by: never the secret itself."""
+    return hashlib.sha256(token_key.encode()).hexdigest()
+
+
 def api_client_key(*, token_key: str) -> str:
-    digest = hashlib.sha256(token_key.encode()).hexdigest()
-    return f"pricing_site:api_client:v1:{digest}"
+    return f"pricing_site:api_client:v1:{token_digest(token_key=token_key)}"
 
 
 def api_client_cache_clear(*, token_keys: list[str]) -> None:

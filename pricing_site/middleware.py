@@ -1,7 +1,6 @@
 """Request logging and metrics: one JSON line per request, a request id echoed in a response
 header, and the request count and latency per endpoint for Prometheus."""
 
-import contextvars
 import logging
 import re
 import time
@@ -11,25 +10,19 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from pricing_site.caching import cache_generation_get, request_generation
+from pricing_site.caching import (
+    cache_generation_get,
+    cache_generation_get_and_count,
+    request_generation,
+)
+from pricing_site.logs import request_id_var
 from pricing_site.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS
+from pricing_site.throttling import client_request_counter
 
 logger = logging.getLogger("pricing_site.request")
 
-request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "request_id", default=None
-)
 # A caller's id is kept only when it is short and plain, so log lines cannot be forged through it.
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
-class RequestIdLogFilter(logging.Filter):
-    """Stamp every log record emitted while a request is served with that request's id."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not hasattr(record, "request_id"):
-            record.request_id = request_id_var.get()
-        return True
 
 
 class RequestLogMiddleware:
@@ -43,7 +36,14 @@ class RequestLogMiddleware:
         request_id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
-        generation = request_generation.set(cache_generation_get())
+        counter = client_request_counter(request)
+        if counter is None:
+            current = cache_generation_get()
+        else:
+            # One round trip: the generation, and the client's request counted for the throttle.
+            current, count = cache_generation_get_and_count(counter=counter)
+            request.client_request_count = (counter, count)  # type: ignore[attr-defined]
+        generation = request_generation.set(current)
         started = time.perf_counter()
         try:
             response = self.get_response(request)

@@ -298,7 +298,7 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
-    "filters": {"request_id": {"()": "pricing_site.middleware.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "pricing_site.logs.RequestIdLogFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

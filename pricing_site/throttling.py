@@ -1,44 +1,78 @@
-"""Per-client throttling in one Redis round trip.
+"""Per-client throttling, counted in the round trip to Redis every request already makes.
 
 DRF's rate throttles keep every request's timestamp of the window in one cached list that is read
 and written back whole on each request: at thousands of requests a minute that list is the most
 expensive part of a request. A fixed-window counter (INCR) costs the same at any rate; a client
 may burst up to twice its rate across a window boundary, which is fine for fairness limits.
+
+A request with an API token is counted by the request middleware, in the same pipeline as the
+cache generation it reads anyway (`client_request_counter`): the throttle then only compares.
 """
 
 import time
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
+from django.http import HttpRequest
+from rest_framework import HTTP_HEADER_ENCODING
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
+from rest_framework.throttling import UserRateThrottle
+
+from pricing_site.authentication import authorization_token
+from pricing_site.caching import WindowCounter, token_digest, window_counter_increment
 
 if TYPE_CHECKING:  # rest_framework.views imports this module through the settings
     from rest_framework.views import APIView
-from rest_framework.throttling import UserRateThrottle
+
+API_PATH_PREFIX = "/api/"
 
 
 class ClientRateThrottle(UserRateThrottle):
-    """`PRICING_THROTTLE_RATE` requests per client (its token's user, else its address)."""
+    """`PRICING_THROTTLE_RATE` requests per client: its token, else its user, else its address."""
 
     num_requests: int  # set from the rate by SimpleRateThrottle.__init__
     duration: int
 
+    def counter(self, *, ident: str) -> WindowCounter:
+        window = int(time.time() // self.duration)
+        return WindowCounter(key=f"throttle:{self.scope}:{ident}:{window}", seconds=self.duration)
+
     def allow_request(self, request: Request, view: "APIView") -> bool:
         if self.rate is None:
             return True
-        key = self.get_cache_key(request, view)
-        if key is None:
-            return True
-        now = time.time()
-        window = int(now // self.duration)
-        self.retry_after = self.duration - (now % self.duration)
-        counter = f"{key}:{window}"
-        try:
-            count = cache.incr(counter)
-        except ValueError:  # first request of the window
-            count = 1 if cache.add(counter, 1, self.duration) else cache.incr(counter)
-        # With Redis down the cache answers None: requests go on rather than fail.
+        # Counted by the middleware when the request carries a token (see the module docstring).
+        counted: tuple[WindowCounter, int | None] | None = getattr(
+            request, "client_request_count", None
+        )
+        if counted is not None:
+            counter, count = counted
+        else:
+            if isinstance(request.auth, str):
+                ident = f"token:{token_digest(token_key=request.auth)}"
+            elif request.user and request.user.is_authenticated:
+                ident = f"user:{request.user.pk}"
+            else:
+                ident = f"address:{self.get_ident(request)}"
+            counter = self.counter(ident=ident)
+            count = window_counter_increment(counter=counter)
+        self.retry_after = counter.seconds - (time.time() % counter.seconds)
+        # With Redis down the count is None: requests go on rather than fail.
         return count is None or count <= self.num_requests
 
     def wait(self) -> float:
         return self.retry_after
+
+
+def client_request_counter(request: HttpRequest) -> WindowCounter | None:
+    """The throttle's counter for the API token *request* carries; None without one."""
+    if not request.path.startswith(API_PATH_PREFIX):
+        return None
+    try:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        token_key = authorization_token(header.encode(HTTP_HEADER_ENCODING))
+    except AuthenticationFailed:
+        return None  # refused by authentication before the throttle is asked
+    throttle = ClientRateThrottle()
+    if token_key is None or throttle.rate is None:
+        return None
+    return throttle.counter(ident=f"token:{token_digest(token_key=token_key)}")

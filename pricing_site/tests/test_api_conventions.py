@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from redis.connection import Connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -164,6 +165,34 @@ def test_throttle_lets_requests_through_when_redis_is_down(api_client, settings,
     }
 
     assert [api_client.get("/api/v1/ping").status_code for _ in range(2)] == [200, 200]
+
+
+def test_token_request_makes_one_redis_round_trip_for_cache_generation_and_throttle(
+    api_client, monkeypatch
+):
+    api_client.get("/api/v1/ping")  # the client's principal cached in this process
+    sent = []
+    send = Connection.send_packed_command
+
+    def send_and_count(connection, command, *args, **kwargs):
+        sent.append(command)
+        return send(connection, command, *args, **kwargs)
+
+    monkeypatch.setattr(Connection, "send_packed_command", send_and_count)
+
+    assert api_client.get("/api/v1/ping").status_code == 200
+    assert len(sent) == 1
+
+
+def test_throttle_counts_a_session_client_by_its_user(
+    make_api_client, django_user_model, monkeypatch
+):
+    monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"user": "1/min"})
+    client = APIClient()
+    client.force_login(django_user_model.objects.create_user("staff-reader"))
+
+    assert [client.get("/api/v1/ping").status_code for _ in range(2)] == [200, 429]
+    assert make_api_client().get("/api/v1/ping").status_code == 200
 
 
 def test_authenticated_request_makes_no_query_once_the_client_is_cached(

@@ -5,7 +5,9 @@ from django.core.cache import cache
 
 from pricing_site.caching import (
     GENERATION_KEY,
+    WindowCounter,
     cache_generation_get,
+    cache_generation_get_and_count,
     cache_get_or_load,
     cache_invalidate,
     request_generation,
@@ -62,3 +64,45 @@ def test_cache_generation_get_answers_none_when_redis_is_down(settings):
     }
 
     assert cache_generation_get() is None
+
+
+def test_cache_generation_get_and_count_reads_the_generation_and_counts_in_the_window():
+    counter = WindowCounter(key="test:counter", seconds=60)
+
+    first = cache_generation_get_and_count(counter=counter)
+    second = cache_generation_get_and_count(counter=counter)
+
+    assert (first, second) == ((cache_generation_get(), 1), (cache_generation_get(), 2))
+    assert 0 < cache.ttl("test:counter") <= 60
+
+
+def test_cache_generation_get_and_count_starts_the_generation_when_redis_has_none():
+    cache.delete(GENERATION_KEY)
+
+    generation, count = cache_generation_get_and_count(counter=WindowCounter("test:c", 60))
+
+    assert (generation, count) == (cache.get(GENERATION_KEY), 1)
+    assert generation is not None
+
+
+def test_cache_generation_get_and_count_answers_none_when_redis_is_down(settings):
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+
+    assert cache_generation_get_and_count(counter=WindowCounter("test:c", 60)) == (None, None)
+
+
+def test_cache_generation_get_and_count_counts_in_the_local_cache_without_redis(settings, tmp_path):
+    settings.REDIS_URL = ""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
+    counter = WindowCounter(key="test:counter", seconds=60)
+
+    counts = [cache_generation_get_and_count(counter=counter)[1] for _ in range(2)]
+
+    assert counts == [1, 2]
