@@ -14,5 +14,7 @@ class RequestIdLogFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = request_id_var.get()
+            # django.request writes its line once the middleware is done, with the request.
+            served = getattr(record, "request", None)
+            record.request_id = request_id_var.get() or getattr(served, "request_id", None)
         return True

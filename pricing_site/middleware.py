@@ -1,7 +1,11 @@
-"""Request logging and metrics: one JSON line per request, a request id echoed in a response
-header, and the request count and latency per endpoint for Prometheus."""
+"""What every request carries: a request id (echoed in a response header, stamped on every log
+line written while it is served), the cache generation it reads, its client's count for the
+throttle, and its count and latency per endpoint for Prometheus.
 
-import logging
+The request's own log line is the server's access line (gunicorn.conf.py: JSON, with this request
+id), written once the answer is sent; the application does not write a second one.
+"""
+
 import re
 import time
 import uuid
@@ -19,13 +23,11 @@ from pricing_site.logs import request_id_var
 from pricing_site.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS
 from pricing_site.throttling import client_request_counter
 
-logger = logging.getLogger("pricing_site.request")
-
 # A caller's id is kept only when it is short and plain, so log lines cannot be forged through it.
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-class RequestLogMiddleware:
+class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.header = settings.PRICING_REQUEST_ID_HEADER
@@ -56,16 +58,5 @@ class RequestLogMiddleware:
         endpoint = match.view_name if match else "unmatched"
         HTTP_REQUESTS.labels(endpoint, request.method, response.status_code).inc()
         HTTP_REQUEST_SECONDS.labels(endpoint).observe(duration)
-        duration_ms = round(duration * 1000, 2)
         response[self.header] = request_id
-        logger.info(
-            "request",
-            extra={
-                "method": request.method,
-                "path": request.path,
-                "status": response.status_code,
-                "duration_ms": duration_ms,
-                "request_id": request_id,
-            },
-        )
         return response

@@ -59,7 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "pricing_site.middleware.RequestLogMiddleware",
+    "pricing_site.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -308,9 +308,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        # The request log line replaces Django's own (which would log 4xx/5xx a second time).
+        # The server writes one line per request: gunicorn's access log in the image, runserver's
+        # django.server under `make run`. django.request would log every 4xx a second time.
         "django.request": {"level": "ERROR", "propagate": True},
-        "django.server": {"level": "WARNING", "propagate": True},
+        "django.server": {"level": "INFO", "propagate": True},
     },
 }
 

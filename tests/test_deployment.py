@@ -116,11 +116,12 @@ def gunicorn_url(live_database_url, tmp_path):
         env=env,
         check=True,
     )
+    log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(
         json.loads(instructions("CMD")[-1]),
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -133,13 +134,14 @@ def gunicorn_url(live_database_url, tmp_path):
                 break
             except requests.RequestException:  # not listening, or workers still booting
                 if server.poll() is not None:
-                    pytest.fail(server.stdout.read())
+                    pytest.fail((tmp_path / "gunicorn.log").read_text())
                 time.sleep(0.2)
         yield url
     finally:  # never leave a server behind, whatever failed
         server.terminate()
-        output = server.communicate(timeout=30)[0]
-    assert "Shutting down: Master" in output
+        server.wait(timeout=30)
+        log.close()
+    assert "Shutting down: Master" in (tmp_path / "gunicorn.log").read_text()
 
 
 def test_image_command_serves_api_with_production_settings(gunicorn_url, make_api_client):
@@ -172,6 +174,36 @@ def test_image_command_serves_api_with_production_settings(gunicorn_url, make_ap
         requests.get(f"{gunicorn_url}{stylesheet}", headers=behind_tls, timeout=5).status_code
         == 200
     )
+
+
+def log_lines_waited_for(text: str, log: Path) -> list[dict]:
+    """The JSON lines of *log* holding *text*: gunicorn writes its access line once the answer
+    is sent, so the client may read the log before it is there."""
+    deadline = time.monotonic() + 5
+    while True:
+        lines = [json.loads(line) for line in log.read_text().splitlines() if text in line]
+        if lines or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.05)
+
+
+def test_each_request_writes_one_json_log_line_with_its_request_id(
+    gunicorn_url, make_api_client, tmp_path
+):
+    token = make_api_client()._credentials["HTTP_AUTHORIZATION"]  # type: ignore[attr-defined]
+
+    requests.get(
+        f"{gunicorn_url}/api/v1/ping",
+        headers={"Authorization": token, "X-Forwarded-Proto": "https", "X-Request-ID": "abc-123"},
+        timeout=5,
+    )
+
+    lines = log_lines_waited_for("abc-123", tmp_path / "gunicorn.log")
+    assert [(line["method"], line["path"], line["status"]) for line in lines] == [
+        ("GET", "/api/v1/ping", 200)
+    ]
+    assert lines[0]["request_id"] == "abc-123"
+    assert lines[0]["duration_ms"] >= 0
 
 
 def test_metrics_add_up_every_worker(gunicorn_url, make_api_client):
