@@ -2,19 +2,23 @@
 
 Two tiers. Redis holds every cached value for all processes. Each process also keeps the values
 it read in memory, tagged with the cache *generation*: a token in Redis that every invalidation
-replaces. A request reads the generation once (middleware); while it has not changed, values
-come from memory, so a warm request makes one Redis round trip instead of one per value, and a
-write anywhere is still seen by every process on its next request. An API request counts its
-client's requests for the throttle in that same round trip. Outside requests (commands, tasks),
-and whenever Redis does not answer, the memory tier is skipped.
+replaces. A request takes the generation from `cache_sync` (middleware); while it has not
+changed, values come from memory. `cache_sync` asks Redis at most every
+PRICING_CACHE_SYNC_INTERVAL_S per process, in one round trip that also adds up the throttle's
+counts, so a warm request makes no round trip at all, and a write anywhere is seen by every
+process within that interval. Outside requests (commands, tasks), and whenever Redis does not
+answer, the memory tier is skipped.
 """
 
 import contextvars
 import hashlib
 import logging
+import math
+import threading
+import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.conf import settings
@@ -54,38 +58,102 @@ class WindowCounter:
 
     key: str
     seconds: int
+    ends_at: float  # time.time() at the end of the window
 
 
-def window_counter_increment(*, counter: WindowCounter) -> int | None:
-    """Count one more event in *counter*'s window; None when the cache does not answer."""
+def window_counter_increment(*, counter: WindowCounter, events: int = 1) -> int | None:
+    """Add *events* to *counter*'s window and return its count; None when the cache does not
+    answer."""
     try:
-        return cache.incr(counter.key)
-    except ValueError:  # the first event of the window
-        return 1 if cache.add(counter.key, 1, counter.seconds) else cache.incr(counter.key)
+        return cache.incr(counter.key, events)
+    except ValueError:  # the first events of the window
+        if cache.add(counter.key, events, counter.seconds):
+            return events
+        return cache.incr(counter.key, events)
 
 
-def cache_generation_get_and_count(*, counter: WindowCounter) -> tuple[str | None, int | None]:
-    """The current generation and *counter* incremented, in one round trip to Redis; None for
-    what Redis did not answer."""
-    if not settings.REDIS_URL:
-        return cache_generation_get(), window_counter_increment(counter=counter)
+@dataclass
+class ProcessSync:
+    """What this process last heard from Redis, and the events it has not told Redis yet."""
+
+    generation: str | None = None
+    synced_at: float = -math.inf
+    reachable: bool = True
+    counts: dict[WindowCounter, int] = field(default_factory=dict)
+    unsent: dict[WindowCounter, int] = field(default_factory=dict)
+
+
+_process = ProcessSync()
+_process_lock = threading.Lock()
+
+
+def cache_sync(*, counter: WindowCounter | None = None) -> tuple[str | None, int | None]:
+    """The generation a request reads the cache with, and *counter*'s events in its window with
+    this one counted (None for what Redis did not answer).
+
+    Redis is asked at most every PRICING_CACHE_SYNC_INTERVAL_S per process, in one round trip
+    that reads the generation and adds the events this process counted since. In between, a
+    write by another process is seen that much later at most (this process sees its own at
+    once), and a count is what Redis answered plus this process's events since: never more
+    than the true count, so a client is never refused wrongly, and may exceed its rate by what
+    the other processes served it in one interval.
+    """
+    with _process_lock:
+        if counter is not None:
+            _process.unsent[counter] = _process.unsent.get(counter, 0) + 1
+        now = time.monotonic()
+        if now - _process.synced_at >= settings.PRICING_CACHE_SYNC_INTERVAL_S:
+            _process_sync(now)
+        if counter is None or not _process.reachable:
+            return _process.generation, None
+        count = _process.counts.get(counter, 0) + _process.unsent.get(counter, 0)
+        return _process.generation, count
+
+
+def _process_sync(now: float) -> None:
+    unsent, _process.unsent = _process.unsent, {}
+    _process.synced_at = now
+    try:
+        generation, counts = _redis_sync(unsent) if settings.REDIS_URL else _cache_sync(unsent)
+    except (RedisError, OSError) as exc:
+        # As the cache client does with IGNORE_EXCEPTIONS: requests go on without Redis.
+        logger.warning("Redis did not answer: %s", exc)
+        _process.generation, _process.reachable, _process.counts = None, False, {}
+        return
+    _process.generation, _process.reachable = generation, True
+    wall = time.time()
+    _process.counts = {  # counters of windows that ended are forgotten
+        counter: count
+        for counter, count in {**_process.counts, **counts}.items()
+        if counter.ends_at > wall
+    }
+
+
+def _redis_sync(unsent: dict[WindowCounter, int]) -> tuple[str | None, dict[WindowCounter, int]]:
     from django_redis import get_redis_connection
 
-    counter_key = cache.make_key(counter.key)
-    try:
-        pipeline = get_redis_connection("default").pipeline(transaction=False)
-        pipeline.get(cache.make_key(GENERATION_KEY))
-        pipeline.incr(counter_key)
-        pipeline.expire(counter_key, counter.seconds, nx=True)
-        stored, count, _ = pipeline.execute()
-    except (RedisError, OSError) as exc:
-        # As the cache client does with IGNORE_EXCEPTIONS: the request goes on without Redis.
-        logger.warning("Redis did not answer: %s", exc)
-        return None, None
+    pipeline = get_redis_connection("default").pipeline(transaction=False)
+    pipeline.get(cache.make_key(GENERATION_KEY))
+    for counter, events in unsent.items():
+        key = cache.make_key(counter.key)
+        pipeline.incrby(key, events)
+        pipeline.expire(key, counter.seconds, nx=True)
+    stored, *answers = pipeline.execute()
+    counts = dict(zip(unsent, answers[::2], strict=True))
     if stored is None:  # no generation yet: the first request after Redis was emptied
-        return cache_generation_get(), count
+        return cache_generation_get(), counts
     # The generation was stored through the cache client, so its encoding decodes it.
-    return cast(str, cast(Any, cache).client.decode(stored)), count
+    return cast(str, cast(Any, cache).client.decode(stored)), counts
+
+
+def _cache_sync(unsent: dict[WindowCounter, int]) -> tuple[str | None, dict[WindowCounter, int]]:
+    """Without Redis (`make run`'s file cache): the same answers, one cache call each."""
+    counts = {
+        counter: count
+        for counter, events in unsent.items()
+        if (count := window_counter_increment(counter=counter, events=events)) is not None
+    }
+    return cache_generation_get(), counts
 
 
 def cache_get_or_load[T](*, key: str, entity: str, loader: Callable[[], T], timeout: int) -> T:
@@ -117,8 +185,11 @@ def cache_get_or_load[T](*, key: str, entity: str, loader: Callable[[], T], time
 def cache_invalidate(*, keys: list[str]) -> None:
     """Delete *keys* and start a new generation, so every process drops its memory tier."""
     cache.delete_many(keys)
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    generation = uuid.uuid4().hex
+    cache.set(GENERATION_KEY, generation, timeout=None)
     _local.clear()  # this process sees the change within the current request too
+    with _process_lock:
+        _process.generation = generation
 
 
 def token_digest(*, token_key: str) -> str:

@@ -14,11 +14,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from pricing_site.caching import (
-    cache_generation_get,
-    cache_generation_get_and_count,
-    request_generation,
-)
+from pricing_site.caching import cache_sync, request_generation
 from pricing_site.logs import request_id_var
 from pricing_site.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS
 from pricing_site.throttling import client_request_counter
@@ -39,11 +35,8 @@ class RequestContextMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
         counter = client_request_counter(request)
-        if counter is None:
-            current = cache_generation_get()
-        else:
-            # One round trip: the generation, and the client's request counted for the throttle.
-            current, count = cache_generation_get_and_count(counter=counter)
+        current, count = cache_sync(counter=counter)
+        if counter is not None:
             request.client_request_count = (counter, count)  # type: ignore[attr-defined]
         generation = request_generation.set(current)
         started = time.perf_counter()

@@ -317,6 +317,9 @@ LOGGING = {
 
 # --- Project settings (PRICING_*) -------------------------------------------------------------
 PRICING_REQUEST_ID_HEADER = "X-Request-ID"
+# How often each process asks Redis for the cache generation and adds its clients' request counts
+# (one round trip): a write elsewhere reaches this process that much later at most.
+PRICING_CACHE_SYNC_INTERVAL_S = env.float("PRICING_CACHE_SYNC_INTERVAL_S", default=0.1)
 PRICING_STATBEL_BASE_URL = env.str(
     "PRICING_STATBEL_BASE_URL", default="https://bestat.statbel.fgov.be/bestat/api/views"
 )

@@ -5,8 +5,9 @@ and written back whole on each request: at thousands of requests a minute that l
 expensive part of a request. A fixed-window counter (INCR) costs the same at any rate; a client
 may burst up to twice its rate across a window boundary, which is fine for fairness limits.
 
-A request with an API token is counted by the request middleware, in the same pipeline as the
-cache generation it reads anyway (`client_request_counter`): the throttle then only compares.
+A request with an API token is counted by the request middleware through `cache_sync`, with the
+cache generation (`client_request_counter`; what that count may miss is said there): the throttle
+then only compares.
 """
 
 import time
@@ -35,7 +36,11 @@ class ClientRateThrottle(UserRateThrottle):
 
     def counter(self, *, ident: str) -> WindowCounter:
         window = int(time.time() // self.duration)
-        return WindowCounter(key=f"throttle:{self.scope}:{ident}:{window}", seconds=self.duration)
+        return WindowCounter(
+            key=f"throttle:{self.scope}:{ident}:{window}",
+            seconds=self.duration,
+            ends_at=(window + 1) * self.duration,
+        )
 
     def allow_request(self, request: Request, view: "APIView") -> bool:
         if self.rate is None:

@@ -3,10 +3,10 @@
 import logging
 
 import pytest
-from redis.connection import Connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from pricing_site.tests.test_caching import round_trips_counted
 from pricing_site.throttling import ClientRateThrottle
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("pricing_site.tests.urls")]
@@ -171,17 +171,28 @@ def test_token_request_makes_one_redis_round_trip_for_cache_generation_and_throt
     api_client, monkeypatch
 ):
     api_client.get("/api/v1/ping")  # the client's principal cached in this process
-    sent = []
-    send = Connection.send_packed_command
-
-    def send_and_count(connection, command, *args, **kwargs):
-        sent.append(command)
-        return send(connection, command, *args, **kwargs)
-
-    monkeypatch.setattr(Connection, "send_packed_command", send_and_count)
+    sent = round_trips_counted(monkeypatch)
 
     assert api_client.get("/api/v1/ping").status_code == 200
     assert len(sent) == 1
+
+
+def test_token_requests_make_no_redis_round_trip_within_the_sync_interval(
+    api_client, settings, monkeypatch
+):
+    api_client.get("/api/v1/ping")
+    settings.PRICING_CACHE_SYNC_INTERVAL_S = 60
+    sent = round_trips_counted(monkeypatch)
+
+    assert [api_client.get("/api/v1/ping").status_code for _ in range(3)] == [200] * 3
+    assert sent == []
+
+
+def test_throttle_refuses_within_the_sync_interval(api_client, settings, monkeypatch):
+    monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"user": "2/min"})
+    settings.PRICING_CACHE_SYNC_INTERVAL_S = 60
+
+    assert [api_client.get("/api/v1/ping").status_code for _ in range(3)] == [200, 200, 429]
 
 
 def test_throttle_counts_a_session_client_by_its_user(

@@ -1,15 +1,18 @@
 """The two cache tiers: Redis for every process, memory per process, tied by the generation."""
 
+import time
+
 import pytest
 from django.core.cache import cache
+from redis.connection import Connection
 
 from pricing_site.caching import (
     GENERATION_KEY,
     WindowCounter,
     cache_generation_get,
-    cache_generation_get_and_count,
     cache_get_or_load,
     cache_invalidate,
+    cache_sync,
     request_generation,
 )
 
@@ -66,34 +69,38 @@ def test_cache_generation_get_answers_none_when_redis_is_down(settings):
     assert cache_generation_get() is None
 
 
-def test_cache_generation_get_and_count_reads_the_generation_and_counts_in_the_window():
-    counter = WindowCounter(key="test:counter", seconds=60)
+def window_counter(key="test:counter"):
+    return WindowCounter(key=key, seconds=60, ends_at=time.time() + 60)
 
-    first = cache_generation_get_and_count(counter=counter)
-    second = cache_generation_get_and_count(counter=counter)
+
+def test_cache_sync_reads_the_generation_and_counts_in_the_window():
+    counter = window_counter()
+
+    first = cache_sync(counter=counter)
+    second = cache_sync(counter=counter)
 
     assert (first, second) == ((cache_generation_get(), 1), (cache_generation_get(), 2))
     assert 0 < cache.ttl("test:counter") <= 60
 
 
-def test_cache_generation_get_and_count_starts_the_generation_when_redis_has_none():
+def test_cache_sync_starts_the_generation_when_redis_has_none():
     cache.delete(GENERATION_KEY)
 
-    generation, count = cache_generation_get_and_count(counter=WindowCounter("test:c", 60))
+    generation, count = cache_sync(counter=window_counter())
 
     assert (generation, count) == (cache.get(GENERATION_KEY), 1)
     assert generation is not None
 
 
-def test_cache_generation_get_and_count_answers_none_when_redis_is_down(settings):
+def test_cache_sync_answers_none_when_redis_is_down(settings):
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}
     }
 
-    assert cache_generation_get_and_count(counter=WindowCounter("test:c", 60)) == (None, None)
+    assert cache_sync(counter=window_counter()) == (None, None)
 
 
-def test_cache_generation_get_and_count_counts_in_the_local_cache_without_redis(settings, tmp_path):
+def test_cache_sync_counts_in_the_local_cache_without_redis(settings, tmp_path):
     settings.REDIS_URL = ""
     settings.CACHES = {
         "default": {
@@ -101,8 +108,48 @@ def test_cache_generation_get_and_count_counts_in_the_local_cache_without_redis(
             "LOCATION": str(tmp_path),
         }
     }
-    counter = WindowCounter(key="test:counter", seconds=60)
+    counter = window_counter()
 
-    counts = [cache_generation_get_and_count(counter=counter)[1] for _ in range(2)]
+    counts = [cache_sync(counter=counter)[1] for _ in range(2)]
 
     assert counts == [1, 2]
+
+
+def round_trips_counted(monkeypatch) -> list[bytes]:
+    sent: list[bytes] = []
+    send = Connection.send_packed_command
+
+    def send_and_count(connection, command, *args, **kwargs):
+        sent.append(command)
+        return send(connection, command, *args, **kwargs)
+
+    monkeypatch.setattr(Connection, "send_packed_command", send_and_count)
+    return sent
+
+
+def test_cache_sync_asks_redis_once_an_interval_and_counts_locally_between(settings, monkeypatch):
+    counter = window_counter()
+    cache_sync(counter=counter)  # synced now
+    settings.PRICING_CACHE_SYNC_INTERVAL_S = 60
+    # What another process does meanwhile: a write, and 5 requests of the same client.
+    cache.set(GENERATION_KEY, "generation-of-another-process", timeout=None)
+    cache.incr("test:counter", 5)
+    sent = round_trips_counted(monkeypatch)
+
+    within = [cache_sync(counter=counter) for _ in range(2)]
+    settings.PRICING_CACHE_SYNC_INTERVAL_S = 0
+    after = cache_sync(counter=counter)
+
+    assert sent == [sent[0]]  # the round trip after the interval, none within it
+    assert [count for _, count in within] == [2, 3]
+    assert within[0][0] != "generation-of-another-process"
+    assert after == ("generation-of-another-process", 9)
+
+
+def test_cache_invalidate_reaches_this_process_at_once_whatever_the_interval(settings):
+    cache_sync()
+    settings.PRICING_CACHE_SYNC_INTERVAL_S = 60
+
+    cache_invalidate(keys=["test:value"])
+
+    assert cache_sync() == (cache_generation_get(), None)
