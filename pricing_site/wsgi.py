@@ -2,8 +2,10 @@
 
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
+
+from pricing_site.handlers import SiteHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pricing_site.settings")
-
-application = get_wsgi_application()
+django.setup(set_prefix=False)  # as get_wsgi_application does before building its handler
+application = SiteHandler()
