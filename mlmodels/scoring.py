@@ -17,10 +17,12 @@ import numpy as np
 import pandas as pd
 import sklearn
 from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import GammaRegressor, PoissonRegressor
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder
+from sklearn.preprocessing import OneHotEncoder, SplineTransformer
 
 from mlmodels.models import Task
+from mlmodels.schema import COLUMNS
 
 Columns = Mapping[str, Sequence[Any]]
 Block = Callable[[Columns, int], np.ndarray]
@@ -75,6 +77,42 @@ def array_block(transformer: Any, names: list[str]) -> Block:
     return transform
 
 
+def spline_block(transformer: SplineTransformer, names: list[str]) -> Block:
+    """Splines of whole-number features as tables. A feature's splines depend on that feature
+    alone, so they are computed once for every value the schema allows (ageph 17 to 100, power
+    1 to 1000...) and looked up; anything else goes through the transformer."""
+    plain = array_block(transformer, names)
+    width = transformer.n_features_out_ // len(names)  # splines per feature, feature after feature
+    bounds = [(int(COLUMNS[name].minimum or 0), int(COLUMNS[name].maximum or 0)) for name in names]
+    probe_rows = max(high - low for low, high in bounds) + 1
+    probe = {
+        name: np.clip(np.arange(low, low + probe_rows), low, high).tolist()
+        for name, (low, high) in zip(names, bounds, strict=True)
+    }
+    splined = plain(probe, probe_rows)
+    tables = [
+        splined[: high - low + 1, position * width : (position + 1) * width]
+        for position, (low, high) in enumerate(bounds)
+    ]
+
+    def lookup(columns: Columns, rows: int) -> np.ndarray:
+        parts = []
+        for name, (low, high), table in zip(names, bounds, tables, strict=True):
+            values = np.asarray(columns[name])
+            if values.dtype.kind not in "iu" or values.min() < low or values.max() > high:
+                return plain(columns, rows)
+            parts.append(table[values - low])
+        return np.hstack(parts)
+
+    return lookup
+
+
+def is_tabulable(transformer: Any, names: list[str]) -> bool:
+    return isinstance(transformer, SplineTransformer) and all(
+        COLUMNS[name].kind == "int" and COLUMNS[name].maximum is not None for name in names
+    )
+
+
 def blocks_compile(features: ColumnTransformer) -> list[Block]:
     blocks = []
     with warnings.catch_warnings():
@@ -85,6 +123,8 @@ def blocks_compile(features: ColumnTransformer) -> list[Block]:
                 continue
             if isinstance(transformer, OneHotEncoder):
                 blocks.append(one_hot_block(transformer, list(names)))
+            elif is_tabulable(transformer, list(names)):
+                blocks.append(spline_block(transformer, list(names)))
             else:
                 blocks.append(array_block(transformer, list(names)))
     return blocks
@@ -146,11 +186,17 @@ class Scorer:
     def __init__(self, pipeline: Pipeline, *, task: str) -> None:
         self.blocks = blocks_compile(pipeline.named_steps["features"])
         estimator = pipeline.named_steps["estimator"]
-        self.predict_matrix: Callable[[np.ndarray], np.ndarray] = (
-            (lambda matrix: estimator.predict_proba(matrix)[:, 1])
-            if task == Task.CLAIM_PROBABILITY
-            else estimator.predict
-        )
+        self.predict_matrix: Callable[[np.ndarray], np.ndarray]
+        if task == Task.CLAIM_PROBABILITY:
+            self.predict_matrix = lambda matrix: estimator.predict_proba(matrix)[:, 1]
+        elif isinstance(estimator, PoissonRegressor | GammaRegressor):
+            # What the GLM's predict computes once it has checked its input: the inverse link
+            # of the linear predictor.
+            inverse = estimator._base_loss.link.inverse
+            coef, intercept = estimator.coef_, estimator.intercept_
+            self.predict_matrix = lambda matrix: inverse(matrix @ coef + intercept)
+        else:
+            self.predict_matrix = estimator.predict
         self.trees = BoostedTrees(estimator) if BoostedTrees.supports(estimator) else None
         self.task = task
 

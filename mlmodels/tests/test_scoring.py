@@ -41,3 +41,15 @@ def test_scorer_predicts_what_pipeline_predicts(pipeline, count):
     )
     assert errors == []
     np.testing.assert_allclose(fast, expected, rtol=0, atol=1e-9)
+
+
+def test_scorer_predicts_what_pipeline_predicts_beyond_the_tabulated_values(pipeline):
+    records = [{**random_record(random.Random(seed)), "power": 1500} for seed in range(3)]
+    columns, _ = records_validate([{**record, "power": 1000} for record in records])
+
+    fast = Scorer(pipeline, task=pipeline.task).predict({**columns, "power": [1500] * 3})
+
+    expected = pipeline_predict(
+        pipeline, task=pipeline.task, frame=pd.DataFrame(records, columns=list(FEATURE_COLUMNS))
+    )
+    np.testing.assert_allclose(fast, expected, rtol=0, atol=1e-9)
