@@ -1,15 +1,34 @@
-"""The API's JSON parser: a body nested deeper than the interpreter's stack is a 400."""
+"""The API's JSON parser: orjson's speed, the standard library's answers.
 
+orjson parses a 1,000-record prediction body several times faster than `json`. Where the two
+differ, the standard library decides: a body orjson refuses is parsed again by DRF's parser (so
+NaN, lone surrogates or a body nested too deep get the same answer as ever), and so is a body with
+a number of 19 digits or more, which orjson would read as a float where `json` keeps an integer.
+"""
+
+import io
+import re
 from typing import Any
 
+import orjson
+from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
+
+LONG_NUMBER = re.compile(rb"\d{19,}")
 
 
 class JSONBodyParser(JSONParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        body = stream.read()
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        if encoding.lower() in ("utf-8", "utf8") and not LONG_NUMBER.search(body):
+            try:
+                return orjson.loads(body)
+            except orjson.JSONDecodeError:
+                pass  # the standard library's own answer, below
         try:
-            return super().parse(stream, media_type, parser_context)
+            return super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError as error:
             # json.loads recurses once per `[` or `{`: ~1,000 levels exhaust the stack.
             raise ParseError("JSON parse error - the body is nested too deeply.") from error
