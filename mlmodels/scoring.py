@@ -51,11 +51,13 @@ def one_hot_block(encoder: OneHotEncoder, names: list[str]) -> Block:
 
     def encode(columns: Columns, rows: int) -> np.ndarray:
         out = np.zeros((rows, width))
+        every_row = np.arange(rows)
         for name, (known, unknown) in zip(names, lookups, strict=True):
-            hot = [known.get(value, unknown) for value in columns[name]]
-            at = [(row, column) for row, column in enumerate(hot) if column is not None]
-            if at:
-                out[tuple(np.array(at).T)] = 1.0
+            # -1 marks a value that sets no column (an unknown one the encoder ignores).
+            missing = -1 if unknown is None else unknown
+            hot = np.fromiter((known.get(value, missing) for value in columns[name]), int, rows)
+            hit = hot >= 0
+            out[every_row[hit], hot[hit]] = 1.0
         return out
 
     return encode

@@ -6,7 +6,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from mlmodels.schema import FEATURE_COLUMNS, dataset_validate, portfolio_read, records_validate
+from mlmodels.schema import (
+    FEATURE_COLUMNS,
+    dataset_validate,
+    portfolio_read,
+    records_columns,
+    records_validate,
+)
 
 REAL_PORTFOLIO = Path(settings.PRICING_SHARED_DIR) / "data" / "beMTPL97.csv"
 
@@ -102,3 +108,21 @@ def test_records_validate_names_record_index_and_field():
         ("records.3.bm", "required"),
         ("records.4.power", "out_of_range"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("records", "features", "columns"),
+    [
+        (
+            [{"bm": 1, "agec": 2}, {"bm": 3, "agec": 4}],
+            ("bm", "agec"),
+            {"bm": [1, 3], "agec": [2, 4]},
+        ),
+        ([{"bm": 1}, {"agec": 4}], ("bm", "agec"), {"bm": [1, None], "agec": [None, 4]}),
+        ([{"bm": 1}, {"bm": 2}], ("bm",), {"bm": [1, 2]}),
+        ([], ("bm", "agec"), {"bm": [], "agec": []}),
+    ],
+    ids=["complete", "missing", "one feature", "no record"],
+)
+def test_records_columns_has_one_list_per_feature(records, features, columns):
+    assert records_columns(records, features) == columns
