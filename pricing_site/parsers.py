@@ -7,7 +7,6 @@ a number of 19 digits or more, which orjson would read as a float where `json` k
 """
 
 import io
-import re
 from typing import Any
 
 import orjson
@@ -15,14 +14,17 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-LONG_NUMBER = re.compile(rb"\d{19,}")
+# Every digit as "0" and every other byte as " ": a number of 19 digits or more is then a run of
+# 19 zeros, found at C speed (a regular expression took longer than orjson's whole parse).
+DIGITS_ONLY = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
+LONG_NUMBER = b"0" * 19
 
 
 class JSONBodyParser(JSONParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         body = stream.read()
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
-        if encoding.lower() in ("utf-8", "utf8") and not LONG_NUMBER.search(body):
+        if encoding.lower() in ("utf-8", "utf8") and LONG_NUMBER not in body.translate(DIGITS_ONLY):
             try:
                 return orjson.loads(body)
             except orjson.JSONDecodeError:
