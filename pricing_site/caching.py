@@ -76,9 +76,8 @@ def window_counter_increment(*, counter: WindowCounter, events: int = 1) -> int 
 class ProcessSync:
     """What this process last heard from Redis, and the events it has not told Redis yet."""
 
-    generation: str | None = None
+    generation: str | None = None  # None while Redis does not answer
     synced_at: float = -math.inf
-    reachable: bool = True
     counts: dict[WindowCounter, int] = field(default_factory=dict)
     unsent: dict[WindowCounter, int] = field(default_factory=dict)
 
@@ -104,7 +103,7 @@ def cache_sync(*, counter: WindowCounter | None = None) -> tuple[str | None, int
         now = time.monotonic()
         if now - _process.synced_at >= settings.PRICING_CACHE_SYNC_INTERVAL_S:
             _process_sync(now)
-        if counter is None or not _process.reachable:
+        if counter is None or _process.generation is None:
             return _process.generation, None
         count = _process.counts.get(counter, 0) + _process.unsent.get(counter, 0)
         return _process.generation, count
@@ -118,9 +117,9 @@ def _process_sync(now: float) -> None:
     except (RedisError, OSError) as exc:
         # As the cache client does with IGNORE_EXCEPTIONS: requests go on without Redis.
         logger.warning("Redis did not answer: %s", exc)
-        _process.generation, _process.reachable, _process.counts = None, False, {}
+        _process.generation, _process.counts = None, {}
         return
-    _process.generation, _process.reachable = generation, True
+    _process.generation = generation
     wall = time.time()
     _process.counts = {  # counters of windows that ended are forgotten
         counter: count

@@ -12,6 +12,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
+from rest_framework import HTTP_HEADER_ENCODING
+from rest_framework.exceptions import AuthenticationFailed
+
+from pricing_site.authentication import authorization_token
+
+API_PREFIX = "/api/"
 
 # Middleware that serves browsers only (the admin, the API docs, a session-authenticated API call).
 BROWSER_ONLY_MIDDLEWARE = frozenset(
@@ -24,7 +30,6 @@ BROWSER_ONLY_MIDDLEWARE = frozenset(
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
     }
 )
-TOKEN_SCHEMES = ("token ", "bearer ")
 
 
 class TokenApiHandler(WSGIHandler):
@@ -40,10 +45,13 @@ class TokenApiHandler(WSGIHandler):
             settings.MIDDLEWARE = everything
 
 
-def is_token_api_call(environ: dict[str, Any]) -> bool:
-    return environ.get("PATH_INFO", "").startswith("/api/") and (
-        environ.get("HTTP_AUTHORIZATION", "").lower().startswith(TOKEN_SCHEMES)
-    )
+def is_token_api_call(*, path: str, authorization: str) -> bool:
+    if not path.startswith(API_PREFIX):
+        return False
+    try:
+        return authorization_token(authorization.encode(HTTP_HEADER_ENCODING)) is not None
+    except AuthenticationFailed:
+        return True  # a malformed token: refused by token authentication, which needs no session
 
 
 class SiteHandler:
@@ -54,5 +62,8 @@ class SiteHandler:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        handler = self.token_api if is_token_api_call(environ) else self.browser
+        token_call = is_token_api_call(
+            path=environ.get("PATH_INFO", ""), authorization=environ.get("HTTP_AUTHORIZATION", "")
+        )
+        handler = self.token_api if token_call else self.browser
         return handler(environ, start_response)

@@ -1,4 +1,4 @@
-"""Per-client throttling, counted in the round trip to Redis every request already makes.
+"""Per-client throttling, counted in the cache sync every request goes through anyway.
 
 DRF's rate throttles keep every request's timestamp of the window in one cached list that is read
 and written back whole on each request: at thousands of requests a minute that list is the most
@@ -21,11 +21,10 @@ from rest_framework.throttling import UserRateThrottle
 
 from pricing_site.authentication import authorization_token
 from pricing_site.caching import WindowCounter, token_digest, window_counter_increment
+from pricing_site.handlers import API_PREFIX
 
 if TYPE_CHECKING:  # rest_framework.views imports this module through the settings
     from rest_framework.views import APIView
-
-API_PATH_PREFIX = "/api/"
 
 
 class ClientRateThrottle(UserRateThrottle):
@@ -42,6 +41,9 @@ class ClientRateThrottle(UserRateThrottle):
             ends_at=(window + 1) * self.duration,
         )
 
+    def token_counter(self, *, token_key: str) -> WindowCounter:
+        return self.counter(ident=f"token:{token_digest(token_key=token_key)}")
+
     def allow_request(self, request: Request, view: "APIView") -> bool:
         if self.rate is None:
             return True
@@ -53,12 +55,11 @@ class ClientRateThrottle(UserRateThrottle):
             counter, count = counted
         else:
             if isinstance(request.auth, str):
-                ident = f"token:{token_digest(token_key=request.auth)}"
+                counter = self.token_counter(token_key=request.auth)
             elif request.user and request.user.is_authenticated:
-                ident = f"user:{request.user.pk}"
+                counter = self.counter(ident=f"user:{request.user.pk}")
             else:
-                ident = f"address:{self.get_ident(request)}"
-            counter = self.counter(ident=ident)
+                counter = self.counter(ident=f"address:{self.get_ident(request)}")
             count = window_counter_increment(counter=counter)
         self.retry_after = counter.seconds - (time.time() % counter.seconds)
         # With Redis down the count is None: requests go on rather than fail.
@@ -70,7 +71,7 @@ class ClientRateThrottle(UserRateThrottle):
 
 def client_request_counter(request: HttpRequest) -> WindowCounter | None:
     """The throttle's counter for the API token *request* carries; None without one."""
-    if not request.path.startswith(API_PATH_PREFIX):
+    if not request.path.startswith(API_PREFIX):
         return None
     try:
         header = request.META.get("HTTP_AUTHORIZATION", "")
@@ -80,4 +81,4 @@ def client_request_counter(request: HttpRequest) -> WindowCounter | None:
     throttle = ClientRateThrottle()
     if token_key is None or throttle.rate is None:
         return None
-    return throttle.counter(ident=f"token:{token_digest(token_key=token_key)}")
+    return throttle.token_counter(token_key=token_key)

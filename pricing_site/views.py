@@ -36,10 +36,9 @@ from pricing_site.exception_handler import (
     error_body,
     internal_error_body,
 )
+from pricing_site.handlers import API_PREFIX
 
 logger = logging.getLogger(__name__)
-
-API_PREFIX = "/api/"
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -6,7 +6,6 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from pricing_site.tests.test_caching import round_trips_counted
 from pricing_site.throttling import ClientRateThrottle
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("pricing_site.tests.urls")]
@@ -168,24 +167,24 @@ def test_throttle_lets_requests_through_when_redis_is_down(api_client, settings,
 
 
 def test_token_request_makes_one_redis_round_trip_for_cache_generation_and_throttle(
-    api_client, monkeypatch
+    api_client, redis_round_trips
 ):
     api_client.get("/api/v1/ping")  # the client's principal cached in this process
-    sent = round_trips_counted(monkeypatch)
+    redis_round_trips.clear()
 
     assert api_client.get("/api/v1/ping").status_code == 200
-    assert len(sent) == 1
+    assert len(redis_round_trips) == 1
 
 
 def test_token_requests_make_no_redis_round_trip_within_the_sync_interval(
-    api_client, settings, monkeypatch
+    api_client, settings, redis_round_trips
 ):
     api_client.get("/api/v1/ping")
     settings.PRICING_CACHE_SYNC_INTERVAL_S = 60
-    sent = round_trips_counted(monkeypatch)
+    redis_round_trips.clear()
 
     assert [api_client.get("/api/v1/ping").status_code for _ in range(3)] == [200] * 3
-    assert sent == []
+    assert redis_round_trips == []
 
 
 def test_throttle_refuses_within_the_sync_interval(api_client, settings, monkeypatch):

@@ -4,7 +4,6 @@ import time
 
 import pytest
 from django.core.cache import cache
-from redis.connection import Connection
 
 from pricing_site.caching import (
     GENERATION_KEY,
@@ -115,32 +114,22 @@ def test_cache_sync_counts_in_the_local_cache_without_redis(settings, tmp_path):
     assert counts == [1, 2]
 
 
-def round_trips_counted(monkeypatch) -> list[bytes]:
-    sent: list[bytes] = []
-    send = Connection.send_packed_command
-
-    def send_and_count(connection, command, *args, **kwargs):
-        sent.append(command)
-        return send(connection, command, *args, **kwargs)
-
-    monkeypatch.setattr(Connection, "send_packed_command", send_and_count)
-    return sent
-
-
-def test_cache_sync_asks_redis_once_an_interval_and_counts_locally_between(settings, monkeypatch):
+def test_cache_sync_asks_redis_once_an_interval_and_counts_locally_between(
+    settings, redis_round_trips
+):
     counter = window_counter()
     cache_sync(counter=counter)  # synced now
     settings.PRICING_CACHE_SYNC_INTERVAL_S = 60
     # What another process does meanwhile: a write, and 5 requests of the same client.
     cache.set(GENERATION_KEY, "generation-of-another-process", timeout=None)
     cache.incr("test:counter", 5)
-    sent = round_trips_counted(monkeypatch)
+    redis_round_trips.clear()  # what cache_sync sends from here
 
     within = [cache_sync(counter=counter) for _ in range(2)]
     settings.PRICING_CACHE_SYNC_INTERVAL_S = 0
     after = cache_sync(counter=counter)
 
-    assert sent == [sent[0]]  # the round trip after the interval, none within it
+    assert len(redis_round_trips) == 1  # the round trip after the interval, none within it
     assert [count for _, count in within] == [2, 3]
     assert within[0][0] != "generation-of-another-process"
     assert after == ("generation-of-another-process", 9)

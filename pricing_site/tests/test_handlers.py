@@ -59,3 +59,10 @@ def test_browser_and_tokenless_calls_take_the_whole_middleware_chain(serve):
     assert admin["headers"]["X-Frame-Options"] == "DENY"
     assert "csrftoken" in admin["headers"].get("Set-Cookie", "")
     assert (tokenless["status"], tokenless["headers"]["X-Frame-Options"]) == (401, "DENY")
+
+
+def test_malformed_token_is_refused_on_the_token_chain(serve):
+    answer = serve("/api/v1/ping", HTTP_AUTHORIZATION="Token two parts")
+
+    assert answer["status"] == 401
+    assert "X-Frame-Options" not in answer["headers"]
