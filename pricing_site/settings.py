@@ -248,7 +248,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["pricing_site.permissions.ReadTokenWriteModelPermission"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["pricing_site.renderers.JSONBodyRenderer"],
     "DEFAULT_PARSER_CLASSES": ["pricing_site.parsers.JSONBodyParser"],
     "DEFAULT_THROTTLE_CLASSES": ["pricing_site.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
