@@ -3,6 +3,9 @@
     python -m bench.profile quote > bench/results/quote-profile.txt
     python -m bench.profile layers        # what each layer of the stack costs a ping, as JSON
 
+For the quote, the steps' own times come first, measured without a profiler (a profiler's
+per-call overhead inflates Python-heavy steps such as DRF's field copies), then the call tree.
+
 Same settings as the harness (DEBUG off, pricing_bench, Redis db 12), the Django test client
 instead of HTTP, pyinstrument's call tree of the warm requests.
 """
@@ -121,6 +124,65 @@ def timed_requests(client: Any, count: int) -> float:
     return (time.perf_counter() - started) / count * 1000
 
 
+def quote_steps(call: Any) -> str:
+    """Milliseconds per warm quote in each step, timed around the step's function."""
+    from django.db import connection
+    from django.db.models import QuerySet
+    from rest_framework.views import APIView
+
+    import strategies.api.views
+    import strategies.services.quotes
+    from strategies.api.serializers import QuoteCreateInputSerializer, QuoteOutputSerializer
+
+    steps = [
+        ("authentication, permission, throttling", APIView, "initial"),
+        ("input validation (DRF serializers)", QuoteCreateInputSerializer, "is_valid"),
+        ("pricing: tables, models, steps", strategies.services.quotes, "quote_price"),
+        ("  of which the two models", strategies.services.quotes, "premium_factors"),
+        ("the INSERT through the ORM", QuerySet, "create"),
+        ("the answer (output serializer)", QuoteOutputSerializer, "to_representation"),
+        ("the view, all of the above but auth", strategies.api.views.QuoteCreateApi, "post"),
+    ]
+    waiting = "  of which PostgreSQL's answer (INSERT and durable commit)"
+    labels = [label for label, _, _ in steps]
+    labels.insert(labels.index("the INSERT through the ORM") + 1, waiting)
+    seconds = dict.fromkeys(labels, 0.0)
+
+    def timed(label: str, function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seconds[label] += time.perf_counter() - started
+
+        return wrapper
+
+    def database(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            seconds[waiting] += time.perf_counter() - started
+
+    originals = [(owner, attribute, getattr(owner, attribute)) for _, owner, attribute in steps]
+    for (label, owner, attribute), (_, _, function) in zip(steps, originals, strict=True):
+        setattr(owner, attribute, timed(label, function))
+    try:
+        with connection.execute_wrapper(database):
+            started = time.perf_counter()
+            for _ in range(REQUESTS):
+                call()
+            whole = time.perf_counter() - started
+    finally:
+        for owner, attribute, function in originals:
+            setattr(owner, attribute, function)
+    lines = [f"quote steps, ms per warm request without a profiler ({REQUESTS} requests):"]
+    lines += [f"  {label:<60} {value / REQUESTS * 1000:6.2f}" for label, value in seconds.items()]
+    lines.append(f"  {'the whole request (Django test client)':<60} {whole / REQUESTS * 1000:6.2f}")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     from bench.__main__ import QUOTE, RECORD, environment
 
@@ -158,6 +220,8 @@ def main() -> None:
 
     for _ in range(20):
         assert call().status_code < 300
+    if name == "quote":
+        print(quote_steps(call))
     started = time.perf_counter()
     for _ in range(REQUESTS):
         call()

@@ -42,6 +42,20 @@ def test_dockerfile_builds_on_alpine_in_two_stages_and_runs_gunicorn_unprivilege
     assert not [line for line in instructions("ENV") if "SECRET" in line or "PASSWORD" in line]
 
 
+def test_gunicorn_workers_keep_the_loaded_application_out_of_garbage_collection():
+    # In a process of its own: freezing is process-wide.
+    script = (
+        "import gc, runpy; "
+        "runpy.run_path('gunicorn.conf.py')['post_worker_init'](None); "
+        "print(gc.get_freeze_count())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+
+    assert int(result.stdout) > 1000
+
+
 def test_dockerignore_keeps_secrets_and_local_state_out():
     ignored = (ROOT / ".dockerignore").read_text().split()
 
