@@ -1,5 +1,6 @@
 """Shared API building blocks: the documented error body and its responses for OpenAPI."""
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -64,7 +65,26 @@ JSON_TYPES: tuple[tuple[type[serializers.Field], type, str], ...] = (
 )
 
 
-class JsonInputSerializer(serializers.Serializer):
+class InputSerializer(serializers.Serializer):
+    """What a request sends. DRF deep-copies every declared field for each serializer, which
+    rebuilds the field from its arguments: half of a quote's validation. A shallow copy is
+    enough for our input fields, which keep no state of their own but what `bind` sets on the
+    copy; a field holding a child (a list or a dict of fields) is still deep-copied, since its
+    child is bound to it."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {name: field_copy(field) for name, field in self._declared_fields.items()}
+
+
+def field_copy(field: serializers.Field) -> serializers.Field:
+    if hasattr(field, "child"):
+        return copy.deepcopy(field)
+    copied = copy.copy(field)
+    copied.__dict__.pop("fields", None)  # a nested serializer builds its own bound fields
+    return copied
+
+
+class JsonInputSerializer(InputSerializer):
     """A JSON body: each value must have the JSON type its field documents."""
 
     def to_internal_value(self, data: Any) -> Any:
@@ -92,7 +112,7 @@ def json_type_error(field: serializers.Field, value: Any) -> str | None:
     return None
 
 
-class QueryInputSerializer(serializers.Serializer):
+class QueryInputSerializer(InputSerializer):
     """A query string's parameters. DRF reads a form's empty value as "not sent"; a query string
     says what it says, so `?fuel=` is checked like any value (and refused by an enum)."""
 
