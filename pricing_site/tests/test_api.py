@@ -25,4 +25,3 @@ def test_input_serializers_bind_their_own_copies_of_the_declared_fields():
     assert first.fields["driver"].fields["age"].context == {"request": 1}
     assert second.fields["driver"].fields["age"].context == {"request": 2}
     assert second.fields["tags"].child.context == {"request": 2}
-
