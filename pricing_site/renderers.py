@@ -7,6 +7,7 @@ string, nesting deeper than 254) and an indented answer are rendered by DRF's re
 difference is kept: NaN and infinity, which DRF refuses with an error, are written `null`.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -25,7 +26,7 @@ class JSONBodyRenderer(JSONRenderer):
         self,
         data: Any,
         accepted_media_type: str | None = None,
-        renderer_context: dict[str, Any] | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         if data is None or self.get_indent(accepted_media_type or "", renderer_context or {}):
             return super().render(data, accepted_media_type, renderer_context)
