@@ -26,7 +26,9 @@ def test_predictions_return_one_value_per_record_in_order(api_client, production
 
     body = response.json()
     assert response.status_code == 200
+    assert body["task"] == "claim_frequency"
     assert body["model_version"] == production_version.pk
+    assert body["average_claim_cost"] == f"{production_version.average_claim_cost:.2f}"
     assert len(body["predictions"]) == count
     assert all(value > 0 for value in body["predictions"])
     single = api_client.post(
