@@ -1,10 +1,13 @@
 """Profile one endpoint in process against the benchmark database (run `python -m bench` first).
 
     python -m bench.profile quote > bench/results/quote-profile.txt
+    python -m bench.profile prediction > bench/results/prediction-profile.txt
+    python -m bench.profile predictions-1000 > bench/results/predictions-1000-profile.txt
     python -m bench.profile layers        # what each layer of the stack costs a ping, as JSON
 
-For the quote, the steps' own times come first, measured without a profiler (a profiler's
-per-call overhead inflates Python-heavy steps such as DRF's field copies), then the call tree.
+For the quote and predictions, the steps' own times come first, measured without a profiler
+(a profiler's per-call overhead inflates Python-heavy steps such as DRF's field copies), then
+the call tree.
 
 Same settings as the harness (DEBUG off, pricing_bench, Redis db 12), the Django test client
 instead of HTTP, pyinstrument's call tree of the warm requests.
@@ -23,6 +26,7 @@ ENDPOINTS = {
     "index": ("/api/v1/indices/health/?base_year=2013", None),
     "quote": ("/api/v1/quotes/", "QUOTE"),
     "prediction": ("/api/v1/predictions/", "PREDICTION"),
+    "predictions-1000": ("/api/v1/predictions/", "PREDICTIONS"),
 }
 REQUESTS = 300
 ROUNDS = 9
@@ -124,29 +128,58 @@ def timed_requests(client: Any, count: int) -> float:
     return (time.perf_counter() - started) / count * 1000
 
 
-def quote_steps(call: Any) -> str:
-    """Milliseconds per warm quote in each step, timed around the step's function."""
-    from django.db import connection
+def endpoint_steps(name: str) -> list[tuple[str, Any, str]]:
+    """The steps of *name* worth timing: (label, owner, function name), in the order served."""
     from django.db.models import QuerySet
+    from rest_framework.request import Request
     from rest_framework.views import APIView
 
+    import mlmodels.api.views
+    import mlmodels.serving
     import strategies.api.views
     import strategies.services.quotes
+    from mlmodels.api.serializers import (
+        PredictionCreateInputSerializer,
+        PredictionOutputSerializer,
+        PredictionQueryInputSerializer,
+    )
+    from pricing_site.renderers import JSONBodyRenderer
     from strategies.api.serializers import QuoteCreateInputSerializer, QuoteOutputSerializer
 
-    steps = [
-        ("authentication, permission, throttling", APIView, "initial"),
-        ("input validation (DRF serializers)", QuoteCreateInputSerializer, "is_valid"),
-        ("pricing: tables, models, steps", strategies.services.quotes, "quote_price"),
-        ("  of which the two models", strategies.services.quotes, "premium_factors"),
-        ("the INSERT through the ORM", QuerySet, "create"),
-        ("the answer (output serializer)", QuoteOutputSerializer, "to_representation"),
-        ("the view, all of the above but auth", strategies.api.views.QuoteCreateApi, "post"),
+    authentication = ("authentication, permission, throttling", APIView, "initial")
+    rendering = ("writing the JSON answer", JSONBodyRenderer, "render")
+    if name == "quote":
+        return [
+            authentication,
+            ("input validation (DRF serializers)", QuoteCreateInputSerializer, "is_valid"),
+            ("pricing: tables, models, steps", strategies.services.quotes, "quote_price"),
+            ("  of which the two models", strategies.services.quotes, "premium_factors"),
+            ("the INSERT through the ORM", QuerySet, "create"),
+            ("the answer (output serializer)", QuoteOutputSerializer, "to_representation"),
+            ("the view, all of the above but auth", strategies.api.views.QuoteCreateApi, "post"),
+            rendering,
+        ]
+    return [
+        authentication,
+        ("parsing the body", Request, "_load_data_and_files"),
+        ("the query's serializer", PredictionQueryInputSerializer, "is_valid"),
+        ("the body's serializer", PredictionCreateInputSerializer, "is_valid"),
+        ("checking the records (dataset schema)", mlmodels.serving, "records_validate"),
+        ("the model: features and prediction", mlmodels.serving, "model_scores"),
+        ("the answer", PredictionOutputSerializer, "to_representation"),
+        ("the view, all of the above but auth", mlmodels.api.views.PredictionCreateApi, "post"),
+        rendering,
     ]
-    waiting = "  of which PostgreSQL's answer (INSERT and durable commit)"
-    labels = [label for label, _, _ in steps]
-    labels.insert(labels.index("the INSERT through the ORM") + 1, waiting)
-    seconds = dict.fromkeys(labels, 0.0)
+
+
+def steps_timed(name: str, call: Any) -> str:
+    """Milliseconds per warm request of *name* in each step, timed around the step's function,
+    and in PostgreSQL's answers."""
+    from django.db import connection
+
+    steps = endpoint_steps(name)
+    waiting = "PostgreSQL's answers (for a quote: its INSERT and durable commit)"
+    seconds = dict.fromkeys([label for label, _, _ in steps] + [waiting], 0.0)
 
     def timed(label: str, function: Any) -> Any:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -177,14 +210,14 @@ def quote_steps(call: Any) -> str:
     finally:
         for owner, attribute, function in originals:
             setattr(owner, attribute, function)
-    lines = [f"quote steps, ms per warm request without a profiler ({REQUESTS} requests):"]
-    lines += [f"  {label:<60} {value / REQUESTS * 1000:6.2f}" for label, value in seconds.items()]
-    lines.append(f"  {'the whole request (Django test client)':<60} {whole / REQUESTS * 1000:6.2f}")
+    lines = [f"{name} steps, ms per warm request without a profiler ({REQUESTS} requests):"]
+    lines += [f"  {label:<66} {value / REQUESTS * 1000:6.3f}" for label, value in seconds.items()]
+    lines.append(f"  {'the whole request (Django test client)':<66} {whole / REQUESTS * 1000:6.3f}")
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
-    from bench.__main__ import QUOTE, RECORD, environment
+    from bench.__main__ import QUOTE, RECORD, environment, records
 
     name = sys.argv[1] if len(sys.argv) > 1 else "quote"
     os.environ.update(environment(port=0))
@@ -210,7 +243,11 @@ def main() -> None:
         return
     client = client_for()
     path, body = ENDPOINTS[name]
-    payload = {"QUOTE": QUOTE, "PREDICTION": {"task": "claim_frequency", "records": [RECORD]}}
+    payload = {
+        "QUOTE": QUOTE,
+        "PREDICTION": {"task": "claim_frequency", "records": [RECORD]},
+        "PREDICTIONS": {"task": "claim_frequency", "records": records(1000)},
+    }
     data = json.dumps(payload[body]) if body else None
 
     def call() -> Any:
@@ -220,8 +257,8 @@ def main() -> None:
 
     for _ in range(20):
         assert call().status_code < 300
-    if name == "quote":
-        print(quote_steps(call))
+    if name in ("quote", "prediction", "predictions-1000"):
+        print(steps_timed(name, call))
     started = time.perf_counter()
     for _ in range(REQUESTS):
         call()
