@@ -77,6 +77,7 @@ class InputSerializer(serializers.Serializer):
 
 
 def field_copy(field: serializers.Field) -> serializers.Field:
+    """A copy of declared *field* for one serializer to bind."""
     if hasattr(field, "child"):
         return copy.deepcopy(field)
     copied = copy.copy(field)
