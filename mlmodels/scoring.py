@@ -132,34 +132,61 @@ def blocks_compile(features: ColumnTransformer) -> list[Block]:
     return blocks
 
 
-# Up to this many rows, walking the boosted trees in Python beats scikit-learn's per-call
-# overhead (validation, thread pool, buffers); above it, scikit-learn's compiled loop wins.
-TREE_WALK_MAX_ROWS = 4
+# Up to this much work (rows x leaves x depth), evaluating every leaf's path at once beats
+# scikit-learn's loop over the trees, which pays ~40 us per tree (input checks, buffers, a thread
+# pool) whatever the batch. Measured here with one thread: the production frequency model (64
+# trees of 4 leaves) scores 1,000 rows in 0.45 ms against 2.5 ms; 31-leaf models cross over
+# between 1 and 3 million (100 rows: 0.86 against 0.70 ms for 48 trees, 1.0 against 1.5 ms for
+# 100), and at 25 million scikit-learn is 2 to 3 times faster.
+LEAF_PATHS_MAX_WORK = 2_000_000
 
 
 class BoostedTrees:
-    """A fitted HistGradientBoosting model's trees as plain lists, for very small batches."""
+    """A fitted HistGradientBoosting model's trees as the paths to their leaves.
+
+    Each split of each tree compares one feature with a threshold, and a row reaches a leaf when
+    every comparison on the leaf's path went its way. All comparisons for all rows are one numpy
+    expression, the leaves reached a few more; the raw prediction is the baseline plus the value
+    of the leaf each tree's row reached.
+    """
 
     def __init__(self, estimator: Any) -> None:
         self.estimator = estimator
-        self.trees = []
+        features: list[int] = []
+        thresholds: list[float] = []
+        paths: list[list[tuple[int, bool]]] = []  # per leaf: (split, went left) from the root
+        values: list[float] = []
         for (predictor,) in estimator._predictors:
             nodes = predictor.nodes
-            self.trees.append(
-                (
-                    nodes["feature_idx"].tolist(),
-                    nodes["num_threshold"].tolist(),
-                    nodes["left"].tolist(),
-                    nodes["right"].tolist(),
-                    nodes["is_leaf"].tolist(),
-                    nodes["value"].tolist(),
-                )
-            )
+            pending: list[tuple[int, list[tuple[int, bool]]]] = [(0, [])]
+            while pending:
+                node, path = pending.pop()
+                if nodes["is_leaf"][node]:
+                    paths.append(path)
+                    values.append(float(nodes["value"][node]))
+                    continue
+                split = len(features)
+                features.append(int(nodes["feature_idx"][node]))
+                thresholds.append(float(nodes["num_threshold"][node]))
+                pending.append((int(nodes["left"][node]), [*path, (split, True)]))
+                pending.append((int(nodes["right"][node]), [*path, (split, False)]))
+        self.features = np.array(features, dtype=np.intp)
+        self.thresholds = np.array(thresholds)
+        # Outcome columns: each split gone left, each split gone right, then one always true
+        # that pads the shorter paths to the depth of the deepest.
+        splits = len(features)
+        depth = max(1, *map(len, paths))
+        self.paths = np.full((depth, len(paths)), 2 * splits, dtype=np.intp)
+        for leaf, path in enumerate(paths):
+            for level, (split, left) in enumerate(path):
+                self.paths[level, leaf] = split if left else splits + split
+        self.values = np.array(values)
         self.baseline = float(estimator._baseline_prediction.ravel()[0])
+        self.work_per_row = len(paths) * depth
 
     @staticmethod
     def supports(estimator: Any) -> bool:
-        """Numeric splits of a single-output model: what the walk below reproduces exactly."""
+        """Numeric splits of a single-output model: what the paths reproduce exactly."""
         predictors = getattr(estimator, "_predictors", None)
         if not predictors:
             return False
@@ -169,17 +196,14 @@ class BoostedTrees:
         )
 
     def raw(self, matrix: np.ndarray) -> np.ndarray:
-        """Baseline plus the leaf value of every tree (the feature matrix holds no NaN)."""
-        rows = []
-        for x in matrix.tolist():
-            total = 0.0
-            for feature, threshold, left, right, leaf, value in self.trees:
-                node = 0
-                while not leaf[node]:
-                    node = left[node] if x[feature[node]] <= threshold[node] else right[node]
-                total += value[node]
-            rows.append(self.baseline + total)
-        return np.array(rows).reshape(-1, 1)
+        """Baseline plus the value of every leaf reached (the feature matrix holds no NaN, so
+        scikit-learn's side for missing values never applies)."""
+        left = matrix[:, self.features] <= self.thresholds
+        outcomes = np.hstack([left, ~left, np.ones((len(matrix), 1), dtype=bool)])
+        reached = outcomes[:, self.paths[0]]
+        for level in self.paths[1:]:
+            reached &= outcomes[:, level]
+        return self.baseline + reached @ self.values
 
 
 class Scorer:
@@ -205,12 +229,12 @@ class Scorer:
     def predict(self, columns: Columns) -> np.ndarray:
         rows = len(next(iter(columns.values())))
         matrix = np.hstack([block(columns, rows) for block in self.blocks])
-        if self.trees is not None and rows <= TREE_WALK_MAX_ROWS:
+        if self.trees is not None and rows * self.trees.work_per_row <= LEAF_PATHS_MAX_WORK:
             raw = self.trees.raw(matrix)
             loss = self.trees.estimator._loss
             if self.task == Task.CLAIM_PROBABILITY:
-                return loss.predict_proba(raw.ravel())[:, 1]
-            return loss.link.inverse(raw.ravel())
+                return loss.predict_proba(raw)[:, 1]
+            return loss.link.inverse(raw)
         # The columns were validated against the schema: skip scikit-learn's own re-checks.
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
             return self.predict_matrix(matrix)
