@@ -10,6 +10,7 @@ from mlmodels.schema import (
     FEATURE_COLUMNS,
     dataset_validate,
     portfolio_read,
+    portfolio_typed,
     records_columns,
     records_validate,
 )
@@ -29,6 +30,28 @@ def test_dataset_validate_accepts_generated_portfolio(portfolio_frame):
     assert dataset_validate(
         portfolio_read(io.BytesIO(portfolio_frame.to_csv(index=False).encode()))
     ).is_valid
+
+
+def test_portfolio_typed_converts_each_text_to_its_column_type():
+    text = portfolio_read(
+        io.StringIO(
+            "expo,nclaims,amount,average,coverage,ageph,fuel,brand\n"
+            "0.5,1,120.5,120.5,TPL+ ,30,diesel,Toyota \n"
+            "1,0,0,,TPL,30,gasoline,\n"
+            "1,0,0,,TPL+,45,diesel,Toyota\n"
+        )
+    )
+
+    typed = portfolio_typed(text)
+
+    assert typed["coverage"].tolist() == ["TPL+", "TPL", "TPL+"]
+    assert typed["brand"].tolist() == ["Toyota", "", "Toyota"]
+    assert typed["ageph"].tolist() == [30, 30, 45]
+    assert typed["ageph"].dtype == "int64"
+    assert typed["nclaims"].tolist() == [1, 0, 0]
+    assert typed["expo"].tolist() == [0.5, 1.0, 1.0]
+    assert typed["average"].iloc[0] == 120.5
+    assert typed["average"].iloc[1:].isna().all()
 
 
 @pytest.mark.slow
