@@ -7,8 +7,9 @@ checks are all built from `PORTFOLIO_SCHEMA`. `sex` may be present but is never 
 
 import operator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, Literal
 
+import msgspec
 import numpy as np
 import pandas as pd
 
@@ -222,6 +223,35 @@ MAX_REPORTED_ERRORS = 100
 FUEL_SPELLINGS = {"petrol": "gasoline"}
 
 
+def record_field_type(column: Column) -> Any:
+    """The msgspec type of one feature of a prediction record: what `column_is_valid` accepts."""
+    if column.kind == "category":
+        spellings = [sent for sent, meant in FUEL_SPELLINGS.items() if meant in column.categories]
+        return Literal[(*column.categories, *spellings)]
+    if column.minimum_exclusive:
+        bounds = msgspec.Meta(gt=column.minimum, le=column.maximum)
+    else:
+        bounds = msgspec.Meta(ge=column.minimum, le=column.maximum)
+    return Annotated[int if column.kind == "int" else float, bounds]
+
+
+# One prediction record as msgspec decodes it from JSON, checking each value against the schema
+# on the way (types as strict as `column_is_valid`: no bool for an int, no float for an int); a
+# feature left out is UNSET, for the model's features decide which are needed.
+PredictionRecord = msgspec.defstruct(
+    "PredictionRecord",
+    [
+        (name, record_field_type(COLUMNS[name]) | msgspec.UnsetType, msgspec.UNSET)
+        for name in FEATURE_COLUMNS
+    ],
+)
+
+
+class CheckedRecords(list[Any]):
+    """Prediction records decoded as `PredictionRecord`s: every value sent is of the schema's
+    type and range, and only a missing feature can still be wrong."""
+
+
 def records_validate(
     records: list[Any], *, features: tuple[str, ...] = FEATURE_COLUMNS
 ) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
@@ -231,6 +261,8 @@ def records_validate(
     Returns the feature columns (one list per feature) for scoring. Runs on every prediction,
     so each column is first checked as a whole with builtins and walked only when it is wrong.
     """
+    if isinstance(records, CheckedRecords):
+        return checked_records_columns(records, features)
     errors: list[dict[str, str]] = []
     for index, record in enumerate(records):
         if not isinstance(record, dict):
@@ -243,12 +275,7 @@ def records_validate(
             )
     if errors:
         return {}, errors[:MAX_REPORTED_ERRORS]
-    columns = records_columns(records, features)
-    if "fuel" in columns:
-        columns["fuel"] = [
-            FUEL_SPELLINGS.get(fuel, fuel) if isinstance(fuel, str) else fuel
-            for fuel in columns["fuel"]
-        ]
+    columns = fuel_respelled(records_columns(records, features))
     for name, values in columns.items():
         if not column_is_valid(COLUMNS[name], values):
             errors.extend(column_errors(COLUMNS[name], values))
@@ -265,6 +292,30 @@ def records_validate(
     return columns, errors[:MAX_REPORTED_ERRORS]
 
 
+def checked_records_columns(
+    records: CheckedRecords, features: tuple[str, ...]
+) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
+    """The feature columns of checked records, and an error for each feature a record lacks."""
+    columns = rows_as_columns(list(map(operator.attrgetter(*features), records)), features)
+    errors = []
+    for name, column in columns.items():
+        if msgspec.UNSET in column:  # None where a record lacks it, as `records_columns` says
+            columns[name] = [None if value is msgspec.UNSET else value for value in column]
+            errors.extend(column_errors(COLUMNS[name], columns[name]))
+    errors.sort(key=lambda error: int(error["field"].split(".")[1]))
+    return fuel_respelled(columns), errors[:MAX_REPORTED_ERRORS]
+
+
+def fuel_respelled(columns: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """*columns* with the API's fuel spellings as the portfolio's (`petrol` -> `gasoline`)."""
+    if "fuel" in columns and any(spelling in columns["fuel"] for spelling in FUEL_SPELLINGS):
+        columns["fuel"] = [
+            FUEL_SPELLINGS.get(fuel, fuel) if isinstance(fuel, str) else fuel
+            for fuel in columns["fuel"]
+        ]
+    return columns
+
+
 def records_columns(
     records: list[dict[str, Any]], features: tuple[str, ...]
 ) -> dict[str, list[Any]]:
@@ -273,6 +324,11 @@ def records_columns(
         rows = list(map(operator.itemgetter(*features), records))
     except KeyError:
         rows = [tuple(record.get(name) for name in features) for record in records]
+    return rows_as_columns(rows, features)
+
+
+def rows_as_columns(rows: list[Any], features: tuple[str, ...]) -> dict[str, list[Any]]:
+    """Rows of feature values (a bare value when there is one feature) as one list per feature."""
     if len(features) == 1:
         rows = [(value,) for value in rows]
     values = list(zip(*rows, strict=True)) or [()] * len(features)

@@ -20,11 +20,16 @@ DIGITS_ONLY = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256
 LONG_NUMBER = b"0" * 19
 
 
+def is_utf8(parser_context: Any) -> bool:
+    """Whether the body is UTF-8, the only encoding the fast JSON decoders read."""
+    encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+    return encoding.lower() in ("utf-8", "utf8")
+
+
 class JSONBodyParser(JSONParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         body = stream.read()
-        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
-        if encoding.lower() in ("utf-8", "utf8") and LONG_NUMBER not in body.translate(DIGITS_ONLY):
+        if is_utf8(parser_context) and LONG_NUMBER not in body.translate(DIGITS_ONLY):
             try:
                 return orjson.loads(body)
             except orjson.JSONDecodeError:

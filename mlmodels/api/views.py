@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mlmodels.api.parsers import PredictionBodyParser
 from mlmodels.api.serializers import (
     DatasetCreateInputSerializer,
     DatasetOutputSerializer,
@@ -46,6 +47,7 @@ NOT_FOUND = "`model_not_found`."
 
 class PredictionCreateApi(APIView):
     computes_only = True  # Stores nothing: any client with a token may ask.
+    parser_classes = [PredictionBodyParser]
 
     @extend_schema(
         summary="Predict claims for policies",

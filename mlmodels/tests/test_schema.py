@@ -1,19 +1,25 @@
 """The dataset schema: every kind of violation, on generated data and the real portfolio."""
 
 import io
+import random
 from pathlib import Path
 
+import msgspec
 import pytest
 from django.conf import settings
 
 from mlmodels.schema import (
     FEATURE_COLUMNS,
+    RATING_FEATURES,
+    CheckedRecords,
+    PredictionRecord,
     dataset_validate,
     portfolio_read,
     portfolio_typed,
     records_columns,
     records_validate,
 )
+from mlmodels.tests.fixtures import random_record
 
 REAL_PORTFOLIO = Path(settings.PRICING_SHARED_DIR) / "data" / "beMTPL97.csv"
 
@@ -149,3 +155,57 @@ def test_records_validate_names_record_index_and_field():
 )
 def test_records_columns_has_one_list_per_feature(records, features, columns):
     assert records_columns(records, features) == columns
+
+
+def checked(records):
+    """*records* as the prediction parser decodes them from a valid body."""
+    return CheckedRecords(
+        msgspec.json.decode(msgspec.json.encode(records), type=list[PredictionRecord])
+    )
+
+
+@pytest.mark.parametrize("features", [FEATURE_COLUMNS, RATING_FEATURES], ids=["location", "none"])
+def test_checked_records_give_the_columns_the_records_give(features):
+    records = [random_record(random.Random(seed)) for seed in range(200)]
+    records[7]["fuel"] = "petrol"
+
+    assert records_validate(checked(records), features=features) == records_validate(
+        records, features=features
+    )
+
+
+@pytest.mark.parametrize("features", [FEATURE_COLUMNS, RATING_FEATURES], ids=["location", "none"])
+def test_checked_records_lacking_a_feature_get_the_errors_the_records_get(features):
+    records = [random_record(random.Random(seed)) for seed in range(5)]
+    del records[1]["bm"]
+    del records[3]["postcode"]
+    del records[3]["coverage"]
+
+    columns, errors = records_validate(checked(records), features=features)
+
+    assert errors
+    assert (columns, errors) == records_validate(records, features=features)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ageph", 16),
+        ("ageph", 101),
+        ("ageph", 35.0),
+        ("ageph", True),
+        ("ageph", "35"),
+        ("ageph", None),
+        ("fleet", 2),
+        ("postcode", 999),
+        ("coverage", "tpl"),
+        ("fuel", "electric"),
+        ("use", None),
+    ],
+)
+def test_prediction_record_refuses_what_the_records_check_refuses(name, value):
+    record = {**random_record(random.Random(0)), name: value}
+    assert records_validate([record])[1]
+
+    with pytest.raises(msgspec.ValidationError):
+        checked([record])
