@@ -236,20 +236,24 @@ def record_field_type(column: Column) -> Any:
 
 
 # One prediction record as msgspec decodes it from JSON, checking each value against the schema
-# on the way (types as strict as `column_is_valid`: no bool for an int, no float for an int); a
-# feature left out is UNSET, for the model's features decide which are needed.
+# on the way (types as strict as `column_is_valid`: no bool for an int, no float for an int).
+# Every model rates with every rating feature, so a record must have them all; the location is
+# needed by location-aware models only, and is UNSET when left out.
 PredictionRecord = msgspec.defstruct(
     "PredictionRecord",
     [
-        (name, record_field_type(COLUMNS[name]) | msgspec.UnsetType, msgspec.UNSET)
-        for name in FEATURE_COLUMNS
+        *((name, record_field_type(COLUMNS[name])) for name in RATING_FEATURES),
+        *(
+            (name, record_field_type(COLUMNS[name]) | msgspec.UnsetType, msgspec.UNSET)
+            for name in LOCATION_FEATURES
+        ),
     ],
 )
 
 
 class CheckedRecords(list[Any]):
     """Prediction records decoded as `PredictionRecord`s: every value sent is of the schema's
-    type and range, and only a missing feature can still be wrong."""
+    type and range, and only a missing location can still be wrong."""
 
 
 def records_validate(
@@ -295,12 +299,13 @@ def records_validate(
 def checked_records_columns(
     records: CheckedRecords, features: tuple[str, ...]
 ) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
-    """The feature columns of checked records, and an error for each feature a record lacks."""
-    columns = rows_as_columns(list(map(operator.attrgetter(*features), records)), features)
+    """The feature columns of checked records, and an error for each record without the
+    location a location-aware model needs."""
+    columns = {name: list(map(operator.attrgetter(name), records)) for name in features}
     errors = []
-    for name, column in columns.items():
-        if msgspec.UNSET in column:  # None where a record lacks it, as `records_columns` says
-            columns[name] = [None if value is msgspec.UNSET else value for value in column]
+    for name in (n for n in LOCATION_FEATURES if n in features):
+        if msgspec.UNSET in columns[name]:  # None where a record lacks it, as for the dicts
+            columns[name] = [None if value is msgspec.UNSET else value for value in columns[name]]
             errors.extend(column_errors(COLUMNS[name], columns[name]))
     errors.sort(key=lambda error: int(error["field"].split(".")[1]))
     return fuel_respelled(columns), errors[:MAX_REPORTED_ERRORS]
@@ -324,11 +329,6 @@ def records_columns(
         rows = list(map(operator.itemgetter(*features), records))
     except KeyError:
         rows = [tuple(record.get(name) for name in features) for record in records]
-    return rows_as_columns(rows, features)
-
-
-def rows_as_columns(rows: list[Any], features: tuple[str, ...]) -> dict[str, list[Any]]:
-    """Rows of feature values (a bare value when there is one feature) as one list per feature."""
     if len(features) == 1:
         rows = [(value,) for value in rows]
     values = list(zip(*rows, strict=True)) or [()] * len(features)
