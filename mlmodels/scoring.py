@@ -9,6 +9,7 @@ storage format; the scorer is rebuilt from it in memory.
 """
 
 import copy
+import itertools
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -55,7 +56,7 @@ def one_hot_block(encoder: OneHotEncoder, names: list[str]) -> Block:
         for name, (known, unknown) in zip(names, lookups, strict=True):
             # -1 marks a value that sets no column (an unknown one the encoder ignores).
             missing = -1 if unknown is None else unknown
-            hot = np.fromiter((known.get(value, missing) for value in columns[name]), int, rows)
+            hot = np.fromiter(map(known.get, columns[name], itertools.repeat(missing)), int, rows)
             hit = hot >= 0
             out[every_row[hit], hot[hit]] = 1.0
         return out
