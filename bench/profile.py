@@ -164,10 +164,10 @@ def endpoint_steps(name: str) -> list[tuple[str, Any, str]]:
         return []
     return [
         authentication,
-        ("parsing the body", Request, "_load_data_and_files"),
+        ("parsing the body, its records checked by msgspec", Request, "_load_data_and_files"),
         ("the query's serializer", PredictionQueryInputSerializer, "is_valid"),
         ("the body's serializer", PredictionCreateInputSerializer, "is_valid"),
-        ("checking the records (dataset schema)", mlmodels.serving, "records_validate"),
+        ("the records' feature columns", mlmodels.serving, "records_validate"),
         ("the model: features and prediction", mlmodels.serving, "model_scores"),
         ("the answer", PredictionOutputSerializer, "to_representation"),
         ("the view, all of the above but auth", mlmodels.api.views.PredictionCreateApi, "post"),
