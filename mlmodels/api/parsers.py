@@ -31,7 +31,9 @@ class PredictionBodyParser(JSONBodyParser):
         if is_utf8(parser_context):
             try:
                 decoded = PREDICTION_BODY.decode(body)
-            except msgspec.DecodeError:  # its ValidationError included
+            # DecodeError includes its ValidationError; RecursionError is a body nested deeper
+            # than msgspec goes, in a field it would skip.
+            except (msgspec.DecodeError, RecursionError):
                 pass  # parsed again below, for the serializers to name each fault
             else:
                 return {"task": decoded.task, "records": CheckedRecords(decoded.records)}

@@ -62,8 +62,21 @@ def test_any_other_body_is_parsed_as_the_json_parser_parses_it(body):
     assert parsed(PredictionBodyParser(), raw) == parsed(JSONBodyParser(), raw)
 
 
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
 @pytest.mark.parametrize(
-    "raw", [b"[1, 2", b"NaN", b"", b'{"task": "claim_frequency", "records": [{"ageph": 1e400}]}']
+    "raw",
+    [
+        b"[1, 2",
+        b"NaN",
+        b"",
+        b'{"task": "claim_frequency", "records": [{"ageph": 1e400}]}',
+        DEEP,
+        b'{"task": "claim_frequency", "records": [], "extra": ' + DEEP + b"}",
+        b'{"task": "claim_frequency", "records": [{"coverage": "TPL", "x": ' + DEEP + b"}]}",
+    ],
+    ids=["truncated", "NaN", "empty", "huge number", "deep", "deep extra", "deep in a record"],
 )
 def test_json_it_does_not_read_gets_the_json_parsers_answer(raw):
     assert repr(parsed(PredictionBodyParser(), raw)) == repr(parsed(JSONBodyParser(), raw))

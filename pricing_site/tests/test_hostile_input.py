@@ -6,11 +6,21 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_json_nested_deeper_than_the_stack_is_a_parse_error(make_api_client):
-    body = "[" * 100_000 + "]" * 100_000
+DEEP = "[" * 100_000 + "]" * 100_000
 
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("api:strategies:quotes", DEEP),
+        ("api:mlmodels:predictions", DEEP),
+        ("api:mlmodels:predictions", f'{{"task": "claim_frequency", "records": [], "x": {DEEP}}}'),
+    ],
+    ids=["quote", "prediction", "prediction, in a field"],
+)
+def test_json_nested_deeper_than_the_stack_is_a_parse_error(make_api_client, url, body):
     response = make_api_client("strategies.add_quote").post(
-        reverse("api:strategies:quotes"), body, content_type="application/json"
+        reverse(url), body, content_type="application/json"
     )
 
     assert response.status_code == 400
