@@ -263,7 +263,8 @@ def records_validate(
     `records.<index>.<field>`.
 
     Returns the feature columns (one list per feature) for scoring. Runs on every prediction,
-    so each column is first checked as a whole with builtins and walked only when it is wrong.
+    so each column is first checked as a whole with builtins and walked only when it is wrong;
+    records the prediction parser already checked (`CheckedRecords`) only give their columns.
     """
     if isinstance(records, CheckedRecords):
         return checked_records_columns(records, features)
