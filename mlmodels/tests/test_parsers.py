@@ -82,7 +82,7 @@ def test_json_it_does_not_read_gets_the_json_parsers_answer(raw):
     assert repr(parsed(PredictionBodyParser(), raw)) == repr(parsed(JSONBodyParser(), raw))
 
 
-def test_body_in_another_encoding_is_left_to_the_json_parser():
+def test_body_in_another_encoding_is_read_in_that_encoding():
     raw = json.dumps({"task": "claim_frequency", "records": RECORDS}).encode("utf-16")
 
     assert parsed(PredictionBodyParser(), raw, "utf-16") == {
