@@ -223,11 +223,17 @@ MAX_REPORTED_ERRORS = 100
 FUEL_SPELLINGS = {"petrol": "gasoline"}
 
 
+def record_categories(column: Column) -> tuple[str, ...]:
+    """What a prediction record may send for category *column*: the API's other spellings of its
+    values (`petrol`), then the values themselves."""
+    spellings = tuple(sent for sent, meant in FUEL_SPELLINGS.items() if meant in column.categories)
+    return (*spellings, *column.categories)
+
+
 def record_field_type(column: Column) -> Any:
     """The msgspec type of one feature of a prediction record: what `column_is_valid` accepts."""
     if column.kind == "category":
-        spellings = [sent for sent, meant in FUEL_SPELLINGS.items() if meant in column.categories]
-        return Literal[(*column.categories, *spellings)]
+        return Literal[record_categories(column)]
     if column.minimum_exclusive:
         bounds = msgspec.Meta(gt=column.minimum, le=column.maximum)
     else:

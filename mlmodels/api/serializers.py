@@ -8,29 +8,45 @@ from rest_framework import serializers
 
 from mlmodels.models import Dataset, Estimator, ModelVersion, Task, TrainingJob
 from mlmodels.pipelines import PARAM_BOUNDS, ParamBound
-from mlmodels.schema import COLUMNS
+from mlmodels.schema import COLUMNS, record_categories
 from pricing_site.api import JsonInputSerializer, PageInputSerializer, QueryInputSerializer
 
 MAX_RECORDS = 10_000
 
 
+def record_integer(name: str, **kwargs: Any) -> serializers.IntegerField:
+    """A record's whole-number feature, with the schema's bounds."""
+    low, high = COLUMNS[name].minimum, COLUMNS[name].maximum
+    return serializers.IntegerField(
+        min_value=None if low is None else int(low),
+        max_value=None if high is None else int(high),
+        **kwargs,
+    )
+
+
+def record_choice(name: str, **kwargs: Any) -> serializers.ChoiceField:
+    """A record's category, with the schema's values and the API's other spellings of them."""
+    return serializers.ChoiceField(choices=list(record_categories(COLUMNS[name])), **kwargs)
+
+
+# Built from the dataset schema like `PredictionRecord` and `records_validate`, which check the
+# records: the documentation cannot drift from the checks.
 class PredictionRecordSerializer(serializers.Serializer):
     """One policy's features (documentation; records are checked by the dataset schema)."""
 
-    coverage = serializers.ChoiceField(choices=COLUMNS["coverage"].categories)
-    ageph = serializers.IntegerField(min_value=17, max_value=100)
-    bm = serializers.IntegerField(min_value=0, max_value=22)
-    power = serializers.IntegerField(min_value=1, max_value=1000)
-    agec = serializers.IntegerField(min_value=0, max_value=100)
-    fuel = serializers.ChoiceField(
-        choices=["petrol", *COLUMNS["fuel"].categories],
+    coverage = record_choice("coverage")
+    ageph = record_integer("ageph")
+    bm = record_integer("bm")
+    power = record_integer("power")
+    agec = record_integer("agec")
+    fuel = record_choice(
+        "fuel",
         help_text="`petrol` (as quotes say it) or `gasoline` (as the portfolio says it).",
     )
-    use = serializers.ChoiceField(choices=COLUMNS["use"].categories)
-    fleet = serializers.IntegerField(min_value=0, max_value=1)
-    postcode = serializers.IntegerField(
-        min_value=1000,
-        max_value=9999,
+    use = record_choice("use")
+    fleet = record_integer("fleet")
+    postcode = record_integer(
+        "postcode",
         required=False,
         help_text="Only for a location-aware model (analysis); the tariff's models ignore it.",
     )
