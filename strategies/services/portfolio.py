@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from indices.selectors import health_index_get, health_index_get_latest
-from mlmodels.schema import FUEL_SPELLINGS
+from mlmodels.schema import fuel_respelled
 from mlmodels.serving import LoadedModel, model_get, model_scores
 from strategies.selectors import (
     FUEL_SYNONYMS,
@@ -114,10 +114,7 @@ def float_cents(values: np.ndarray, exact: Callable[[int], int]) -> np.ndarray:
 
 
 def model_columns(frame: pd.DataFrame, model: LoadedModel) -> dict[str, list]:
-    columns = {name: frame[name].tolist() for name in model.features}
-    if "fuel" in columns:
-        columns["fuel"] = [FUEL_SPELLINGS.get(fuel, fuel) for fuel in columns["fuel"]]
-    return columns
+    return fuel_respelled({name: frame[name].tolist() for name in model.features})
 
 
 def rules_by_policy(frame: pd.DataFrame, tables: PricingTables) -> tuple[np.ndarray, np.ndarray]:
