@@ -20,7 +20,7 @@ import sklearn
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import GammaRegressor, PoissonRegressor
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, SplineTransformer
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, SplineTransformer
 
 from mlmodels.models import Task
 from mlmodels.schema import COLUMNS
@@ -34,42 +34,51 @@ def one_hot_block(encoder: OneHotEncoder, names: list[str]) -> Block:
     """The encoder as lookup tables: value -> output column, probed from the fitted encoder."""
     widths = list(encoder._n_features_outs)  # per input column, infrequent column included
     offsets = np.cumsum([0, *widths])
-    lookups: list[tuple[dict[Any, int | None], int | None]] = []
+    width = int(offsets[-1])
+    # A value that sets no column (an unknown one the encoder ignores) sets a spare last column,
+    # cut off at the end: the values of every column are looked up in one pass, set in one step.
+    spare = width
+    lookups: list[tuple[dict[Any, int], int]] = []
     for position, name in enumerate(names):
         anchor = {other: [encoder.categories_[k][0]] for k, other in enumerate(names)}
 
         def output_column(
             value: Any, position: int = position, name: str = name, anchor: dict = anchor
-        ) -> int | None:
+        ) -> int:
             row = encoder.transform(pd.DataFrame({**anchor, name: [value]}))[0]
             hot = np.flatnonzero(row[offsets[position] : offsets[position + 1]])
-            return int(offsets[position] + hot[0]) if hot.size else None
+            return int(offsets[position] + hot[0]) if hot.size else spare
 
         known = {value: output_column(value) for value in encoder.categories_[position]}
         sentinel = -1 if np.issubdtype(encoder.categories_[position].dtype, np.number) else "\x00"
         lookups.append((known, output_column(sentinel)))
-    width = int(offsets[-1])
 
     def encode(columns: Columns, rows: int) -> np.ndarray:
-        out = np.zeros((rows, width))
-        every_row = np.arange(rows)
-        for name, (known, unknown) in zip(names, lookups, strict=True):
-            # -1 marks a value that sets no column (an unknown one the encoder ignores).
-            missing = -1 if unknown is None else unknown
-            hot = np.fromiter(map(known.get, columns[name], itertools.repeat(missing)), int, rows)
-            hit = hot >= 0
-            out[every_row[hit], hot[hit]] = 1.0
-        return out
+        hot = np.fromiter(
+            itertools.chain.from_iterable(
+                map(known.get, columns[name], itertools.repeat(unknown))
+                for name, (known, unknown) in zip(names, lookups, strict=True)
+            ),
+            np.intp,
+            rows * len(names),
+        )
+        out = np.zeros((rows, width + 1))
+        out[np.arange(rows), hot.reshape(len(names), rows)] = 1.0
+        return out[:, :width]
 
     return encode
 
 
+def is_passthrough(transformer: Any) -> bool:
+    """A fitted `ColumnTransformer` holds "passthrough" as a `FunctionTransformer` without a
+    function, which would still check its input on every call."""
+    return isinstance(transformer, FunctionTransformer) and transformer.func is None
+
+
 def array_block(transformer: Any, names: list[str]) -> Block:
     """Any other fitted transformer, called on a plain float array of its columns."""
-    if transformer == "passthrough":
-        return lambda columns, rows: np.column_stack([columns[name] for name in names]).astype(
-            float
-        )
+    if is_passthrough(transformer):
+        return lambda columns, rows: np.array([columns[name] for name in names], dtype=float).T
     plain = copy.deepcopy(transformer)
     # Fitted on a DataFrame; the plain array holds the same columns in the same order.
     del plain.feature_names_in_
@@ -199,14 +208,11 @@ class BoostedTrees:
     def raw(self, matrix: np.ndarray) -> np.ndarray:
         """Baseline plus the value of every leaf reached (the feature matrix holds no NaN, so
         scikit-learn's side for missing values never applies)."""
-        # One row per outcome, one column per record: each path gathers whole rows, twice as
+        # One row per outcome, one column per record: the paths gather whole rows, twice as
         # fast as gathering columns.
         left = matrix.T[self.features] <= self.thresholds
         outcomes = np.vstack([left, ~left, np.ones((1, len(matrix)), dtype=bool)])
-        reached = outcomes[self.paths[0]]
-        for level in self.paths[1:]:
-            reached &= outcomes[level]
-        return self.baseline + self.values @ reached
+        return self.baseline + self.values @ outcomes[self.paths].all(axis=0)
 
 
 class Scorer:
@@ -231,7 +237,7 @@ class Scorer:
 
     def predict(self, columns: Columns) -> np.ndarray:
         rows = len(next(iter(columns.values())))
-        matrix = np.hstack([block(columns, rows) for block in self.blocks])
+        matrix = np.concatenate([block(columns, rows) for block in self.blocks], axis=1)
         if self.trees is not None and rows * self.trees.work_per_row <= LEAF_PATHS_MAX_WORK:
             raw = self.trees.raw(matrix)
             loss = self.trees.estimator._loss

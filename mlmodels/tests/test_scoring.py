@@ -12,16 +12,27 @@ from mlmodels.scoring import Scorer
 from mlmodels.synthetic import portfolio_generate
 from mlmodels.tests.fixtures import FAST_PARAMS, random_record
 
-# Every (task, estimator) the project builds; severity has no random forest.
-COMBINATIONS = [(task.value, estimator.value) for task, estimator in ESTIMATOR_CLASSES]
+# Every (task, estimator) the project builds, severity has no random forest; and the
+# location-aware GLM of the analysis, whose postcode encoder maps rare and unseen codes to a
+# column of their own.
+COMBINATIONS = [
+    *((task.value, estimator.value, False) for task, estimator in ESTIMATOR_CLASSES),
+    ("claim_frequency", "glm", True),
+]
 
 
-@pytest.fixture(scope="module", params=COMBINATIONS, ids=[f"{t}-{e}" for t, e in COMBINATIONS])
+@pytest.fixture(
+    scope="module",
+    params=COMBINATIONS,
+    ids=[f"{t}-{e}{'-location' if location else ''}" for t, e, location in COMBINATIONS],
+)
 def pipeline(request):
-    task, estimator = request.param
+    task, estimator, location = request.param
     frame = portfolio_generate(rows=4000, seed=2)
     fitted = pipeline_fit(
-        pipeline_build(task=task, estimator=estimator, params=FAST_PARAMS[estimator]),
+        pipeline_build(
+            task=task, estimator=estimator, params=FAST_PARAMS[estimator], location=location
+        ),
         task=task,
         frame=frame,
     )
@@ -52,4 +63,25 @@ def test_scorer_predicts_what_pipeline_predicts_beyond_the_tabulated_values(pipe
     expected = pipeline_predict(
         pipeline, task=pipeline.task, frame=pd.DataFrame(records, columns=list(FEATURE_COLUMNS))
     )
+    np.testing.assert_allclose(fast, expected, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("estimator", ["glm", "hist_gradient_boosting"])
+def test_scorer_predicts_what_pipeline_predicts_for_a_category_unseen_in_training(estimator):
+    # A small dataset may lack a category: the encoder ignores it (no column set).
+    frame = portfolio_generate(rows=2000, seed=3)
+    fitted = pipeline_fit(
+        pipeline_build(task="claim_frequency", estimator=estimator, params=FAST_PARAMS[estimator]),
+        task="claim_frequency",
+        frame=frame[frame["coverage"] != "TPL++"].reset_index(drop=True),
+    )
+    records = [random_record(random.Random(seed)) for seed in range(20)]
+    columns, _ = records_validate(records)
+
+    fast = Scorer(fitted, task="claim_frequency").predict(columns)
+
+    expected = pipeline_predict(
+        fitted, task="claim_frequency", frame=pd.DataFrame(records, columns=list(FEATURE_COLUMNS))
+    )
+    assert "TPL++" in columns["coverage"]
     np.testing.assert_allclose(fast, expected, rtol=0, atol=1e-9)
