@@ -2,24 +2,30 @@
 
 A 1,000-record body parsed into dicts and then checked record by record spends most of its time
 reaching into 1,000 freshly made dicts. msgspec decodes the records straight into
-`PredictionRecord`s, checking every value against the dataset schema as it reads it. A body it
-refuses for any reason (a wrong value, a record that is not an object, JSON it does not read) is
-parsed again by the API's JSON parser, and the serializers and `records_validate` then report
-every fault as they always do: the fast path only ever answers a valid body.
+`PredictionRecord`s, checking every value against the dataset schema as it reads it, and the task
+and the number of records as the body's serializer checks them, which then passes the body on. A
+body it refuses for any reason (a wrong value, a record that is not an object, JSON it does not
+read) is parsed again by the API's JSON parser, and the serializers and `records_validate` then
+report every fault as they always do: the fast path only ever answers a valid body.
 """
 
 import io
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
+from mlmodels.api.serializers import MAX_RECORDS, CheckedPredictionBody
+from mlmodels.models import Task
 from mlmodels.schema import CheckedRecords, PredictionRecord
 from pricing_site.parsers import JSONBodyParser, is_utf8
 
 
 class PredictionBody(msgspec.Struct):
-    task: str
-    records: list[PredictionRecord]  # type: ignore[valid-type]
+    task: Literal[tuple(Task.values)]  # type: ignore[valid-type]
+    records: Annotated[
+        list[PredictionRecord],  # type: ignore[valid-type]
+        msgspec.Meta(min_length=1, max_length=MAX_RECORDS),
+    ]
 
 
 PREDICTION_BODY = msgspec.json.Decoder(PredictionBody)
@@ -36,5 +42,7 @@ class PredictionBodyParser(JSONBodyParser):
             except (msgspec.DecodeError, RecursionError):
                 pass  # parsed again below, for the serializers to name each fault
             else:
-                return {"task": decoded.task, "records": CheckedRecords(decoded.records)}
+                return CheckedPredictionBody(
+                    task=decoded.task, records=CheckedRecords(decoded.records)
+                )
         return super().parse(io.BytesIO(body), media_type, parser_context)

@@ -115,6 +115,32 @@ def test_predictions_return_400_naming_record_index(
     assert response.json()["fields"][0]["code"] == code
 
 
+@pytest.mark.parametrize("model", ["0", "latest"])
+def test_predictions_return_400_for_a_wrong_model_in_the_query(
+    api_client, production_version, model
+):
+    response = api_client.post(
+        f"{reverse(PREDICTIONS)}?model={model}",
+        {"task": "claim_frequency", "records": [random_record(random.Random(0))]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"][0]["field"] == "model"
+
+
+def test_predictions_return_400_for_an_unknown_task(api_client, production_version):
+    response = api_client.post(
+        reverse(PREDICTIONS),
+        {"task": "claim_cost", "records": [random_record(random.Random(0))]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"][0]["field"] == "task"
+    assert response.json()["fields"][0]["code"] == "invalid_choice"
+
+
 def test_predictions_return_400_when_too_many_records(api_client, production_version):
     records = [random_record(random.Random(0))] * 10_001
 

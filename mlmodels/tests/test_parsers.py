@@ -9,6 +9,7 @@ import pytest
 from rest_framework.exceptions import ParseError
 
 from mlmodels.api.parsers import PredictionBodyParser
+from mlmodels.api.serializers import CheckedPredictionBody, PredictionCreateInputSerializer
 from mlmodels.schema import CheckedRecords
 from mlmodels.tests.fixtures import random_record
 from pricing_site.parsers import JSONBodyParser
@@ -28,9 +29,20 @@ def test_valid_body_is_decoded_into_checked_records():
 
     data = parsed(PredictionBodyParser(), body)
 
+    assert isinstance(data, CheckedPredictionBody)
     assert data["task"] == "claim_frequency"
     assert isinstance(data["records"], CheckedRecords)
     assert [record.ageph for record in data["records"]] == [r["ageph"] for r in RECORDS]
+
+
+def test_checked_body_is_passed_on_by_the_serializer():
+    data = parsed(
+        PredictionBodyParser(), json.dumps({"task": "claim_frequency", "records": RECORDS}).encode()
+    )
+    serializer = PredictionCreateInputSerializer(data=data)
+
+    assert serializer.is_valid()
+    assert serializer.validated_data is data
 
 
 @pytest.mark.parametrize(
@@ -42,7 +54,10 @@ def test_valid_body_is_decoded_into_checked_records():
         {"task": "claim_frequency", "records": [*RECORDS, [1, 2]]},
         {"task": "claim_frequency", "records": "all"},
         {"task": 5, "records": RECORDS},
+        {"task": "claim_cost", "records": RECORDS},
         {"records": RECORDS},
+        {"task": "claim_frequency", "records": []},
+        {"task": "claim_frequency", "records": RECORDS * 501},
         [RECORDS],
     ],
     ids=[
@@ -52,7 +67,10 @@ def test_valid_body_is_decoded_into_checked_records():
         "not an object",
         "not a list",
         "task",
+        "unknown task",
         "no task",
+        "no records",
+        "too many records",
         "list",
     ],
 )
