@@ -6,19 +6,26 @@ the fitted `ColumnTransformer` becomes a numpy function over validated columns (
 become lookup tables probed from the fitted encoder; other transformers are called on plain
 arrays), and the estimator predicts on the stacked matrix. scikit-learn stays the training and
 storage format; the scorer is rebuilt from it in memory.
+
+One record (a quote, the commonest prediction) is scored in plain Python floats where every step
+allows it: in a serving process each numpy call costs several times what it costs in a loop that
+times it alone, and a row needs dozens of them.
 """
 
 import copy
 import itertools
+import math
+import operator
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 import sklearn
+from sklearn._loss.link import LogitLink, LogLink
 from sklearn.compose import ColumnTransformer
-from sklearn.linear_model import GammaRegressor, PoissonRegressor
+from sklearn.linear_model import GammaRegressor, LogisticRegression, PoissonRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, SplineTransformer
 
@@ -26,8 +33,14 @@ from mlmodels.models import Task
 from mlmodels.schema import COLUMNS
 
 Columns = Mapping[str, Sequence[Any]]
-Block = Callable[[Columns, int], np.ndarray]
-UNKNOWN = object()  # stands for any value the encoder never saw
+
+
+class Block(NamedTuple):
+    """One transformer of the feature step: its output columns for a batch of rows (numpy), and
+    for the first row as floats where it has a plain form (else None)."""
+
+    batch: Callable[[Columns, int], np.ndarray]
+    row: Callable[[Columns], list[float]] | None
 
 
 def one_hot_block(encoder: OneHotEncoder, names: list[str]) -> Block:
@@ -66,7 +79,13 @@ def one_hot_block(encoder: OneHotEncoder, names: list[str]) -> Block:
         out[np.arange(rows), hot.reshape(len(names), rows)] = 1.0
         return out[:, :width]
 
-    return encode
+    def encode_row(columns: Columns) -> list[float]:
+        out = [0.0] * (width + 1)
+        for name, (known, unknown) in zip(names, lookups, strict=True):
+            out[known.get(columns[name][0], unknown)] = 1.0
+        return out[:width]
+
+    return Block(encode, encode_row)
 
 
 def is_passthrough(transformer: Any) -> bool:
@@ -78,7 +97,10 @@ def is_passthrough(transformer: Any) -> bool:
 def array_block(transformer: Any, names: list[str]) -> Block:
     """Any other fitted transformer, called on a plain float array of its columns."""
     if is_passthrough(transformer):
-        return lambda columns, rows: np.array([columns[name] for name in names], dtype=float).T
+        return Block(
+            lambda columns, rows: np.array([columns[name] for name in names], dtype=float).T,
+            lambda columns: [float(columns[name][0]) for name in names],
+        )
     plain = copy.deepcopy(transformer)
     # Fitted on a DataFrame; the plain array holds the same columns in the same order.
     del plain.feature_names_in_
@@ -86,14 +108,14 @@ def array_block(transformer: Any, names: list[str]) -> Block:
     def transform(columns: Columns, rows: int) -> np.ndarray:
         return plain.transform(np.column_stack([columns[name] for name in names]).astype(float))
 
-    return transform
+    return Block(transform, None)
 
 
 def spline_block(transformer: SplineTransformer, names: list[str]) -> Block:
     """Splines of whole-number features as tables. A feature's splines depend on that feature
     alone, so they are computed once for every value the schema allows (ageph 17 to 100, power
     1 to 1000...) and looked up; anything else goes through the transformer."""
-    plain = array_block(transformer, names)
+    plain = array_block(transformer, names).batch
     width = transformer.n_features_out_ // len(names)  # splines per feature, feature after feature
     bounds = [(int(COLUMNS[name].minimum or 0), int(COLUMNS[name].maximum or 0)) for name in names]
     probe_rows = max(high - low for low, high in bounds) + 1
@@ -116,7 +138,18 @@ def spline_block(transformer: SplineTransformer, names: list[str]) -> Block:
             parts.append(table[values - low])
         return np.hstack(parts)
 
-    return lookup
+    table_rows = [table.tolist() for table in tables]
+
+    def lookup_row(columns: Columns) -> list[float]:
+        out: list[float] = []
+        for name, (low, high), table in zip(names, bounds, table_rows, strict=True):
+            value = columns[name][0]
+            if type(value) is not int or not low <= value <= high:
+                return plain(columns, 1)[0].tolist()
+            out += table[value - low]
+        return out
+
+    return Block(lookup, lookup_row)
 
 
 def is_tabulable(transformer: Any, names: list[str]) -> bool:
@@ -193,6 +226,13 @@ class BoostedTrees:
         self.values = np.array(values)
         self.baseline = float(estimator._baseline_prediction.ravel()[0])
         self.work_per_row = len(paths) * depth
+        self.node_lists = [
+            tuple(
+                predictor.nodes[field].tolist()
+                for field in ("feature_idx", "num_threshold", "left", "right", "is_leaf", "value")
+            )
+            for (predictor,) in estimator._predictors
+        ]
 
     @staticmethod
     def supports(estimator: Any) -> bool:
@@ -214,6 +254,51 @@ class BoostedTrees:
         outcomes = np.vstack([left, ~left, np.ones((1, len(matrix)), dtype=bool)])
         return self.baseline + self.values @ outcomes[self.paths].all(axis=0)
 
+    def raw_row(self, row: list[float]) -> float:
+        """`raw` of one row, each tree walked from its root in plain Python."""
+        total = self.baseline
+        for feature, threshold, left, right, is_leaf, value in self.node_lists:
+            node = 0
+            while not is_leaf[node]:
+                node = left[node] if row[feature[node]] <= threshold[node] else right[node]
+            total += value[node]
+        return total
+
+
+def logistic(z: float) -> float:
+    """The logistic function, without overflow for any z."""
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+# Raw scores of a fitted model are bounded by its coefficients and leaf values, far below the
+# 709 where `math.exp` overflows.
+INVERSE_LINKS: dict[type, Callable[[float], float]] = {LogLink: math.exp, LogitLink: logistic}
+
+
+def row_predictor(
+    estimator: Any, trees: BoostedTrees | None
+) -> Callable[[list[float]], float] | None:
+    """The prediction for one row of features in plain floats: boosted trees and GLMs, whose
+    inverse link is exp or the logistic function; None for the others (random forests)."""
+    if trees is not None:
+        tree_inverse = INVERSE_LINKS.get(type(trees.estimator._loss.link))
+        if tree_inverse is None:
+            return None
+        return lambda row: tree_inverse(trees.raw_row(row))
+    if isinstance(estimator, PoissonRegressor | GammaRegressor | LogisticRegression):
+        coef = np.ravel(estimator.coef_).tolist()
+        intercept = float(np.ravel(estimator.intercept_)[0])
+        inverse = (
+            logistic
+            if isinstance(estimator, LogisticRegression)
+            else INVERSE_LINKS[type(estimator._base_loss.link)]
+        )
+        return lambda row: inverse(intercept + sum(map(operator.mul, coef, row)))
+    return None
+
 
 class Scorer:
     """Claims per year (frequency) or the probability of a claim, for validated feature columns."""
@@ -233,11 +318,20 @@ class Scorer:
         else:
             self.predict_matrix = estimator.predict
         self.trees = BoostedTrees(estimator) if BoostedTrees.supports(estimator) else None
+        self.row_blocks = [block.row for block in self.blocks if block.row is not None]
+        self.predict_row = (
+            row_predictor(estimator, self.trees)
+            if len(self.row_blocks) == len(self.blocks)
+            else None
+        )
         self.task = task
 
     def predict(self, columns: Columns) -> np.ndarray:
         rows = len(next(iter(columns.values())))
-        matrix = np.concatenate([block(columns, rows) for block in self.blocks], axis=1)
+        if rows == 1 and self.predict_row is not None:
+            row = [value for block in self.row_blocks for value in block(columns)]
+            return np.array([self.predict_row(row)])
+        matrix = np.concatenate([block.batch(columns, rows) for block in self.blocks], axis=1)
         if self.trees is not None and rows * self.trees.work_per_row <= LEAF_PATHS_MAX_WORK:
             raw = self.trees.raw(matrix)
             loss = self.trees.estimator._loss

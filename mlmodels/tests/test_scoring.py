@@ -5,10 +5,11 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.special import expit
 
 from mlmodels.pipelines import ESTIMATOR_CLASSES, pipeline_build, pipeline_fit, pipeline_predict
 from mlmodels.schema import FEATURE_COLUMNS, records_validate
-from mlmodels.scoring import Scorer
+from mlmodels.scoring import Scorer, logistic
 from mlmodels.synthetic import portfolio_generate
 from mlmodels.tests.fixtures import FAST_PARAMS, random_record
 
@@ -54,11 +55,12 @@ def test_scorer_predicts_what_pipeline_predicts(pipeline, count):
     np.testing.assert_allclose(fast, expected, rtol=0, atol=1e-9)
 
 
-def test_scorer_predicts_what_pipeline_predicts_beyond_the_tabulated_values(pipeline):
-    records = [{**random_record(random.Random(seed)), "power": 1500} for seed in range(3)]
+@pytest.mark.parametrize("count", [1, 3])
+def test_scorer_predicts_what_pipeline_predicts_beyond_the_tabulated_values(pipeline, count):
+    records = [{**random_record(random.Random(seed)), "power": 1500} for seed in range(count)]
     columns, _ = records_validate([{**record, "power": 1000} for record in records])
 
-    fast = Scorer(pipeline, task=pipeline.task).predict({**columns, "power": [1500] * 3})
+    fast = Scorer(pipeline, task=pipeline.task).predict({**columns, "power": [1500] * count})
 
     expected = pipeline_predict(
         pipeline, task=pipeline.task, frame=pd.DataFrame(records, columns=list(FEATURE_COLUMNS))
@@ -66,8 +68,9 @@ def test_scorer_predicts_what_pipeline_predicts_beyond_the_tabulated_values(pipe
     np.testing.assert_allclose(fast, expected, rtol=0, atol=1e-9)
 
 
+@pytest.mark.parametrize("count", [1, 20])
 @pytest.mark.parametrize("estimator", ["glm", "hist_gradient_boosting"])
-def test_scorer_predicts_what_pipeline_predicts_for_a_category_unseen_in_training(estimator):
+def test_scorer_predicts_what_pipeline_predicts_for_a_category_unseen_in_training(estimator, count):
     # A small dataset may lack a category: the encoder ignores it (no column set).
     frame = portfolio_generate(rows=2000, seed=3)
     fitted = pipeline_fit(
@@ -75,7 +78,9 @@ def test_scorer_predicts_what_pipeline_predicts_for_a_category_unseen_in_trainin
         task="claim_frequency",
         frame=frame[frame["coverage"] != "TPL++"].reset_index(drop=True),
     )
-    records = [random_record(random.Random(seed)) for seed in range(20)]
+    # The first record's coverage is the unseen one.
+    records = [{**random_record(random.Random(seed)), "coverage": "TPL++"} for seed in range(1)]
+    records += [random_record(random.Random(seed)) for seed in range(1, count)]
     columns, _ = records_validate(records)
 
     fast = Scorer(fitted, task="claim_frequency").predict(columns)
@@ -83,5 +88,17 @@ def test_scorer_predicts_what_pipeline_predicts_for_a_category_unseen_in_trainin
     expected = pipeline_predict(
         fitted, task="claim_frequency", frame=pd.DataFrame(records, columns=list(FEATURE_COLUMNS))
     )
-    assert "TPL++" in columns["coverage"]
     np.testing.assert_allclose(fast, expected, rtol=0, atol=1e-9)
+
+
+def test_one_record_is_scored_in_plain_floats_but_by_random_forests(pipeline):
+    # Each numpy call costs a serving process several times what it costs alone, and one row
+    # needs dozens: GLMs and boosted trees score one record without them.
+    scorer = Scorer(pipeline, task=pipeline.task)
+
+    assert (scorer.predict_row is None) == ("RandomForest" in type(pipeline[-1]).__name__)
+
+
+@pytest.mark.parametrize("z", [-800.0, -30.0, -0.5, 0.0, 0.5, 30.0, 800.0])
+def test_logistic_is_scipys_expit_without_overflow(z):
+    assert logistic(z) == pytest.approx(expit(z), rel=1e-15, abs=0)
