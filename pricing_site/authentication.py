@@ -43,4 +43,4 @@ class CachedTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed("Invalid token.")
         if not principal.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
-        return principal.as_user(), key
+        return principal.user, key

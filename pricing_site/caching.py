@@ -197,7 +197,7 @@ def token_digest(*, token_key: str) -> str:
 
 
 def api_client_key(*, token_key: str) -> str:
-    return f"pricing_site:api_client:v1:{token_digest(token_key=token_key)}"
+    return f"pricing_site:api_client:v2:{token_digest(token_key=token_key)}"
 
 
 def api_client_cache_clear(*, token_keys: list[str]) -> None:

@@ -1,7 +1,7 @@
 """Reads shared by every app: the API client behind a token."""
 
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -19,8 +19,13 @@ class ApiClientPrincipal:
     is_superuser: bool
     permissions: frozenset[str]
 
-    def as_user(self) -> AbstractBaseUser:
-        """An unsaved user carrying the cached permissions, so permission checks need no query."""
+    @cached_property
+    def user(self) -> AbstractBaseUser:
+        """An unsaved user carrying the cached permissions, so permission checks need no query.
+
+        Built once per principal: a process keeps the principal in memory while the cache
+        generation holds, so its requests share this user (nothing in a request changes it) and
+        a token or permission change, which starts a new generation, builds a new one."""
         user = get_user_model()(
             id=self.user_id,
             username=self.username,
@@ -35,26 +40,23 @@ class ApiClientPrincipal:
 def api_client_get(*, token_key: str) -> ApiClientPrincipal | None:
     """The client that owns *token_key*, or None; cached so an API request makes no auth query."""
 
-    def load() -> dict[str, Any] | None:
+    def load() -> ApiClientPrincipal | None:
         token = Token.objects.select_related("user").filter(key=token_key).first()
         if token is None:
             return None
         user = token.user
-        return {
-            "user_id": user.pk,
-            "username": user.get_username(),
-            "is_active": user.is_active,
-            "is_staff": user.is_staff,
-            "is_superuser": user.is_superuser,
-            "permissions": sorted(user.get_all_permissions()),
-        }
+        return ApiClientPrincipal(
+            user_id=user.pk,
+            username=user.get_username(),
+            is_active=user.is_active,
+            is_staff=user.is_staff,
+            is_superuser=user.is_superuser,
+            permissions=frozenset(user.get_all_permissions()),
+        )
 
-    cached = cache_get_or_load(
+    return cache_get_or_load(
         key=api_client_key(token_key=token_key),
         entity="api_client",
         loader=load,
         timeout=API_CLIENT_TTL,
     )
-    if cached is None:
-        return None
-    return ApiClientPrincipal(**{**cached, "permissions": frozenset(cached["permissions"])})

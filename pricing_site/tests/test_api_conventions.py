@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from django.contrib.auth.models import Permission
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -212,6 +213,22 @@ def test_authenticated_request_makes_no_query_once_the_client_is_cached(
 
     with django_assert_num_queries(0):
         assert api_client.get("/api/v1/ping").status_code == 200
+
+
+def test_a_clients_requests_share_its_user_until_its_permissions_change(
+    api_client, django_user_model
+):
+    first = api_client.get("/api/v1/ping").wsgi_request.user
+    again = api_client.get("/api/v1/ping").wsgi_request.user
+    django_user_model.objects.get(pk=first.pk).user_permissions.add(
+        Permission.objects.get(codename="add_quote")
+    )
+    changed = api_client.get("/api/v1/ping").wsgi_request.user
+
+    assert again is first
+    assert not first.has_perm("strategies.add_quote")
+    assert changed is not first
+    assert changed.has_perm("strategies.add_quote")
 
 
 def test_deleting_a_token_revokes_it_at_once(api_client):
