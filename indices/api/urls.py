@@ -1,4 +1,4 @@
-"""API routes of the indices app."""
+"""API routes of the indices app, under /api/v1/indices/."""
 
 from django.urls import path
 
@@ -7,10 +7,6 @@ from indices.api.views import HealthIndexHistoryApi, HealthIndexLatestApi
 app_name = "indices"
 
 urlpatterns = [
-    path("indices/health/", HealthIndexLatestApi.as_view(), name="health-latest"),
-    path(
-        "indices/health/<int:base_year>/history",
-        HealthIndexHistoryApi.as_view(),
-        name="health-history",
-    ),
+    path("health/", HealthIndexLatestApi.as_view(), name="health-latest"),
+    path("health/<int:base_year>/history", HealthIndexHistoryApi.as_view(), name="health-history"),
 ]

@@ -1,4 +1,4 @@
-"""API routes of the zipcodes app."""
+"""API routes of the zipcodes app, under /api/v1/zipcodes/."""
 
 from django.urls import path
 
@@ -7,6 +7,6 @@ from zipcodes.api.views import ZipcodeDetailApi, ZipcodeListApi
 app_name = "zipcodes"
 
 urlpatterns = [
-    path("zipcodes/", ZipcodeListApi.as_view(), name="list"),
-    path("zipcodes/<str:zipcode>", ZipcodeDetailApi.as_view(), name="detail"),
+    path("", ZipcodeListApi.as_view(), name="list"),
+    path("<str:zipcode>", ZipcodeDetailApi.as_view(), name="detail"),
 ]
