@@ -171,15 +171,16 @@ def free_port() -> int:
 
 
 def gunicorn_start(
-    env: dict[str, str], *, app: str | None = None, probe: str = "/healthz"
+    env: dict[str, str], *, app: str | None = None, probe: str = "/healthz", root: Path = ROOT
 ) -> subprocess.Popen:
-    """The image's gunicorn command and config, serving the service (or *app*)."""
-    dockerfile = (ROOT / "Dockerfile").read_text().splitlines()
+    """The image's gunicorn command and config, serving the service (or *app*) of the tree at
+    *root*."""
+    dockerfile = (root / "Dockerfile").read_text().splitlines()
     command = json.loads(next(line for line in reversed(dockerfile) if line.startswith("CMD "))[4:])
     if app is not None:
         command[-1] = app
     server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{env['PORT']}{probe}"
     for _ in range(150):

@@ -20,14 +20,19 @@ import sys
 import time
 from typing import Any
 
+from bench.__main__ import QUOTE, RECORD, environment, records
+
 # Endpoint: (path, body); a body means POST.
-ENDPOINTS = {
+ENDPOINTS: dict[str, tuple[str, dict[str, Any] | None]] = {
     "ping": ("/api/v1/ping", None),
     "zipcode": ("/api/v1/zipcodes/1000", None),
     "index": ("/api/v1/indices/health/?base_year=2013", None),
-    "quote": ("/api/v1/quotes/", "QUOTE"),
-    "prediction": ("/api/v1/predictions/", "PREDICTION"),
-    "predictions-1000": ("/api/v1/predictions/", "PREDICTIONS"),
+    "quote": ("/api/v1/quotes/", QUOTE),
+    "prediction": ("/api/v1/predictions/", {"task": "claim_frequency", "records": [RECORD]}),
+    "predictions-1000": (
+        "/api/v1/predictions/",
+        {"task": "claim_frequency", "records": records(1000)},
+    ),
 }
 REQUESTS = 300
 ROUNDS = 9
@@ -220,8 +225,6 @@ def steps_timed(name: str, steps: list[tuple[str, Any, str]], call: Any) -> str:
 
 
 def main() -> None:
-    from bench.__main__ import QUOTE, RECORD, environment, records
-
     name = sys.argv[1] if len(sys.argv) > 1 else "quote"
     os.environ.update(environment(port=0))
     os.environ["DJANGO_ALLOWED_HOSTS"] += ",testserver"
@@ -246,12 +249,7 @@ def main() -> None:
         return
     client = client_for()
     path, body = ENDPOINTS[name]
-    payload = {
-        "QUOTE": QUOTE,
-        "PREDICTION": {"task": "claim_frequency", "records": [RECORD]},
-        "PREDICTIONS": {"task": "claim_frequency", "records": records(1000)},
-    }
-    data = json.dumps(payload[body]) if body else None
+    data = json.dumps(body) if body else None
 
     def call() -> Any:
         if data is None:
