@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from mlmodels.selectors import dataset_latest_get
 from pricing_site.admin import SharedLookupsMixin
 from pricing_site.exceptions import ApplicationError, NotFoundError
+from pricing_site.forms import BelgianDecimalField, BelgianNumbersMixin
 from strategies.models import (
     Brand,
     BrandAlias,
@@ -104,7 +105,7 @@ class RulePreviewForm(forms.Form):
 
 
 @admin.register(PricingRule)
-class PricingRuleAdmin(SharedLookupsMixin, SimpleHistoryAdmin):
+class PricingRuleAdmin(BelgianNumbersMixin, SharedLookupsMixin, SimpleHistoryAdmin):
     change_list_template = "admin/strategies/pricingrule/change_list.html"
     list_display = [
         "id",
@@ -255,12 +256,11 @@ class FuelMappingAdmin(SimpleHistoryAdmin):
 class TariffVersionForm(forms.ModelForm):
     """The loading as staff say it (25 %), stored as the fraction the premium uses (0.250)."""
 
-    loading_percent = forms.DecimalField(
+    loading_percent = BelgianDecimalField(
         label=_("Commercial loading (%)"),
         min_value=Decimal("0"),
         max_value=Decimal("100"),
         decimal_places=1,
-        localize=True,  # 27,5 in Dutch and French, 27.5 in English
         help_text=_("On top of the indexed risk premium: 25 means 25 %."),
     )
 
@@ -276,7 +276,6 @@ class TariffVersionForm(forms.ModelForm):
             "state",
             "note",
         ]
-        localized_fields = ["policy_fee", "minimum_premium"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -295,7 +294,7 @@ class TariffVersionForm(forms.ModelForm):
 
 
 @admin.register(TariffVersion)
-class TariffVersionAdmin(admin.ModelAdmin):
+class TariffVersionAdmin(BelgianNumbersMixin, admin.ModelAdmin):
     form = TariffVersionForm
     list_display = [
         "id",

@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from pricing_site.admin import SharedLookupsMixin
 from pricing_site.exceptions import ApplicationError
+from pricing_site.forms import BelgianNumbersMixin
 from zipcodes.models import RiskClass, Zipcode, ZoningProposal
 from zipcodes.services import zipcode_file_lines, zipcode_load_csv, zoning_proposal_approve
 
@@ -106,7 +107,7 @@ class ZipcodeAdmin(SharedLookupsMixin, ExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RiskClass)
-class RiskClassAdmin(SimpleHistoryAdmin):
+class RiskClassAdmin(BelgianNumbersMixin, SimpleHistoryAdmin):
     list_display = ["code", "factor", "description"]
     list_editable = ["factor"]
     ordering = ["code"]
