@@ -122,21 +122,15 @@ class PricingRuleAdmin(BelgianNumbersMixin, SharedLookupsMixin, SimpleHistoryAdm
     list_filter = ["state", "is_active", "fuel", "brand"]
     search_fields = ["brand__name", "note"]
     ordering = ["brand__name", "fuel", "-valid_from"]
-    readonly_fields = ["changed_by", "updated_at"]
+    # A new rule is a draft (the model's default): approval is its own step, with its analysis
+    # beside the button, never a form field.
+    readonly_fields = ["state", "changed_by", "updated_at"]
 
     actions = ["simulate_impact"]
 
     @admin.display(description=_("In force today"), boolean=True)
     def in_force(self, rule: PricingRule) -> bool:
         return pricing_rule_in_force(rule=rule, on=timezone.localdate())
-
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        # A new rule starts as a draft: simulated first, used by quotes once approved.
-        return {"state": DraftState.DRAFT, **super().get_changeform_initial_data(request)}
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
-        # Approval is its own step (with its analysis beside the button), never a form field.
-        return [*self.readonly_fields, "state"] if obj is not None else list(self.readonly_fields)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         pricing_rule_save(rule=obj, changed_by=request.user)
@@ -160,6 +154,11 @@ class PricingRuleAdmin(BelgianNumbersMixin, SharedLookupsMixin, SimpleHistoryAdm
         if not self.has_approve_permission(request):
             raise PermissionDenied
         detail = reverse("admin:strategies_pricingrule_change", args=[rule_id])
+        if rule.state == DraftState.APPROVED:
+            self.message_user(
+                request, gettext("Rule #%(id)s is already approved.") % {"id": rule.pk}
+            )
+            return HttpResponseRedirect(detail)
         if request.method == "POST":
             try:
                 pricing_rule_approve(rule=rule, approved_by=request.user)
@@ -273,7 +272,6 @@ class TariffVersionForm(forms.ModelForm):
             "loading_percent",
             "policy_fee",
             "minimum_premium",
-            "state",
             "note",
         ]
 
@@ -309,7 +307,8 @@ class TariffVersionAdmin(BelgianNumbersMixin, admin.ModelAdmin):
         "new_version_link",
     ]
     ordering = ["-valid_from", "-id"]
-    readonly_fields = ["created_by", "created_at"]
+    # A new version is a draft (the model's default), approved after its impact is seen.
+    readonly_fields = ["state", "created_by", "created_at"]
     fieldsets = [
         (
             None,
@@ -318,7 +317,7 @@ class TariffVersionAdmin(BelgianNumbersMixin, admin.ModelAdmin):
                     "Saving creates a new tariff version, in force from its date. Versions are "
                     "never changed, so stored quotes keep the one they were priced with."
                 ),
-                "fields": tuple(TariffVersionForm.Meta.fields),
+                "fields": (*TariffVersionForm.Meta.fields, "state"),
             },
         )
     ]
@@ -387,6 +386,12 @@ class TariffVersionAdmin(BelgianNumbersMixin, admin.ModelAdmin):
         if not request.user.has_perm("strategies.add_tariffversion"):
             raise PermissionDenied
         detail = reverse("admin:strategies_tariffversion_change", args=[version_id])
+        if version.state == DraftState.APPROVED:
+            self.message_user(
+                request,
+                gettext("Tariff version %(id)s is already approved.") % {"id": version.pk},
+            )
+            return HttpResponseRedirect(detail)
         if request.method == "POST":
             try:
                 tariff_version_approve(version=version)
@@ -423,14 +428,12 @@ class TariffVersionAdmin(BelgianNumbersMixin, admin.ModelAdmin):
         )
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        """ "New version from this one": the form starts from that version's values (a draft,
-        approved after its impact is seen)."""
+        """ "New version from this one": the form starts from that version's values."""
         source_id = request.GET.get("from", "")
         source = TariffVersion.objects.filter(pk=source_id).first() if source_id.isdigit() else None
         if source is None:
-            return {"state": DraftState.DRAFT, **super().get_changeform_initial_data(request)}
+            return super().get_changeform_initial_data(request)
         return {
-            "state": DraftState.DRAFT,
             "reference_base_year": source.reference_base_year,
             "reference_month": source.reference_month,
             "commercial_loading": source.commercial_loading,

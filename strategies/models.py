@@ -26,12 +26,13 @@ class DraftState(models.TextChoices):
 
 
 def draft_state_field() -> models.CharField:
-    # Loaders and fixtures create approved rows; the admin proposes drafts (its initial value).
+    # Whatever creates a row without saying otherwise (a form above all) makes a draft: only an
+    # approval, or an operator's tables file of prices in force, makes it approved.
     return models.CharField(
         _("state"),
         max_length=10,
         choices=DraftState.choices,
-        default=DraftState.APPROVED,
+        default=DraftState.DRAFT,
         help_text=_("A draft is only used by impact analyses, until it is approved."),
     )
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from strategies.models import PricingRule
 from strategies.tests.fixtures import rule
 
 pytestmark = pytest.mark.django_db
@@ -75,30 +76,37 @@ def test_api_validation_errors_speak_the_clients_language(
     assert body["fields"][0]["message"] == required
 
 
-def test_admin_refuses_an_overlapping_rule_in_dutch_with_belgian_dates(client, brands):
+def test_admin_refuses_to_approve_an_overlapping_rule_in_dutch_with_belgian_dates(client, brands):
     editor = User.objects.create_user("editor", password="x", is_staff=True)
     editor.groups.add(Group.objects.get(name="pricing editors"))
     client.force_login(editor)
     existing = rule(brands["toyota"], fuel="diesel", percent="-8")
-
-    response = client.post(
-        reverse("admin:strategies_pricingrule_add"),
+    add = reverse("admin:strategies_pricingrule_add")
+    form = client.get(add, headers={"accept-language": "nl"})
+    client.post(
+        add,
         {
             "brand": brands["toyota"].pk,
             "fuel": "diesel",
             "adjustment_percent": "-5",
             "valid_from": "01/12/2026",
             "is_active": "on",
-            "state": "approved",
         },
         headers={"accept-language": "nl"},
+    )
+    draft = PricingRule.objects.exclude(pk=existing.pk).get()
+
+    response = client.post(
+        reverse("admin:strategies_pricingrule_approve", args=[draft.pk]),
+        headers={"accept-language": "nl"},
+        follow=True,
     )
 
     assert (
         f"Een andere actieve regel voor Toyota + Diesel (regel #{existing.pk}, -8.00 %) geldt "
         "al vanaf 01/01/2026 zonder einde." in response.text
     )
-    assert "tariefregel toevoegen" in response.text  # Django's "Add %s" with our model name
+    assert "tariefregel toevoegen" in form.text  # Django's "Add %s" with our model name
 
 
 def test_training_parameter_errors_speak_the_clients_language(make_api_client, dataset):

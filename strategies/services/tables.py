@@ -158,7 +158,8 @@ def optional_date(value: str | None) -> datetime.date | None:
 @transaction.atomic
 def strategies_load(*, tables: dict[str, Any]) -> StrategiesLoadReport:
     """Add the brands, rules and tariff versions of *tables* that are not there yet (loading the
-    same file twice adds nothing), through the same validation as the admin; all or nothing."""
+    same file twice adds nothing), through the same validation as the admin; all or nothing.
+    The file holds the prices in force: its rules and versions are approved."""
     brands = {brand.normalized: brand for brand in Brand.objects.all()}
     known_aliases = set(BrandAlias.objects.values_list("normalized", flat=True))
     added = {"brands": 0, "aliases": 0, "rules": 0, "tariff_versions": 0}
@@ -183,6 +184,7 @@ def strategies_load(*, tables: dict[str, Any]) -> StrategiesLoadReport:
                 valid_from=datetime.date.fromisoformat(entry["valid_from"]),
                 valid_to=optional_date(entry.get("valid_to")),
                 note=entry.get("note", ""),
+                state=DraftState.APPROVED,
             )
             same = PricingRule.objects.filter(
                 brand=rule.brand, fuel=rule.fuel, valid_from=rule.valid_from
@@ -202,6 +204,7 @@ def strategies_load(*, tables: dict[str, Any]) -> StrategiesLoadReport:
                         policy_fee=Decimal(entry["policy_fee"]),
                         minimum_premium=Decimal(entry["minimum_premium"]),
                         note=entry.get("note", ""),
+                        state=DraftState.APPROVED,
                     )
                 )
                 added["tariff_versions"] += 1

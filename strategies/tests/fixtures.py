@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from strategies.models import Brand, BrandAlias, PricingRule, TariffVersion
+from strategies.models import Brand, BrandAlias, DraftState, PricingRule, TariffVersion
 from strategies.services import (
     brand_alias_save,
     brand_save,
@@ -28,7 +28,15 @@ def brands(db):
     }
 
 
-def rule(brand=None, fuel="", percent="0", valid_from=date(2026, 1, 1), valid_to=None, **kwargs):
+def rule(
+    brand=None,
+    fuel="",
+    percent="0",
+    valid_from=date(2026, 1, 1),
+    valid_to=None,
+    state=DraftState.APPROVED,
+    **kwargs,
+):
     return pricing_rule_save(
         rule=PricingRule(
             brand=brand,
@@ -36,6 +44,7 @@ def rule(brand=None, fuel="", percent="0", valid_from=date(2026, 1, 1), valid_to
             adjustment_percent=Decimal(percent),
             valid_from=valid_from,
             valid_to=valid_to,
+            state=state,
             **kwargs,
         )
     )
@@ -51,6 +60,7 @@ def tariff(db):
             policy_fee=Decimal("25.00"),
             minimum_premium=Decimal("150.00"),
             valid_from=date(2025, 1, 1),
+            state=DraftState.APPROVED,
         )
     )
 

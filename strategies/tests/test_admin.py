@@ -22,13 +22,12 @@ def rule_form(brand, **changes):
         "valid_from": "2026-12-01",
         "valid_to": "",
         "is_active": "on",
-        "state": "approved",
         "note": "",
         **changes,
     }
 
 
-def test_admin_refuses_overlapping_rule_in_plain_words(editor, brands):
+def test_admin_refuses_to_approve_an_overlapping_rule_in_plain_words(editor, brands):
     existing = rule(
         brands["toyota"],
         fuel="diesel",
@@ -36,12 +35,15 @@ def test_admin_refuses_overlapping_rule_in_plain_words(editor, brands):
         valid_from=date(2026, 10, 1),
         valid_to=date(2026, 12, 31),
     )
+    editor.post(reverse("admin:strategies_pricingrule_add"), rule_form(brands["toyota"]))
+    draft = PricingRule.objects.exclude(pk=existing.pk).get()
 
-    response = editor.post(reverse("admin:strategies_pricingrule_add"), rule_form(brands["toyota"]))
+    response = editor.post(
+        reverse("admin:strategies_pricingrule_approve", args=[draft.pk]), follow=True
+    )
 
-    assert response.status_code == 200
     assert f"Another active rule for Toyota + Diesel (rule #{existing.pk}" in response.text
-    assert PricingRule.objects.count() == 1
+    assert PricingRule.objects.get(pk=draft.pk).state == "draft"
 
 
 def test_admin_adds_valid_rule_and_records_who(editor, brands):
@@ -51,6 +53,84 @@ def test_admin_adds_valid_rule_and_records_who(editor, brands):
     created = PricingRule.objects.get()
     assert created.changed_by.username == "editor"
     assert created.history.first().history_user.username == "editor"
+
+
+def test_admin_rule_form_creates_a_draft_even_when_posted_as_approved(editor, brands):
+    form = editor.get(reverse("admin:strategies_pricingrule_add")).text
+    response = editor.post(
+        reverse("admin:strategies_pricingrule_add"),
+        rule_form(brands["toyota"], state="approved"),
+    )
+
+    assert 'name="state"' not in form
+    assert response.status_code == 302
+    assert PricingRule.objects.get().state == "draft"
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "stored"),
+    [
+        ("nl", "2,5", "2.50"),
+        ("fr", "2,5", "2.50"),
+        ("en", "2,5", "2.50"),
+        ("nl", "2.5", "2.50"),
+        ("en", "2.5", "2.50"),
+        ("fr", "−2,5 %", "-2.50"),
+        ("nl", "-12,75", "-12.75"),
+    ],
+)
+def test_admin_reads_a_rule_adjustment_typed_the_belgian_way(
+    editor, brands, language, typed, stored
+):
+    form = editor.get(
+        reverse("admin:strategies_pricingrule_add"), headers={"accept-language": language}
+    ).text
+    response = editor.post(
+        reverse("admin:strategies_pricingrule_add"),
+        rule_form(brands["toyota"], adjustment_percent=typed),
+        headers={"accept-language": language},
+    )
+
+    # A browser's number field drops a decimal comma ("2,5" became 25): a text field it is.
+    assert 'type="number" name="adjustment_percent"' not in form
+    assert response.status_code == 302
+    assert PricingRule.objects.get().adjustment_percent == Decimal(stored)
+
+
+@pytest.mark.parametrize(("language", "typed"), [("nl", "1,250"), ("fr", "1.250"), ("en", "2,500")])
+def test_admin_refuses_an_adjustment_it_would_have_to_guess_and_says_what_to_type(
+    editor, brands, language, typed
+):
+    response = editor.post(
+        reverse("admin:strategies_pricingrule_add"),
+        rule_form(brands["toyota"], adjustment_percent=typed),
+        headers={"accept-language": language},
+    )
+
+    assert response.status_code == 200
+    assert typed.replace(".", ",") in response.text  # the decimal-comma reading it may mean
+    assert not PricingRule.objects.exists()
+
+
+def test_approve_page_of_an_approved_rule_says_so_and_approves_nothing_again(editor, brands):
+    approved = rule(brands["toyota"], fuel="diesel", percent="-8")
+
+    response = editor.get(
+        reverse("admin:strategies_pricingrule_approve", args=[approved.pk]), follow=True
+    )
+
+    assert f"Rule #{approved.pk} is already approved." in response.text
+    assert "was not simulated" not in response.text
+    assert response.redirect_chain[-1][0].endswith(f"/pricingrule/{approved.pk}/change/")
+
+
+def test_approve_page_of_an_approved_tariff_version_says_so(editor, tariff):
+    response = editor.get(
+        reverse("admin:strategies_tariffversion_approve", args=[tariff.pk]), follow=True
+    )
+
+    assert f"Tariff version {tariff.pk} is already approved." in response.text
+    assert "was not simulated" not in response.text
 
 
 def test_admin_preview_shows_which_rule_applies(editor, brands):
@@ -182,7 +262,7 @@ def test_new_tariff_version_starts_from_the_one_chosen_and_takes_the_loading_in_
     assert 'name="loading_percent" value="25.0' in form
     assert 'name="policy_fee" value="25.00"' in form
     assert "Saving creates a new tariff version" in form
-    assert '<option value="draft" selected>' in form  # approved once its impact is seen
+    assert 'name="state"' not in form  # approved once its impact is seen, never from the form
 
     response = editor.post(
         add,
@@ -193,7 +273,7 @@ def test_new_tariff_version_starts_from_the_one_chosen_and_takes_the_loading_in_
             "loading_percent": "27,5",
             "policy_fee": "25,00",
             "minimum_premium": "150,00",
-            "state": "draft",
+            "state": "approved",  # a crafted form cannot skip the approval either
             "note": "",
         },
         headers={"accept-language": "nl"},

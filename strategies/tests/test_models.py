@@ -52,7 +52,11 @@ def test_database_refuses_overlapping_active_rules(brands, brand_name):
 
     with pytest.raises(IntegrityError):
         PricingRule.objects.create(
-            brand=brand, fuel="diesel", adjustment_percent=1, valid_from=date(2026, 6, 1)
+            brand=brand,
+            fuel="diesel",
+            adjustment_percent=1,
+            valid_from=date(2026, 6, 1),
+            state="approved",
         )
 
 

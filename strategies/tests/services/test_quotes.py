@@ -183,6 +183,7 @@ def test_quote_reprice_gives_same_premium_after_tables_changed(
                 policy_fee=Decimal("99"),
                 minimum_premium=Decimal("10"),
                 valid_from=date(2026, 2, 1),
+                state="approved",
             )
         )
         model_version_promote(version=train(estimator="glm"))

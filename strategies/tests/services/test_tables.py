@@ -93,6 +93,7 @@ def test_tariff_version_create_is_in_force_from_its_date(
         policy_fee=Decimal("30.00"),
         minimum_premium=Decimal("150.00"),
         valid_from=date(2026, 3, 1),
+        state="approved",
     )
     with django_capture_on_commit_callbacks(execute=True):
         tariff_version_create(version=newer)
