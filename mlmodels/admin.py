@@ -124,15 +124,22 @@ class ModelVersionAdmin(ReadOnlyAdmin):
         return request.user.has_perm("mlmodels.promote_modelversion")
 
     @admin.action(
-        description=_("Promote the selected version to production"), permissions=["promote"]
+        description=_("Promote the selected version to production…"), permissions=["promote"]
     )
-    def promote_selected(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
+    def promote_selected(
+        self, request: HttpRequest, queryset: QuerySet[ModelVersion]
+    ) -> HttpResponse | None:
+        """The same confirmation page as the version's own button: it against production, in
+        red when it scores worse, and only the second click promotes."""
         if queryset.count() != 1:
             self.message_user(
                 request, gettext("Select exactly one version to promote."), messages.ERROR
             )
-            return
-        self.promote(request, queryset.get())
+            return None
+        version_id = queryset.values_list("pk", flat=True).get()
+        return HttpResponseRedirect(
+            reverse("admin:mlmodels_modelversion_promote", args=[version_id])
+        )
 
     @admin.action(description=_("Simulate the impact of this version on the premiums"))
     def simulate_impact(

@@ -15,6 +15,7 @@ from mlmodels.models import ModelVersion, Task
 from mlmodels.schema import FEATURE_COLUMNS, records_validate
 from mlmodels.scoring import Scorer
 from pricing_site.exceptions import ConflictError, UnprocessableError
+from pricing_site.history import admin_history_record
 
 logger = logging.getLogger(__name__)
 
@@ -83,10 +84,24 @@ def model_version_promote(*, version: ModelVersion, promoted_by: Any = None) -> 
             gettext("Model version %(id)s is already in production.") % {"id": version.pk},
             code="already_production",
         )
+    retired = [v for v in versions.values() if v.is_production]
     ModelVersion.objects.filter(task=version.task, is_production=True).update(is_production=False)
     current.is_production = True
     current.promoted_at = timezone.now()
     current.promoted_by = promoted_by
     current.save(update_fields=["is_production", "promoted_at", "promoted_by"])
+    for previous in retired:
+        admin_history_record(
+            user=promoted_by,
+            obj=previous,
+            message=gettext("Retired from production: version %(id)s promoted.")
+            % {"id": current.pk},
+        )
+    admin_history_record(
+        user=promoted_by,
+        obj=current,
+        message=gettext("Promoted to production (previous: %(previous)s).")
+        % {"previous": ", ".join(str(v.pk) for v in retired) or gettext("none")},
+    )
     transaction.on_commit(lambda: production_version_cache_clear(task=version.task))
     return current

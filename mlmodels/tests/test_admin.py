@@ -47,6 +47,43 @@ def test_model_manager_promotes_from_detail_page(
     assert candidate.is_production
 
 
+def test_bulk_promote_action_opens_the_confirmation_and_promotes_nothing(
+    client, production_version, train
+):
+    candidate = train(estimator="glm")
+
+    response = staff(client, "model managers").post(
+        reverse("admin:mlmodels_modelversion_changelist"),
+        {"action": "promote_selected", "_selected_action": [candidate.pk]},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:mlmodels_modelversion_promote", args=[candidate.pk]
+    )
+    assert 'id="confirm-promotion"' in response.text
+    candidate.refresh_from_db()
+    assert not candidate.is_production
+
+
+def test_promotion_is_written_in_the_history_of_both_versions(
+    client, production_version, train, django_capture_on_commit_callbacks
+):
+    candidate = train(estimator="glm")
+    manager = staff(client, "model managers")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        manager.post(reverse("admin:mlmodels_modelversion_promote", args=[candidate.pk]))
+
+    promoted = manager.get(reverse("admin:mlmodels_modelversion_history", args=[candidate.pk]))
+    retired = manager.get(
+        reverse("admin:mlmodels_modelversion_history", args=[production_version.pk])
+    )
+    assert f"Promoted to production (previous: {production_version.pk})." in promoted.text
+    assert f"Retired from production: version {candidate.pk} promoted." in retired.text
+    assert "model-managers" in promoted.text
+
+
 def test_model_manager_sees_why_a_tampered_version_is_not_promoted(
     client, production_version, train
 ):
