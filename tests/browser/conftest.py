@@ -65,3 +65,19 @@ def admin_page(page, live_server, django_user_model):
     page.click("input[type=submit]")
     page.wait_for_selector("#site-name")
     return page
+
+
+@pytest.fixture
+def staff_page(page, live_server, django_user_model, language):
+    """A business user who reads the admin in *language* (a fixture of the module), logged in
+    through the login form."""
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    django_user_model.objects.create_superuser("staff", password=ADMIN_PASSWORD)
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", "staff")
+    page.fill("#id_password", ADMIN_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector(f"html[lang={language}] #site-name")
+    return page
