@@ -67,17 +67,21 @@ def test_zipcode_import_with_bad_line_explains_and_changes_nothing(
     assert Zipcode.objects.get(code=9000).risk_class_id == "B"
 
 
-def fill_rule(page, live_server, *, brand: Brand, fuel: str, percent: str, valid_from: str) -> None:
+def draft_and_approve_rule(
+    page, live_server, *, brand: Brand, fuel: str, percent: str, valid_from: str
+) -> None:
+    """A rule typed as staff do: saved as a draft, then approved from its page."""
     page.goto(f"{live_server.url}/admin/strategies/pricingrule/add/")
     page.select_option("#id_brand", str(brand.pk))
     page.select_option("#id_fuel", fuel)
     page.fill("#id_adjustment_percent", percent)
     page.fill("#id_valid_from", valid_from)
-    page.select_option("#id_state", "approved")  # put live at once (a draft waits to be approved)
-    page.click("input[name=_save]")
+    page.click("input[name=_continue]")
+    page.click("#approve-draft")
+    page.click("#confirm-approval")
 
 
-def test_overlapping_rule_is_refused_in_plain_words(admin_page, live_server):
+def test_overlapping_rule_is_refused_at_approval_in_plain_words(admin_page, live_server):
     toyota = brand_save(brand=Brand(name="Toyota"))
     rule(
         toyota,
@@ -87,18 +91,18 @@ def test_overlapping_rule_is_refused_in_plain_words(admin_page, live_server):
         valid_to=date(2026, 12, 31),
     )
 
-    fill_rule(
+    draft_and_approve_rule(
         admin_page, live_server, brand=toyota, fuel="diesel", percent="-5", valid_from="2026-12-01"
     )
 
-    assert "Please correct the error below." in admin_page.inner_text(".errornote")
-    assert "Another active rule for Toyota + Diesel" in admin_page.inner_text(".errorlist")
+    assert "Another active rule for Toyota + Diesel" in admin_page.inner_text(".messagelist .error")
+    assert PricingRule.objects.filter(state="draft").count() == 1
 
 
 def test_valid_rule_added_is_picked_by_resolve(admin_page, live_server, make_api_client):
     bmw = brand_save(brand=Brand(name="BMW"))
 
-    fill_rule(
+    draft_and_approve_rule(
         admin_page, live_server, brand=bmw, fuel="petrol", percent="5", valid_from="2026-01-01"
     )
     admin_page.wait_for_selector(".messagelist .success")
