@@ -12,6 +12,7 @@ pytest_plugins = [
     "indices.tests.fixtures",
     "mlmodels.tests.fixtures",
     "strategies.tests.fixtures",
+    "tariffs.tests.fixtures",
     "tests.fixtures",
 ]
 

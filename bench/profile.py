@@ -143,15 +143,15 @@ def endpoint_steps(name: str) -> list[tuple[str, Any, str]]:
 
     import mlmodels.api.views
     import mlmodels.serving
-    import strategies.api.views
-    import strategies.services.quotes
+    import tariffs.api.views
+    import tariffs.services.quotes
     from mlmodels.api.serializers import (
         PredictionCreateInputSerializer,
         PredictionOutputSerializer,
         PredictionQueryInputSerializer,
     )
     from pricing_site.renderers import JSONBodyRenderer
-    from strategies.api.serializers import QuoteCreateInputSerializer, QuoteOutputSerializer
+    from tariffs.api.serializers import QuoteCreateInputSerializer, QuoteOutputSerializer
 
     authentication = ("authentication, permission, throttling", APIView, "initial")
     rendering = ("writing the JSON answer", JSONBodyRenderer, "render")
@@ -159,11 +159,11 @@ def endpoint_steps(name: str) -> list[tuple[str, Any, str]]:
         return [
             authentication,
             ("input validation (DRF serializers)", QuoteCreateInputSerializer, "is_valid"),
-            ("pricing: tables, models, steps", strategies.services.quotes, "quote_price"),
-            ("  of which the two models", strategies.services.quotes, "premium_factors"),
+            ("pricing: tables, models, steps", tariffs.services.quotes, "quote_price"),
+            ("  of which the two models", tariffs.services.quotes, "premium_factors"),
             ("the INSERT through the ORM", QuerySet, "create"),
             ("the answer (output serializer)", QuoteOutputSerializer, "to_representation"),
-            ("the view, all of the above but auth", strategies.api.views.QuoteCreateApi, "post"),
+            ("the view, all of the above but auth", tariffs.api.views.QuoteCreateApi, "post"),
             rendering,
         ]
     if not name.startswith("prediction"):

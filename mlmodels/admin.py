@@ -1,4 +1,5 @@
-"""Admin: model versions (metrics, comparison with production, promotion), datasets, jobs."""
+"""Admin: model versions (metrics, comparison with production, promotion), datasets, jobs.
+What the tariff adds to them (impact, zones, backtests) is in tariffs.admin."""
 
 from typing import Any
 
@@ -8,11 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from mlmodels.models import Dataset, ModelVersion, TariffEvaluation, TrainingJob
+from mlmodels.models import Dataset, ModelVersion, TrainingJob
 from mlmodels.pipelines import METRIC_LABELS
 from mlmodels.schema import report_text
 from mlmodels.selectors import (
@@ -22,11 +23,8 @@ from mlmodels.selectors import (
 )
 from mlmodels.services import (
     model_version_promote,
-    tariff_evaluation_create,
 )
 from pricing_site.exceptions import ApplicationError, NotFoundError
-from zipcodes.selectors import zoning_version_current
-from zipcodes.services import zoning_proposal_create
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -58,7 +56,7 @@ class ModelVersionAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["task", "estimator", "is_production"]
     ordering = ["-created_at"]
-    actions = ["promote_selected", "simulate_impact"]
+    actions = ["promote_selected"]
     # The artifact: bytes staff cannot read, never uploaded by hand (unpickling runs code).
     # Metrics and parameters are shown as tables below, not as raw JSON.
     exclude = ["artifact", "metrics", "params"]
@@ -141,17 +139,6 @@ class ModelVersionAdmin(ReadOnlyAdmin):
             reverse("admin:mlmodels_modelversion_promote", args=[version_id])
         )
 
-    @admin.action(description=_("Simulate the impact of this version on the premiums"))
-    def simulate_impact(
-        self, request: HttpRequest, queryset: QuerySet[ModelVersion]
-    ) -> HttpResponse | None:
-        from strategies.admin import impact_simulate_one  # the premium lives in strategies
-        from strategies.services import model_version_scenario
-
-        return impact_simulate_one(
-            self, request, queryset, lambda version: model_version_scenario(version=version)
-        )
-
     def promote(self, request: HttpRequest, version: ModelVersion) -> None:
         try:
             model_version_promote(version=version, promoted_by=request.user)
@@ -215,22 +202,8 @@ class ModelVersionAdmin(ReadOnlyAdmin):
             ) from missing
         context: dict[str, Any] = {
             "can_promote": self.has_promote_permission(request) and not version.is_production,
-            "tariff_evaluation": TariffEvaluation.objects.filter(
-                state=TariffEvaluation.State.DONE
-            ).first(),
+            **comparison_context(version),
         }
-        zoning = zoning_version_current()
-        if (
-            version.task == "claim_frequency"
-            and not version.uses_location
-            and (version.zoning_version != zoning)
-        ):
-            none = gettext("none")
-            context["zoning_warning"] = gettext(
-                "This model was trained with zoning %(trained)s; today's zone table comes from "
-                "zoning %(today)s. Retrain it on the new zones."
-            ) % {"trained": version.zoning_version or none, "today": zoning or none}
-        context.update(comparison_context(version))
         return super().change_view(
             request, object_id, form_url, {**(extra_context or {}), **context}
         )
@@ -280,43 +253,6 @@ class DatasetAdmin(ReadOnlyAdmin):
     search_fields = ["name", "sha256"]
     fields = ("name", "file", "row_count", "sha256", "report", "uploaded_by", "uploaded_at")
     readonly_fields = fields
-    actions = ["derive_zones", "evaluate_tariff"]
-
-    @admin.action(description=_("Derive zones from the claims of this dataset (a draft to review)"))
-    def derive_zones(
-        self, request: HttpRequest, queryset: QuerySet[Dataset]
-    ) -> HttpResponse | None:
-        if not request.user.has_perm("zipcodes.approve_zoningproposal"):
-            self.message_user(request, gettext("You may not derive zones."), messages.ERROR)
-            return None
-        for dataset in queryset:
-            proposal = zoning_proposal_create(
-                dataset=dataset, created_by=request.user, background=True
-            )
-            self.message_user(
-                request,
-                gettext(
-                    "Zoning proposal %(id)s is being computed from %(dataset)s; review it under "
-                    "Zoning proposals."
-                )
-                % {"id": proposal.pk, "dataset": dataset.name},
-                messages.SUCCESS,
-            )
-        return None
-
-    @admin.action(description=_("Evaluate the tariff on this dataset's holdout"))
-    def evaluate_tariff(self, request: HttpRequest, queryset: QuerySet[Dataset]) -> None:
-        for dataset in queryset:
-            evaluation = tariff_evaluation_create(dataset=dataset, requested_by=request.user)
-            self.message_user(
-                request,
-                gettext(
-                    "Tariff evaluation %(id)s started on %(dataset)s; its report is under "
-                    "Tariff evaluations."
-                )
-                % {"id": evaluation.pk, "dataset": dataset.name},
-                messages.SUCCESS,
-            )
 
     @admin.display(description="SHA-256")
     def short_sha256(self, dataset: Dataset) -> str:
@@ -325,25 +261,6 @@ class DatasetAdmin(ReadOnlyAdmin):
     @admin.display(description=_("validation report"))
     def report(self, dataset: Dataset) -> str:
         return format_html("<pre>{}</pre>", report_text(dataset.validation_report))
-
-
-@admin.register(TariffEvaluation)
-class TariffEvaluationAdmin(ReadOnlyAdmin):
-    list_display = ["id", "dataset", "state", "headline", "created_at"]
-    fields = ("dataset", "state", "error", "requested_by", "created_at", "report")
-    readonly_fields = fields
-
-    @admin.display(description=_("deviance · claims ratio · Gini"))
-    def headline(self, evaluation: TariffEvaluation) -> str:
-        result = evaluation.result
-        if not result:
-            return "-"
-        return f"{result['frequency_deviance']} · {result['claims_ratio']} · {result['gini']}"
-
-    @admin.display(description=_("report"))
-    def report(self, evaluation: TariffEvaluation) -> str:
-        # The report is built by `tariff_report_html` from numbers and escaped text only.
-        return mark_safe(evaluation.report_html)  # noqa: S308
 
 
 @admin.register(TrainingJob)

@@ -16,10 +16,10 @@ from mlmodels.caching import (
     production_version_key,
 )
 from mlmodels.models import Dataset, ModelVersion, TrainingJob
+from mlmodels.offsets import offset_get
 from mlmodels.schema import portfolio_read, portfolio_typed
 from pricing_site.caching import cache_get_or_load
 from pricing_site.exceptions import NotFoundError, ServiceUnavailableError
-from zipcodes.selectors import zoning_version_current
 
 if TYPE_CHECKING:
     from mlmodels.services.evaluation import Comparison
@@ -92,8 +92,11 @@ def model_version_comparison_get(
             ],
         )
 
+    offset = offset_get(task=version.task)
     key = comparison_key(
-        version_id=version.pk, production_id=production.pk, zoning_version=zoning_version_current()
+        version_id=version.pk,
+        production_id=production.pk,
+        zoning_version=offset.version if offset else None,
     )
     return cache_get_or_load(key=key, entity="comparison", loader=compare, timeout=COMPARISON_TTL)
 

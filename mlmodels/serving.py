@@ -97,6 +97,18 @@ def model_load_failures() -> dict[str, LoadFailure]:
     return dict(_load_failures)
 
 
+def model_load_degradations() -> dict[str, dict[str, Any]]:
+    """The readiness probe's "models": each task whose production version failed to load."""
+    return {
+        task: {
+            "production_version": failure.version_id,
+            "serving_version": failure.serving_version_id,
+            "reason": failure.reason,
+        }
+        for task, failure in model_load_failures().items()
+    }
+
+
 def loaded_model_get(*, version_id: int) -> LoadedModel:
     """The in-memory model of *version_id*, loaded (and verified) on first use in this process."""
     model = _loaded.get(version_id)

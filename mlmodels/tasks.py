@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from mlmodels.services import jobs, tariff_evaluation
+from mlmodels.services import jobs
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -17,9 +17,3 @@ def training_jobs_fail_stale() -> int:
     return jobs.training_jobs_fail_stale(
         running_longer_than_seconds=settings.CELERY_TASK_TIME_LIMIT
     )
-
-
-@shared_task(soft_time_limit=10 * 60, time_limit=11 * 60)
-def tariff_evaluation_run(evaluation_id: int) -> str:
-    evaluation = tariff_evaluation.tariff_evaluation_run(evaluation_id=evaluation_id)
-    return f"tariff evaluation {evaluation.pk}: {evaluation.state}"

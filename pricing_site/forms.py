@@ -1,6 +1,7 @@
 """Form fields every app's admin shares: numbers as Belgian staff type them."""
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -59,7 +60,8 @@ class BelgianDecimalField(forms.DecimalField):
         # A text box with the numeric keyboard on phones; the number limits are checked here.
         return {"inputmode": "decimal"}
 
-    def to_python(self, value: Any) -> Decimal | None:
+    # The stubs derive DecimalField from IntegerField; Django's own returns a Decimal here too.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):
@@ -85,4 +87,6 @@ class BelgianDecimalField(forms.DecimalField):
 class BelgianNumbersMixin:
     """Every decimal of an admin form is typed as text and read the Belgian way."""
 
-    formfield_overrides = {models.DecimalField: {"form_class": BelgianDecimalField}}
+    formfield_overrides: "Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]" = {
+        models.DecimalField: {"form_class": BelgianDecimalField}
+    }

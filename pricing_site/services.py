@@ -18,8 +18,8 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "zipcodes.delete_zipcode",
         "zipcodes.view_riskclass",
         "zipcodes.change_riskclass",
-        "zipcodes.view_zoningproposal",
-        "zipcodes.approve_zoningproposal",
+        "tariffs.view_zoningproposal",
+        "tariffs.approve_zoningproposal",
         "indices.view_healthindex",
         "strategies.view_brand",
         "strategies.add_brand",
@@ -32,18 +32,18 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "strategies.add_pricingrule",
         "strategies.change_pricingrule",
         "strategies.approve_pricingrule",
-        "strategies.view_impactanalysis",
-        "strategies.add_impactanalysis",
-        "strategies.view_tariffversion",
-        "strategies.add_tariffversion",
-        "strategies.view_quote",
+        "tariffs.view_impactanalysis",
+        "tariffs.add_impactanalysis",
+        "tariffs.view_tariffversion",
+        "tariffs.add_tariffversion",
+        "tariffs.view_quote",
         "strategies.view_fuelmapping",
         "strategies.add_fuelmapping",
         "strategies.change_fuelmapping",
         "strategies.delete_fuelmapping",
         "mlmodels.view_modelversion",
         "mlmodels.view_dataset",
-        "mlmodels.view_tariffevaluation",
+        "tariffs.view_tariffevaluation",
     ),
     "model managers": (
         "zipcodes.view_zipcode",
@@ -54,17 +54,17 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "mlmodels.add_modelversion",
         "mlmodels.promote_modelversion",
         "mlmodels.view_trainingjob",
-        "mlmodels.view_tariffevaluation",
-        "zipcodes.view_zoningproposal",
-        "strategies.view_impactanalysis",
-        "strategies.add_impactanalysis",
+        "tariffs.view_tariffevaluation",
+        "tariffs.view_zoningproposal",
+        "tariffs.view_impactanalysis",
+        "tariffs.add_impactanalysis",
     ),
 }
 
 
 # What a new API client may do unless told otherwise: read and predict (a token suffices) and
 # quote. Writes to models and datasets are granted explicitly.
-DEFAULT_API_CLIENT_PERMISSIONS = ("strategies.add_quote",)
+DEFAULT_API_CLIENT_PERMISSIONS = ("tariffs.add_quote",)
 
 
 def permissions_get(*, names: tuple[str, ...] | list[str]) -> list[Permission]:

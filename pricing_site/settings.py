@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "zipcodes",
     "strategies",
     "mlmodels",
+    # Above the four domain apps: it composes them into a premium (its admin extends theirs).
+    "tariffs",
     "pricing_site",
 ]
 

@@ -17,6 +17,7 @@ api_v1_patterns: list[URLPattern | URLResolver] = [
     path("indices/", include("indices.api.urls")),
     path("", include("mlmodels.api.urls")),
     path("", include("strategies.api.urls")),
+    path("", include("tariffs.api.urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),
+    path("admin/", include("tariffs.urls")),  # the tariff's models' former admin addresses
     path("admin/", admin.site.urls),
     # The admin's language switch posts here (the choice is kept in the session and a cookie).
     path("i18n/", include("django.conf.urls.i18n")),

@@ -27,7 +27,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mlmodels.serving import model_load_failures
 from pricing_site.api import error_responses
 from pricing_site.exception_handler import (
     DATABASE_UNAVAILABLE_ERRORS,
@@ -37,6 +36,7 @@ from pricing_site.exception_handler import (
     internal_error_body,
 )
 from pricing_site.handlers import API_PREFIX
+from pricing_site.readiness import degradations_get
 
 logger = logging.getLogger(__name__)
 
@@ -84,17 +84,9 @@ def readyz(request: HttpRequest) -> JsonResponse:
             extra={"checks": checks, "failed": failed},
         )
         return JsonResponse(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
-    failures = model_load_failures()
-    if failures:
-        models = {
-            task: {
-                "production_version": failure.version_id,
-                "serving_version": failure.serving_version_id,
-                "reason": failure.reason,
-            }
-            for task, failure in failures.items()
-        }
-        return JsonResponse({"status": "degraded", "checks": checks, "models": models})
+    degraded = degradations_get()
+    if degraded:
+        return JsonResponse({"status": "degraded", "checks": checks, **degraded})
     return JsonResponse({"status": "ok", "checks": checks})
 
 

@@ -1,4 +1,4 @@
-"""Cache keys of the pricing rules, brands and tariff: small tables cached whole."""
+"""Cache keys of the pricing rules, brands and fuel mappings: small tables cached whole."""
 
 from pricing_site.caching import cache_invalidate
 
@@ -7,7 +7,6 @@ STRATEGIES_TTL = 6 * 3600
 
 RULES_KEY = "strategies:rules:v1"
 BRANDS_KEY = "strategies:brands:v1"
-TARIFFS_KEY = "strategies:tariffs:v1"
 FUEL_MAPPINGS_KEY = "strategies:fuel_mappings:v1"
 
 
@@ -17,10 +16,6 @@ def rules_cache_clear() -> None:
 
 def brands_cache_clear() -> None:
     cache_invalidate(keys=[BRANDS_KEY])
-
-
-def tariffs_cache_clear() -> None:
-    cache_invalidate(keys=[TARIFFS_KEY])
 
 
 def fuel_mappings_cache_clear() -> None:

@@ -1,4 +1,4 @@
-"""Reads of the pricing rules, brands and tariff versions (cached whole), and stored quotes."""
+"""Reads of the pricing rules, brands and fuel mappings (cached whole)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -8,13 +8,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from pricing_site.caching import cache_get_or_load
-from pricing_site.exceptions import ApplicationError, NotFoundError, ServiceUnavailableError
+from pricing_site.exceptions import ApplicationError
 from strategies.caching import (
     BRANDS_KEY,
     FUEL_MAPPINGS_KEY,
     RULES_KEY,
     STRATEGIES_TTL,
-    TARIFFS_KEY,
 )
 from strategies.models import (
     Brand,
@@ -22,11 +21,8 @@ from strategies.models import (
     DraftState,
     Fuel,
     FuelMapping,
-    ImpactAnalysis,
     ModelledFuel,
     PricingRule,
-    Quote,
-    TariffVersion,
 )
 from strategies.normalize import name_normalize
 
@@ -60,18 +56,6 @@ class RuleResolution:
     fuel: str
     level: str
     reason: str
-
-
-@dataclass(frozen=True)
-class Tariff:
-    id: int
-    reference_base_year: int
-    reference_month: date
-    commercial_loading: Decimal
-    policy_fee: Decimal
-    minimum_premium: Decimal
-    valid_from: date
-    approved: bool = True  # a draft prices impact analyses only
 
 
 def fuel_parse(*, raw: str) -> str:
@@ -230,85 +214,3 @@ def pricing_rule_list(
     if on:
         rules = rules.filter(is_active=True, valid_from__lte=on).exclude(valid_to__lt=on)
     return rules
-
-
-def tariffs_load() -> list[Tariff]:
-    return [
-        Tariff(
-            t.pk,
-            t.reference_base_year,
-            t.reference_month,
-            t.commercial_loading,
-            t.policy_fee,
-            t.minimum_premium,
-            t.valid_from,
-            t.state == DraftState.APPROVED,
-        )
-        for t in TariffVersion.objects.order_by("-valid_from", "-pk")
-    ]
-
-
-def tariff_get_current(*, on: date) -> Tariff:
-    """The newest approved tariff version in force on *on*."""
-    tariffs = [
-        tariff
-        for tariff in cache_get_or_load(
-            key=TARIFFS_KEY, entity="tariffs", loader=tariffs_load, timeout=STRATEGIES_TTL
-        )
-        if tariff.approved
-    ]
-    tariff = next((t for t in tariffs if t.valid_from <= on), None)
-    if tariff is None and tariffs:
-        # Tariffs exist but start later: the client asked for a date we never priced.
-        first = min(t.valid_from for t in tariffs)
-        raise ApplicationError(
-            gettext("No tariff was in force on %(date)s: the first one starts on %(first)s.")
-            % {"date": on, "first": first},
-            code="date_before_first_tariff",
-            field="date",
-        )
-    if tariff is None:
-        raise ServiceUnavailableError(
-            gettext("No tariff is in force on %(date)s: add a tariff version.") % {"date": on},
-            code="no_tariff",
-        )
-    return tariff
-
-
-def tariff_get(*, tariff_id: int) -> Tariff:
-    tariffs = cache_get_or_load(
-        key=TARIFFS_KEY, entity="tariffs", loader=tariffs_load, timeout=STRATEGIES_TTL
-    )
-    return next(t for t in tariffs if t.id == tariff_id)
-
-
-def quote_get(*, quote_id: int) -> Quote:
-    quote = Quote.objects.filter(pk=quote_id).first()
-    if quote is None:
-        raise NotFoundError(f"There is no quote {quote_id}.", code="quote_not_found")
-    return quote
-
-
-def impact_analysis_get(*, analysis_id: int) -> ImpactAnalysis:
-    analysis = ImpactAnalysis.objects.filter(pk=analysis_id).first()
-    if analysis is None:
-        raise NotFoundError(
-            gettext("There is no impact analysis %(id)s.") % {"id": analysis_id},
-            code="impact_analysis_not_found",
-        )
-    return analysis
-
-
-def impact_analysis_latest_for(*, kind: str, object_id: int) -> ImpactAnalysis | None:
-    """The latest finished analysis whose scenario used *object_id* as its *kind* ("rules",
-    "tariff_version"...): shown beside the button that approves that draft."""
-    recent = ImpactAnalysis.objects.filter(state=ImpactAnalysis.State.DONE).order_by("-created_at")
-    # Read in Python: SQLite (the laptop default) has no JSON containment lookup.
-    for analysis in recent[:RECENT_ANALYSES]:
-        used = analysis.scenario.get(kind)
-        if used == object_id or (isinstance(used, list) and object_id in used):
-            return analysis
-    return None
-
-
-RECENT_ANALYSES = 100

@@ -1,10 +1,11 @@
-"""Background jobs of the strategies app: impact analyses, priced in chunks by the workers."""
+"""Background jobs of the tariff: impact analyses priced in chunks by the workers, zoning
+proposals and tariff backtests started from the admin."""
 
 from typing import Any
 
 from celery import chord, shared_task
 
-from strategies.services import impact
+from tariffs.services import evaluation, impact, zoning
 
 
 @shared_task(soft_time_limit=5 * 60, time_limit=6 * 60)
@@ -32,3 +33,15 @@ def impact_analysis_aggregate(chunks: list[dict[str, Any]], analysis_id: int) ->
 @shared_task
 def impact_analysis_fail(request: Any, exc: Exception, traceback: Any, analysis_id: int) -> None:
     impact.impact_analysis_fail(analysis_id=analysis_id, error=str(exc))
+
+
+@shared_task(soft_time_limit=10 * 60, time_limit=11 * 60)
+def zoning_proposal_compute(proposal_id: int) -> str:
+    proposal = zoning.zoning_proposal_compute(proposal_id=proposal_id)
+    return f"zoning proposal {proposal.pk}: {proposal.state}"
+
+
+@shared_task(soft_time_limit=10 * 60, time_limit=11 * 60)
+def tariff_evaluation_run(evaluation_id: int) -> str:
+    tariff_evaluation = evaluation.tariff_evaluation_run(evaluation_id=evaluation_id)
+    return f"tariff evaluation {tariff_evaluation.pk}: {tariff_evaluation.state}"

@@ -13,7 +13,6 @@ as PRICING.md spells it out:
 Postcodes absent from the data get the class their neighbourhood's relativity falls in.
 """
 
-import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,8 @@ from typing import Any
 import jenkspy
 import numpy as np
 import pandas as pd
+
+from zipcodes.models import class_codes
 
 CREDIBILITY_K = 100.0  # expected claims that make a postcode half-credible
 BANDWIDTH_KM = 5.0  # the Gaussian kernel's standard deviation
@@ -43,10 +44,6 @@ class ZoningResult:
     factors: dict[str, float]
     breaks: list[float]
     rounds: int
-
-
-def class_codes(classes: int) -> list[str]:
-    return list(string.ascii_uppercase[:classes])
 
 
 def kernel_relativity(stats: pd.DataFrame, *, bandwidth_km: float) -> np.ndarray:

@@ -16,7 +16,7 @@ from schemathesis.checks import positive_data_acceptance
 
 from pricing_site.idempotency import MAX_LENGTH
 from pricing_site.wsgi import application
-from strategies.models import TariffVersion
+from tariffs.models import TariffVersion
 
 EXAMPLES_PER_OPERATION = 100
 
@@ -39,7 +39,7 @@ def in_process_requests(db, pricing_world):
 @pytest.fixture
 def token(make_api_client) -> str:
     client = make_api_client(
-        "strategies.add_quote",
+        "tariffs.add_quote",
         "mlmodels.add_dataset",
         "mlmodels.add_modelversion",
         "mlmodels.promote_modelversion",

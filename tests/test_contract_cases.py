@@ -15,7 +15,7 @@ CASES = [
     for case in json.loads(path.read_text())
 ]
 WRITER_PERMISSIONS = (
-    "strategies.add_quote",
+    "tariffs.add_quote",
     "mlmodels.add_dataset",
     "mlmodels.add_modelversion",
     "mlmodels.promote_modelversion",

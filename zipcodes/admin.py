@@ -1,12 +1,10 @@
 """Admin for business staff: the zipcode table (edit, search, import, export, history)."""
 
-from typing import Any
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext
@@ -18,8 +16,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from pricing_site.admin import SharedLookupsMixin
 from pricing_site.exceptions import ApplicationError
 from pricing_site.forms import BelgianNumbersMixin
-from zipcodes.models import RiskClass, Zipcode, ZoningProposal
-from zipcodes.services import zipcode_file_lines, zipcode_load_csv, zoning_proposal_approve
+from zipcodes.models import RiskClass, Zipcode
+from zipcodes.services import zipcode_file_lines, zipcode_load_csv
 
 
 class ZipcodeResource(resources.ModelResource):
@@ -117,103 +115,3 @@ class RiskClassAdmin(BelgianNumbersMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
-
-
-@admin.register(ZoningProposal)
-class ZoningProposalAdmin(admin.ModelAdmin):
-    """Proposals are computed, reviewed and approved; staff never type their numbers."""
-
-    change_form_template = "admin/zipcodes/zoningproposal/change_form.html"
-    list_display = ["id", "dataset", "classes", "state", "created_at", "approved_at"]
-    list_filter = ["state"]
-    ordering = ["-created_at"]
-    fields = (
-        "dataset",
-        "classes",
-        "credibility_k",
-        "bandwidth_km",
-        "state",
-        "error",
-        "created_by",
-        "created_at",
-        "approved_by",
-        "approved_at",
-    )
-    readonly_fields = fields
-    actions = ["simulate_impact"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    @admin.action(description=_("Simulate the impact of this zoning on the premiums"))
-    def simulate_impact(
-        self, request: HttpRequest, queryset: QuerySet[ZoningProposal]
-    ) -> HttpResponse | None:
-        from strategies.admin import impact_simulate_one  # the premium lives in strategies
-        from strategies.services import Scenario
-
-        return impact_simulate_one(
-            self, request, queryset, lambda proposal: Scenario(zoning_proposal=proposal.pk)
-        )
-
-    def has_approve_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("zipcodes.approve_zoningproposal")
-
-    def get_urls(self) -> list[URLPattern]:
-        approve = path(
-            "<int:proposal_id>/approve/",
-            self.admin_site.admin_view(self.approve_view),
-            name="zipcodes_zoningproposal_approve",
-        )
-        return [approve, *super().get_urls()]
-
-    def approve_view(self, request: HttpRequest, proposal_id: int) -> HttpResponse:
-        if request.method != "POST" or not self.has_approve_permission(request):
-            raise PermissionDenied
-        proposal = ZoningProposal.objects.filter(pk=proposal_id).first()
-        if proposal is None:
-            raise Http404
-        try:
-            zoning_proposal_approve(proposal=proposal, approved_by=request.user)
-        except ApplicationError as error:
-            self.message_user(request, error.message, messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                gettext("Zoning proposal %(id)s applied: classes and factors are in force.")
-                % {"id": proposal.pk},
-                messages.SUCCESS,
-            )
-        return HttpResponseRedirect(
-            reverse("admin:zipcodes_zoningproposal_change", args=[proposal_id])
-        )
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        proposal = ZoningProposal.objects.filter(pk=object_id).first()
-        if proposal is None:
-            raise Http404
-        moved = proposal.zipcodes.exclude(current_class="").exclude(
-            current_class=F("proposed_class")
-        )
-        context = {
-            "proposal": proposal,
-            "moved": moved[:MOVED_SHOWN],
-            "moved_not_shown": max(0, proposal.summary.get("changed_postcodes", 0) - MOVED_SHOWN),
-            "can_approve": self.has_approve_permission(request)
-            and proposal.state == ZoningProposal.State.DRAFT,
-        }
-        return super().change_view(
-            request, object_id, form_url, {**(extra_context or {}), **context}
-        )
-
-
-MOVED_SHOWN = 200

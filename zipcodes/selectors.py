@@ -1,9 +1,8 @@
 """Reads of the zipcode table, served from the cache."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-import numpy as np
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
@@ -15,7 +14,7 @@ from zipcodes.caching import (
     ZIPCODE_TTL,
     zipcode_key,
 )
-from zipcodes.models import ZIPCODE_MAX, ZIPCODE_MIN, RiskClass, Zipcode, ZoningProposal
+from zipcodes.models import ZIPCODE_MAX, ZIPCODE_MIN, RiskClass, Zipcode
 
 
 @dataclass(frozen=True)
@@ -76,14 +75,6 @@ def zipcode_risk_class_get(*, code: int) -> ZipcodeRisk:
     )
 
 
-def zoning_proposal_class_factors(*, proposal: ZoningProposal) -> dict[str, Decimal]:
-    """The factor each class gets when *proposal* is approved (to the hundredth, half up)."""
-    return {
-        code: Decimal(str(factor)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        for code, factor in proposal.factors.items()
-    }
-
-
 def zipcode_classes_get() -> dict[int, str]:
     """The risk class of every zipcode of the table (for pricing a whole portfolio at once)."""
     return dict(Zipcode.objects.values_list("code", "risk_class_id"))
@@ -95,39 +86,6 @@ def zipcode_list(*, risk_class: str | None = None) -> QuerySet[Zipcode]:
     if risk_class:
         zipcodes = zipcodes.filter(risk_class_id=risk_class)
     return zipcodes
-
-
-@dataclass(frozen=True)
-class ZoneTable:
-    """Today's zoning as a whole: the class of every zipcode and the factor of every class."""
-
-    version: int | None  # the approved zoning proposal it comes from; None: never derived
-    factors: dict[str, Decimal]
-    classes: dict[int, str]
-
-    def factor_of(self, postcodes: np.ndarray) -> np.ndarray:
-        """The zone factor of each postcode; 1 (the portfolio average) for one not in the table."""
-        by_code = {code: float(self.factors[c]) for code, c in self.classes.items()}
-        return np.array([by_code.get(int(code), 1.0) for code in postcodes])
-
-
-def zoning_version_current() -> int | None:
-    """The id of the last approved zoning proposal, the version of today's zone table."""
-    return (
-        ZoningProposal.objects.filter(state=ZoningProposal.State.APPROVED)
-        .order_by("-approved_at")
-        .values_list("pk", flat=True)
-        .first()
-    )
-
-
-def zone_table_get() -> ZoneTable:
-    """The whole zone table from the database (for training and evaluation, never per quote)."""
-    return ZoneTable(
-        version=zoning_version_current(),
-        factors=dict(RiskClass.objects.values_list("code", "factor")),
-        classes=dict(Zipcode.objects.values_list("code", "risk_class_id")),
-    )
 
 
 def zipcode_provinces_get() -> dict[int, str]:

@@ -4,7 +4,6 @@ from mlmodels.services.datasets import InvalidDatasetError, dataset_create
 from mlmodels.services.evaluation import SAME_DATA_LINE, model_versions_compare
 from mlmodels.services.jobs import training_job_create, training_job_retry
 from mlmodels.services.promotion import model_version_promote
-from mlmodels.services.tariff_evaluation import tariff_evaluation_create
 from mlmodels.services.training import model_version_train
 
 __all__ = [
@@ -14,7 +13,6 @@ __all__ = [
     "model_version_promote",
     "model_version_train",
     "model_versions_compare",
-    "tariff_evaluation_create",
     "training_job_create",
     "training_job_retry",
 ]

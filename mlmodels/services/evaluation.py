@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 
 from mlmodels.artifacts import artifact_load
 from mlmodels.models import ModelVersion, Task
+from mlmodels.offsets import offset_frame, offset_get
 from mlmodels.pipelines import (
     METRIC_NAMES,
     ZONE_FACTOR_COLUMN,
@@ -23,9 +24,8 @@ from mlmodels.pipelines import (
     pipeline_score,
     target_build,
 )
-from mlmodels.services.training import cross_validate, dataset_split, no_progress, tariff_frame
+from mlmodels.services.training import cross_validate, dataset_split, no_progress
 from pricing_site.exceptions import ApplicationError
-from zipcodes.selectors import zone_table_get
 
 SAME_DATA_LINE = "These results were calculated with the same set of data."
 DECILES = 10
@@ -85,12 +85,15 @@ def model_versions_compare(
             "Only versions of the same task can be compared.", code="task_mismatch"
         )
     task = tasks.pop()
-    # Tariff models are scored as the quote prices: model × today's zone factor.
-    priced_train, priced_test = dataset_split(tariff_frame(frame, zones=zone_table_get()))
+    # Models given an offset are scored as the quote prices them: model × today's offset factor.
+    offset = offset_get(task=task)
+    priced_train, priced_test = dataset_split(
+        offset_frame(frame, offset=offset) if offset else frame
+    )
     evaluations = []
     for version in versions:
         train, test = priced_train, priced_test
-        if task != Task.CLAIM_FREQUENCY or version.uses_location:
+        if offset and version.uses_location:  # a location-aware model has no offset
             train, test = (part.drop(columns=ZONE_FACTOR_COLUMN) for part in (train, test))
         pipeline = version_pipeline(version)
         cap = version.large_claim_cap

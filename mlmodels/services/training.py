@@ -6,7 +6,6 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import sklearn
 from sklearn.base import clone
@@ -16,10 +15,10 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from mlmodels.artifacts import artifact_dump
 from mlmodels.models import Dataset, Estimator, ModelVersion, Task
+from mlmodels.offsets import offset_frame, offset_get
 from mlmodels.pipelines import (
     METRIC_NAMES,
     RANDOM_STATE,
-    ZONE_FACTOR_COLUMN,
     amount_capped,
     balance_fit,
     large_claim_cap_fit,
@@ -30,7 +29,6 @@ from mlmodels.pipelines import (
 from mlmodels.schema import CATEGORICAL_FEATURES, COLUMNS, FEATURE_COLUMNS, RATING_FEATURES
 from mlmodels.selectors import dataset_frame_get
 from pricing_site.exceptions import ApplicationError
-from zipcodes.selectors import ZoneTable, zone_table_get
 
 TEST_SIZE = 0.2
 ProgressCallback = Callable[[int, str], None]
@@ -50,21 +48,6 @@ def feature_schema(*, location: bool) -> dict[str, Any]:
 def dataset_split(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The same train/test split for every model trained or compared on a dataset."""
     return train_test_split(frame, test_size=TEST_SIZE, random_state=RANDOM_STATE)
-
-
-def tariff_frame(frame: pd.DataFrame, *, zones: ZoneTable) -> pd.DataFrame:
-    """*frame* with each policy's zone factor: the offset of the tariff's frequency model."""
-    return frame.assign(**{ZONE_FACTOR_COLUMN: zones.factor_of(frame["postcode"].to_numpy())})
-
-
-def frequency_fit_without_location(frame: pd.DataFrame, offset: np.ndarray) -> np.ndarray:
-    """Expected claims per year of each policy by a location-free Poisson GLM fitted with the
-    zone factors *offset*, before the factor (what the zoning compares claims with)."""
-    pipeline = pipeline_build(task=Task.CLAIM_FREQUENCY, estimator=Estimator.GLM)
-    pipeline_fit(
-        pipeline, task=Task.CLAIM_FREQUENCY, frame=frame.assign(**{ZONE_FACTOR_COLUMN: offset})
-    )
-    return np.asarray(pipeline.predict(frame))
 
 
 def cross_validate(
@@ -105,9 +88,10 @@ def model_version_train(
 ) -> ModelVersion:
     """Train *estimator* for *task* on *dataset* and store it as a candidate version.
 
-    By default the model carries no location: a frequency model then learns with today's zone
-    factors as offset, so that the tariff (model × zone factor) counts location once. A
-    location-aware model (*location*) is for analysis and is refused by the quote.
+    By default the model carries no location: it then learns around the offset its task is
+    given (for claim frequency, the tariff's zone factors), so that the tariff (model × zone
+    factor) counts location once. A location-aware model (*location*) is for analysis and is
+    refused by the quote.
     """
     if task not in Task.values or estimator not in Estimator.values:
         raise ApplicationError(f"Unknown task {task!r} or estimator {estimator!r}.", code="invalid")
@@ -117,10 +101,9 @@ def model_version_train(
         )
     progress(2, "reading the dataset")
     frame = dataset_frame_get(dataset=dataset)
-    # Only the tariff's frequency model learns given the zones.
-    zones = zone_table_get() if task == Task.CLAIM_FREQUENCY and not location else None
-    if zones is not None:
-        frame = tariff_frame(frame, zones=zones)
+    offset = None if location else offset_get(task=task)
+    if offset is not None:
+        frame = offset_frame(frame, offset=offset)
     train, test = dataset_split(frame)
     cap = large_claim_cap_fit(train) if task == Task.CLAIM_SEVERITY else None
     try:
@@ -165,8 +148,8 @@ def model_version_train(
         artifact_signature=signature,
         sklearn_version=sklearn.__version__,
         uses_location=location,
-        zoning_version=zones.version if zones else None,
-        zone_factors={code: str(f) for code, f in zones.factors.items()} if zones else {},
+        zoning_version=offset.version if offset else None,
+        zone_factors={code: str(f) for code, f in offset.factors.items()} if offset else {},
         balance_factor=balance,
         large_claim_cap=cap,
         large_claim_loading=loading,

@@ -226,9 +226,9 @@ def test_a_clients_requests_share_its_user_until_its_permissions_change(
     changed = api_client.get("/api/v1/ping").wsgi_request.user
 
     assert again is first
-    assert not first.has_perm("strategies.add_quote")
+    assert not first.has_perm("tariffs.add_quote")
     assert changed is not first
-    assert changed.has_perm("strategies.add_quote")
+    assert changed.has_perm("tariffs.add_quote")
 
 
 def test_deleting_a_token_revokes_it_at_once(api_client):

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from strategies.tests.fixtures import QUOTE
+from tariffs.tests.fixtures import QUOTE
 from zipcodes.models import RiskClass
 from zipcodes.services import zipcode_load_csv
 
@@ -69,13 +69,13 @@ def test_cold_read_answers_503_within_a_second_while_the_database_is_down(
 def test_quote_answers_503_while_the_database_is_down_and_201_once_it_is_back(
     database_down, make_api_client, quoting
 ):
-    quoter = make_api_client("strategies.add_quote")
-    assert quoter.post(reverse("api:strategies:quotes"), QUOTE, format="json").status_code == 201
+    quoter = make_api_client("tariffs.add_quote")
+    assert quoter.post(reverse("api:tariffs:quotes"), QUOTE, format="json").status_code == 201
     port = connection.settings_dict["PORT"]
     database_down()
 
-    assert_database_unavailable(quoter.post(reverse("api:strategies:quotes"), QUOTE, format="json"))
+    assert_database_unavailable(quoter.post(reverse("api:tariffs:quotes"), QUOTE, format="json"))
 
     connection.close()
     connection.settings_dict["PORT"] = port
-    assert quoter.post(reverse("api:strategies:quotes"), QUOTE, format="json").status_code == 201
+    assert quoter.post(reverse("api:tariffs:quotes"), QUOTE, format="json").status_code == 201

@@ -12,14 +12,14 @@ DEEP = "[" * 100_000 + "]" * 100_000
 @pytest.mark.parametrize(
     ("url", "body"),
     [
-        ("api:strategies:quotes", DEEP),
+        ("api:tariffs:quotes", DEEP),
         ("api:mlmodels:predictions", DEEP),
         ("api:mlmodels:predictions", f'{{"task": "claim_frequency", "records": [], "x": {DEEP}}}'),
     ],
     ids=["quote", "prediction", "prediction, in a field"],
 )
 def test_json_nested_deeper_than_the_stack_is_a_parse_error(make_api_client, url, body):
-    response = make_api_client("strategies.add_quote").post(
+    response = make_api_client("tariffs.add_quote").post(
         reverse(url), body, content_type="application/json"
     )
 

@@ -83,7 +83,7 @@ def test_create_api_client_gives_the_default_role_unless_read_only(options, may_
     call_command("create_api_client", "partner-app", *options, stdout=out, stderr=io.StringIO())
     user = Token.objects.get(key=out.getvalue().strip()).user
 
-    assert user.has_perm("strategies.add_quote") is may_quote
+    assert user.has_perm("tariffs.add_quote") is may_quote
     assert not user.has_perm("mlmodels.add_modelversion")
     assert not user.has_perm("mlmodels.add_dataset")
 

@@ -65,10 +65,10 @@ def test_api_error_detail_speaks_the_clients_language(api_client, language, deta
 def test_api_validation_errors_speak_the_clients_language(
     make_api_client, language, detail, required
 ):
-    client = make_api_client("strategies.add_quote")
+    client = make_api_client("tariffs.add_quote")
 
     response = client.post(
-        reverse("api:strategies:quotes"), {}, format="json", headers={"accept-language": language}
+        reverse("api:tariffs:quotes"), {}, format="json", headers={"accept-language": language}
     )
 
     body = response.json()

@@ -9,13 +9,4 @@ app_name = "strategies"
 urlpatterns = [
     path("strategies/rules/", views.PricingRuleListApi.as_view(), name="rules"),
     path("strategies/resolve", views.PricingRuleResolveApi.as_view(), name="resolve"),
-    path("quotes/", views.QuoteCreateApi.as_view(), name="quotes"),
-    path("quotes/<int:quote_id>", views.QuoteDetailApi.as_view(), name="quote"),
-    path("quotes/<int:quote_id>/reprice", views.QuoteRepriceApi.as_view(), name="reprice"),
-    path("impact-analyses/", views.ImpactAnalysisCreateApi.as_view(), name="impact_analyses"),
-    path(
-        "impact-analyses/<int:analysis_id>",
-        views.ImpactAnalysisDetailApi.as_view(),
-        name="impact_analysis",
-    ),
 ]

@@ -1,4 +1,4 @@
-"""The strategies API: rules, which rule applies, and quotes."""
+"""The strategies API: rules, and which rule applies."""
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -8,36 +8,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pricing_site.api import (
-    IDEMPOTENCY_KEY_PARAMETER,
     error_responses,
     paginated,
     paginated_response,
 )
-from pricing_site.idempotency import idempotency_parse
 from strategies.api.serializers import (
-    ImpactAnalysisCreateInputSerializer,
-    ImpactAnalysisOutputSerializer,
     PricingRuleListInputSerializer,
     PricingRuleOutputSerializer,
     PricingRuleResolutionOutputSerializer,
     PricingRuleResolveInputSerializer,
-    QuoteCreateInputSerializer,
-    QuoteOutputSerializer,
-    QuoteRepricingOutputSerializer,
 )
-from strategies.selectors import (
-    impact_analysis_get,
-    pricing_rule_list,
-    pricing_rule_resolve,
-    quote_get,
-)
-from strategies.services import (
-    QuoteRequest,
-    Scenario,
-    impact_analysis_create,
-    quote_create,
-    quote_reprice_compare,
-)
+from strategies.selectors import pricing_rule_list, pricing_rule_resolve
 
 
 class PricingRuleListApi(APIView):
@@ -83,131 +64,3 @@ class PricingRuleResolveApi(APIView):
         return Response(
             PricingRuleResolutionOutputSerializer(resolution).data, status=status.HTTP_200_OK
         )
-
-
-class QuoteCreateApi(APIView):
-    write_permissions = ["strategies.add_quote"]
-
-    @extend_schema(
-        summary="Quote the annual premium",
-        parameters=[IDEMPOTENCY_KEY_PARAMETER],
-        request=QuoteCreateInputSerializer,
-        responses={
-            201: QuoteOutputSerializer,
-            200: QuoteOutputSerializer,
-            **error_responses(
-                _400=(
-                    "`invalid`, `unknown_fuel`, `fuel_not_modelled`, "
-                    "`date_before_first_tariff`, `date_beyond_horizon`, `invalid_idempotency_key`."
-                ),
-                _404="`zipcode_not_found`.",
-                _422="`idempotency_key_reused`.",
-                _503="`no_production_model`, `no_health_index`, `no_tariff`.",
-            ),
-        },
-    )
-    def post(self, request: Request) -> Response:
-        body = QuoteCreateInputSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        quote, created = quote_create(
-            request=QuoteRequest(
-                zipcode=data["zipcode"],
-                brand=data["vehicle"]["brand"],
-                fuel=data["vehicle"]["fuel"],
-                power_kw=data["vehicle"]["power_kw"],
-                vehicle_age=data["vehicle"]["age"],
-                driver_age=data["driver"]["age"],
-                bonus_malus=data["driver"]["bonus_malus"],
-                coverage=data["coverage"],
-                use=data["use"],
-                fleet=data["fleet"],
-                date=data.get("date"),
-            ),
-            requested_by=request.user,
-            idempotency=idempotency_parse(request, request.data),
-        )
-        return Response(
-            QuoteOutputSerializer(quote).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
-
-
-class QuoteDetailApi(APIView):
-    @extend_schema(
-        summary="A stored quote",
-        responses={200: QuoteOutputSerializer, **error_responses(_404="`quote_not_found`.")},
-    )
-    def get(self, request: Request, quote_id: int) -> Response:
-        return Response(
-            QuoteOutputSerializer(quote_get(quote_id=quote_id)).data, status=status.HTTP_200_OK
-        )
-
-
-class QuoteRepriceApi(APIView):
-    computes_only = True  # nothing is stored: the answer is computed from the stored quote
-
-    @extend_schema(
-        summary="A stored quote reproduced, and priced with today's tables",
-        request=None,
-        responses={
-            200: QuoteRepricingOutputSerializer,
-            **error_responses(
-                _404="`quote_not_found`, `zipcode_not_found` (no longer in the table).",
-                _503="`no_production_model`, `no_health_index`, `no_tariff`.",
-            ),
-        },
-    )
-    def post(self, request: Request, quote_id: int) -> Response:
-        repricing = quote_reprice_compare(quote=quote_get(quote_id=quote_id))
-        return Response(QuoteRepricingOutputSerializer(repricing).data, status=status.HTTP_200_OK)
-
-
-class ImpactAnalysisCreateApi(APIView):
-    write_permissions = ["strategies.add_impactanalysis"]
-
-    @extend_schema(
-        summary="Simulate a scenario on a portfolio, in the background",
-        request=ImpactAnalysisCreateInputSerializer,
-        responses={
-            202: ImpactAnalysisOutputSerializer,
-            **error_responses(
-                _400="`invalid`, `empty_scenario`.",
-                _404="`dataset_not_found`, `rule_not_found`, `zoning_proposal_not_found`, "
-                "`model_not_found`, `health_index_not_found`.",
-                _503="`no_production_model`, `no_health_index`, `no_tariff`.",
-            ),
-        },
-    )
-    def post(self, request: Request) -> Response:
-        body = ImpactAnalysisCreateInputSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        analysis = impact_analysis_create(
-            dataset_id=body.validated_data["dataset"],
-            scenario=Scenario(
-                **{
-                    **body.validated_data["scenario"],
-                    "rules": tuple(body.validated_data["scenario"].get("rules", ())),
-                }
-            ),
-            on=body.validated_data.get("date"),
-            requested_by=request.user,
-        )
-        return Response(
-            ImpactAnalysisOutputSerializer(analysis).data,
-            status=status.HTTP_202_ACCEPTED,
-            headers={"Location": f"/api/v1/impact-analyses/{analysis.pk}"},
-        )
-
-
-class ImpactAnalysisDetailApi(APIView):
-    @extend_schema(
-        summary="An impact analysis: its state, and its result when done",
-        responses={
-            200: ImpactAnalysisOutputSerializer,
-            **error_responses(_404="`impact_analysis_not_found`."),
-        },
-    )
-    def get(self, request: Request, analysis_id: int) -> Response:
-        analysis = impact_analysis_get(analysis_id=analysis_id)
-        return Response(ImpactAnalysisOutputSerializer(analysis).data, status=status.HTTP_200_OK)

@@ -1,26 +1,5 @@
-"""Writes of the strategies app: the quote, and the tables staff edit (brands, rules, tariffs)."""
+"""Writes of the strategies app: brands and their aliases, pricing rules, fuel mappings."""
 
-from strategies.services.impact import Scenario, impact_analysis_create, model_version_scenario
-from strategies.services.portfolio import (
-    PortfolioPrices,
-    PricingTables,
-    portfolio_price,
-    pricing_tables_current,
-)
-from strategies.services.quotes import (
-    CENT,
-    PremiumFactors,
-    QuoteRequest,
-    RiskPremium,
-    cents,
-    premium_compute,
-    premium_factors,
-    premium_quote,
-    quote_create,
-    quote_price,
-    quote_reprice,
-    quote_reprice_compare,
-)
 from strategies.services.tables import (
     StrategiesLoadReport,
     brand_alias_delete,
@@ -33,41 +12,18 @@ from strategies.services.tables import (
     pricing_rule_delete,
     pricing_rule_save,
     strategies_load,
-    tariff_version_approve,
-    tariff_version_create,
 )
 
 __all__ = [
-    "CENT",
-    "PortfolioPrices",
-    "PremiumFactors",
-    "PricingTables",
-    "QuoteRequest",
-    "RiskPremium",
-    "Scenario",
     "StrategiesLoadReport",
     "brand_alias_delete",
     "brand_alias_save",
     "brand_delete",
     "brand_save",
-    "cents",
     "fuel_mapping_delete",
     "fuel_mapping_save",
-    "impact_analysis_create",
-    "model_version_scenario",
-    "portfolio_price",
-    "premium_compute",
-    "premium_factors",
-    "premium_quote",
     "pricing_rule_approve",
     "pricing_rule_delete",
     "pricing_rule_save",
-    "pricing_tables_current",
-    "quote_create",
-    "quote_price",
-    "quote_reprice",
-    "quote_reprice_compare",
     "strategies_load",
-    "tariff_version_approve",
-    "tariff_version_create",
 ]

@@ -1,6 +1,6 @@
-"""Writes of the tables staff edit: brands and their aliases, pricing rules, tariff versions and
-fuel mappings. The admin, the demo loader and the tests all write through here: one place
-validates (`full_clean`), records who changed what, and clears the cached tables on commit."""
+"""Writes of the tables staff edit: brands and their aliases, pricing rules and fuel mappings.
+The admin, the demo loader and the tests all write through here: one place validates
+(`full_clean`), records who changed what, and clears the cached tables on commit."""
 
 import datetime
 from dataclasses import dataclass
@@ -16,7 +16,6 @@ from strategies.caching import (
     brands_cache_clear,
     fuel_mappings_cache_clear,
     rules_cache_clear,
-    tariffs_cache_clear,
 )
 from strategies.models import (
     Brand,
@@ -24,7 +23,6 @@ from strategies.models import (
     DraftState,
     FuelMapping,
     PricingRule,
-    TariffVersion,
 )
 from strategies.normalize import name_normalize
 
@@ -98,36 +96,6 @@ def pricing_rule_delete(*, rule: PricingRule) -> None:
 
 
 @transaction.atomic
-def tariff_version_create(*, version: TariffVersion, created_by: Any = None) -> TariffVersion:
-    """Add a tariff version in force from its date; versions are never changed afterwards, so a
-    stored quote keeps the one it was priced with."""
-    if version.pk is not None:
-        raise ApplicationError(
-            "A tariff version is never changed: create a new version from it instead.",
-            code="tariff_version_immutable",
-        )
-    version.created_by = created_by
-    version.full_clean()
-    version.save()
-    transaction.on_commit(tariffs_cache_clear)
-    return version
-
-
-@transaction.atomic
-def tariff_version_approve(*, version: TariffVersion) -> TariffVersion:
-    """Approve a draft tariff version: quotes use it from its date. Its amounts never change."""
-    if version.state == DraftState.APPROVED:
-        raise ConflictError(
-            gettext("Tariff version %(id)s is already approved.") % {"id": version.pk},
-            code="tariff_version_already_approved",
-        )
-    version.state = DraftState.APPROVED
-    version.save(update_fields=["state"])
-    transaction.on_commit(tariffs_cache_clear)
-    return version
-
-
-@transaction.atomic
 def fuel_mapping_save(*, mapping: FuelMapping) -> FuelMapping:
     """Price a fuel the models never saw as a fuel they know."""
     mapping.full_clean()
@@ -148,7 +116,6 @@ class StrategiesLoadReport:
     brands: int
     aliases: int
     rules: int
-    tariff_versions: int
 
 
 def optional_date(value: str | None) -> datetime.date | None:
@@ -157,12 +124,12 @@ def optional_date(value: str | None) -> datetime.date | None:
 
 @transaction.atomic
 def strategies_load(*, tables: dict[str, Any]) -> StrategiesLoadReport:
-    """Add the brands, rules and tariff versions of *tables* that are not there yet (loading the
-    same file twice adds nothing), through the same validation as the admin; all or nothing.
-    The file holds the prices in force: its rules and versions are approved."""
+    """Add the brands and rules of *tables* that are not there yet (loading the same file twice
+    adds nothing), through the same validation as the admin; all or nothing. The file holds the
+    prices in force: its rules are approved."""
     brands = {brand.normalized: brand for brand in Brand.objects.all()}
     known_aliases = set(BrandAlias.objects.values_list("normalized", flat=True))
-    added = {"brands": 0, "aliases": 0, "rules": 0, "tariff_versions": 0}
+    added = {"brands": 0, "aliases": 0, "rules": 0}
     try:
         for entry in tables.get("brands", []):
             brand = brands.get(name_normalize(entry["name"]))
@@ -192,22 +159,6 @@ def strategies_load(*, tables: dict[str, Any]) -> StrategiesLoadReport:
             if not same.exists():
                 pricing_rule_save(rule=rule)
                 added["rules"] += 1
-        for entry in tables.get("tariff_versions", []):
-            valid_from = datetime.date.fromisoformat(entry["valid_from"])
-            if not TariffVersion.objects.filter(valid_from=valid_from).exists():
-                tariff_version_create(
-                    version=TariffVersion(
-                        valid_from=valid_from,
-                        reference_base_year=entry["reference_base_year"],
-                        reference_month=datetime.date.fromisoformat(entry["reference_month"]),
-                        commercial_loading=Decimal(entry["commercial_loading"]),
-                        policy_fee=Decimal(entry["policy_fee"]),
-                        minimum_premium=Decimal(entry["minimum_premium"]),
-                        note=entry.get("note", ""),
-                        state=DraftState.APPROVED,
-                    )
-                )
-                added["tariff_versions"] += 1
     except ValidationError as error:
         raise ApplicationError(
             f"Nothing was loaded: {'; '.join(error.messages)}", code="invalid_tables"

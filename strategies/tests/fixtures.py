@@ -1,20 +1,12 @@
-"""Test data of the strategies app: brands, rules and a tariff made through the models."""
+"""Test data of the strategies app: brands and rules made through the services."""
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-from strategies.models import Brand, BrandAlias, DraftState, PricingRule, TariffVersion
-from strategies.services import (
-    brand_alias_save,
-    brand_save,
-    pricing_rule_save,
-    tariff_version_create,
-)
-from zipcodes.services import zipcode_file_lines, zipcode_load_csv
+from strategies.models import Brand, BrandAlias, DraftState, PricingRule
+from strategies.services import brand_alias_save, brand_save, pricing_rule_save
 
 
 @pytest.fixture
@@ -51,39 +43,6 @@ def rule(
 
 
 @pytest.fixture
-def tariff(db):
-    return tariff_version_create(
-        version=TariffVersion(
-            reference_base_year=2013,
-            reference_month=date(2025, 1, 1),
-            commercial_loading=Decimal("0.250"),
-            policy_fee=Decimal("25.00"),
-            minimum_premium=Decimal("150.00"),
-            valid_from=date(2025, 1, 1),
-            state=DraftState.APPROVED,
-        )
-    )
-
-
-QUOTE = {
-    "zipcode": 1000,
-    "vehicle": {"brand": "Toyota", "fuel": "diesel", "power_kw": 85, "age": 3},
-    "driver": {"age": 35, "bonus_malus": 2},
-    "coverage": "TPL",
-    "use": "private",
-    "fleet": False,
-}
-
-
-@pytest.fixture
-def quoting(production_tariff, demo_history, tariff, brands, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        zipcode_load_csv(lines=["1000,C"])
-    rule(brands["toyota"], fuel="diesel", percent="-8")
-    return brands
-
-
-@pytest.fixture
 def editor(client):
     """The test client logged in as a member of the pricing editors."""
     from django.contrib.auth.models import Group, User
@@ -94,11 +53,15 @@ def editor(client):
     return client
 
 
-@pytest.fixture
-def book(production_tariff, demo_history, tariff, dataset, django_capture_on_commit_callbacks):
-    """The generated portfolio with today's tables: every Belgian postcode, a 0 % default rule."""
-    lines = zipcode_file_lines((Path(settings.BASE_DIR) / "fixtures" / "zipcodes.csv").read_bytes())
-    with django_capture_on_commit_callbacks(execute=True):
-        zipcode_load_csv(lines=lines)
-        rule(percent="0")
-    return dataset
+def rule_form(brand, **changes):
+    """What the rule admin's add form posts."""
+    return {
+        "brand": brand.pk,
+        "fuel": "diesel",
+        "adjustment_percent": "-5",
+        "valid_from": "2026-12-01",
+        "valid_to": "",
+        "is_active": "on",
+        "note": "",
+        **changes,
+    }

@@ -14,13 +14,15 @@ import pandas as pd
 from django.db import transaction
 from sklearn.metrics import mean_poisson_deviance
 
-from mlmodels.models import ModelVersion, TariffEvaluation, Task
+from mlmodels.models import ModelVersion, Task
+from mlmodels.offsets import offset_frame
 from mlmodels.pipelines import pipeline_predict
 from mlmodels.selectors import dataset_frame_get
 from mlmodels.services.evaluation import DECILES, Figure, png, version_pipeline
-from mlmodels.services.training import dataset_split, tariff_frame
+from mlmodels.services.training import dataset_split
 from pricing_site.exceptions import ServiceUnavailableError
-from zipcodes.selectors import zone_table_get
+from tariffs.models import TariffEvaluation
+from tariffs.selectors import zone_offset_get
 
 GINI_BOOTSTRAP_SAMPLES = 200
 GINI_BOOTSTRAP_SEED = 0
@@ -123,10 +125,10 @@ def gini_standard_error(
 
 def tariff_evaluate(*, frame: pd.DataFrame) -> dict[str, Any]:
     """Deviance, balance by segment, Gini and double lift of the tariff on the holdout."""
-    zones = zone_table_get()
+    zones = zone_offset_get()
     current = tariff_models_get()
     previous = tariff_models_find(previous=True)
-    _, test = dataset_split(tariff_frame(frame, zones=zones))
+    _, test = dataset_split(offset_frame(frame, offset=zones))
     frequency, severity = expected_cost(current, test)
     cost = frequency * severity
     scored = test.assign(
@@ -304,7 +306,7 @@ SEGMENTS = {
 
 def tariff_evaluation_create(*, dataset: Any, requested_by: Any = None) -> TariffEvaluation:
     """Queue a backtest of today's tariff on *dataset* (the job stores its result)."""
-    from mlmodels import tasks
+    from tariffs import tasks  # the tasks module imports this one
 
     evaluation = TariffEvaluation.objects.create(dataset=dataset, requested_by=requested_by)
     transaction.on_commit(lambda: tasks.tariff_evaluation_run.delay(evaluation.pk))

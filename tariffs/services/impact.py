@@ -25,17 +25,17 @@ from mlmodels.models import Dataset, ModelVersion
 from mlmodels.selectors import dataset_frame_get
 from mlmodels.services.evaluation import png
 from pricing_site.exceptions import ApplicationError, NotFoundError
-from strategies.models import ImpactAnalysis, PricingRule, TariffVersion
-from strategies.selectors import rule_row, tariff_get
-from strategies.services.portfolio import (
+from strategies.models import PricingRule
+from strategies.selectors import rule_row
+from tariffs.models import ImpactAnalysis, TariffVersion, ZoningProposal
+from tariffs.selectors import tariff_get, zoning_proposal_class_factors
+from tariffs.services.portfolio import (
     STEPS,
     PortfolioPrices,
     PricingTables,
     portfolio_price,
     pricing_tables_current,
 )
-from zipcodes.models import ZoningProposal
-from zipcodes.selectors import zoning_proposal_class_factors
 
 # Policies per chunk: a chunk prices in about a second on one core.
 CHUNK_POLICIES = 50_000
@@ -216,7 +216,7 @@ def impact_analysis_create(
         chunks=max(1, -(-dataset.row_count // CHUNK_POLICIES)),
         requested_by=requested_by,
     )
-    from strategies import tasks  # the tasks module imports the services
+    from tariffs import tasks  # the tasks module imports the services
 
     transaction.on_commit(lambda: tasks.impact_analysis_run.delay(analysis.pk))
     return analysis

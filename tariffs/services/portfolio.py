@@ -6,7 +6,7 @@ computed exactly in integers and rounded half up, as the quote's Decimal arithme
 expected claim cost and the severity come from model predictions (floats): they are computed in
 floating point, and the rare policies within a millionth of a cent of a rounding tie are computed
 again with the quote's own Decimal functions. Every premium therefore equals the quote's to the
-cent (`strategies/tests/services/test_portfolio.py` checks 10,000 random policies)."""
+cent (`tariffs/tests/services/test_portfolio.py` checks 10,000 random policies)."""
 
 import datetime
 from collections.abc import Callable
@@ -22,13 +22,12 @@ from mlmodels.serving import LoadedModel, model_get, model_scores
 from strategies.selectors import (
     FUEL_SYNONYMS,
     RuleRow,
-    Tariff,
     brand_find,
     pricing_rules_in_force,
     rule_select,
-    tariff_get_current,
 )
-from strategies.services.quotes import FREQUENCY, SEVERITY, expected_claim_cost, severity_cents
+from tariffs.selectors import Tariff, tariff_get_current
+from tariffs.services.quotes import FREQUENCY, SEVERITY, expected_claim_cost, severity_cents
 from zipcodes.selectors import risk_class_factors_get, zipcode_classes_get
 
 STEPS = ("expected_claim_cost", "zone", "strategy", "indexation", "loading", "fee", "minimum")

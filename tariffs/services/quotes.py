@@ -15,14 +15,9 @@ from indices.selectors import health_index_get, health_index_get_latest
 from mlmodels.serving import Prediction, model_version_predict
 from pricing_site.exceptions import ApplicationError, ServiceUnavailableError
 from pricing_site.idempotency import Idempotency, idempotency_check
-from strategies.models import Quote
-from strategies.selectors import (
-    Tariff,
-    fuel_priced_as,
-    pricing_rule_resolve,
-    tariff_get,
-    tariff_get_current,
-)
+from strategies.selectors import fuel_priced_as, pricing_rule_resolve
+from tariffs.models import Quote
+from tariffs.selectors import Tariff, tariff_get, tariff_get_current
 from zipcodes.selectors import zipcode_risk_class_get
 
 CENT = Decimal("0.01")

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from strategies.models import ImpactAnalysis, PricingRule
+from strategies.models import PricingRule
 from strategies.tests.fixtures import rule
+from tariffs.models import ImpactAnalysis
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +74,8 @@ def test_the_analysis_downloads_per_policy_as_csv_and_as_a_report(
     )
     analysis = ImpactAnalysis.objects.get()
 
-    csv = editor.get(reverse("admin:strategies_impactanalysis_csv", args=[analysis.pk]))
-    report = editor.get(reverse("admin:strategies_impactanalysis_report", args=[analysis.pk]))
+    csv = editor.get(reverse("admin:tariffs_impactanalysis_csv", args=[analysis.pk]))
+    report = editor.get(reverse("admin:tariffs_impactanalysis_report", args=[analysis.pk]))
 
     lines = b"".join(csv.streaming_content).decode().splitlines()
     assert csv["Content-Disposition"].startswith("attachment")
@@ -88,7 +89,7 @@ def test_the_analysis_downloads_per_policy_as_csv_and_as_a_report(
 def test_a_model_version_and_a_zoning_proposal_are_simulated_from_their_pages(
     admin_client, book, production_tariff, train, django_capture_on_commit_callbacks
 ):
-    from zipcodes.services import zoning_proposal_create
+    from tariffs.services import zoning_proposal_create
 
     candidate = train(estimator="glm")
     simulate(
@@ -101,7 +102,7 @@ def test_a_model_version_and_a_zoning_proposal_are_simulated_from_their_pages(
     simulate(
         admin_client,
         django_capture_on_commit_callbacks,
-        "zipcodes_zoningproposal_changelist",
+        "tariffs_zoningproposal_changelist",
         proposal.pk,
     )
 
@@ -112,9 +113,7 @@ def test_a_model_version_and_a_zoning_proposal_are_simulated_from_their_pages(
 
 
 def test_an_unknown_analysis_is_a_404(editor):
-    assert (
-        editor.get(reverse("admin:strategies_impactanalysis_change", args=[999])).status_code == 404
-    )
+    assert editor.get(reverse("admin:tariffs_impactanalysis_change", args=[999])).status_code == 404
 
 
 def test_a_draft_tariff_version_is_simulated_then_approved_and_only_then_in_force(
@@ -123,9 +122,9 @@ def test_a_draft_tariff_version_is_simulated_then_approved_and_only_then_in_forc
     from datetime import date
     from decimal import Decimal
 
-    from strategies.models import TariffVersion
-    from strategies.selectors import tariff_get_current
-    from strategies.services import tariff_version_create
+    from tariffs.models import TariffVersion
+    from tariffs.selectors import tariff_get_current
+    from tariffs.services import tariff_version_create
 
     draft = tariff_version_create(
         version=TariffVersion(
@@ -141,11 +140,11 @@ def test_a_draft_tariff_version_is_simulated_then_approved_and_only_then_in_forc
     assert tariff_get_current(on=date(2026, 6, 1)).id == tariff.pk
 
     simulate(
-        editor, django_capture_on_commit_callbacks, "strategies_tariffversion_changelist", draft.pk
+        editor, django_capture_on_commit_callbacks, "tariffs_tariffversion_changelist", draft.pk
     )
-    approval = editor.get(reverse("admin:strategies_tariffversion_approve", args=[draft.pk]))
+    approval = editor.get(reverse("admin:tariffs_tariffversion_approve", args=[draft.pk]))
     assert 'id="draft-impact"' in approval.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        editor.post(reverse("admin:strategies_tariffversion_approve", args=[draft.pk]))
+        editor.post(reverse("admin:tariffs_tariffversion_approve", args=[draft.pk]))
 
     assert tariff_get_current(on=date(2026, 6, 1)).id == draft.pk

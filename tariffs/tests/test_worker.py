@@ -10,8 +10,8 @@ from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
 
-from strategies.services import impact
 from strategies.tests.fixtures import rule
+from tariffs.services import impact
 from zipcodes.services import zipcode_file_lines, zipcode_load_csv
 
 pytestmark = pytest.mark.worker
@@ -27,10 +27,10 @@ def test_impact_analysis_chunks_are_priced_by_the_worker_and_aggregated(
     rule(percent="0")
     draft = rule(fuel="diesel", percent="-10", state="draft")
     monkeypatch.setattr(impact, "CHUNK_POLICIES", 1000)  # three chunks of the 3,000 policies
-    client = make_api_client("strategies.add_impactanalysis")
+    client = make_api_client("tariffs.add_impactanalysis")
 
     started = client.post(
-        reverse("api:strategies:impact_analyses"),
+        reverse("api:tariffs:impact_analyses"),
         {"dataset": dataset.pk, "date": str(date(2026, 11, 24)), "scenario": {"rules": [draft.pk]}},
         format="json",
     ).json()
@@ -53,10 +53,10 @@ def test_an_impact_analysis_whose_chunk_fails_is_reported_failed(
     import_module("zipcodes.migrations.0002_risk_classes").create_risk_classes(apps, None)
     rule(percent="0")
     dataset.file.delete(save=False)  # the worker cannot read the portfolio any more
-    client = make_api_client("strategies.add_impactanalysis")
+    client = make_api_client("tariffs.add_impactanalysis")
 
     started = client.post(
-        reverse("api:strategies:impact_analyses"),
+        reverse("api:tariffs:impact_analyses"),
         {"dataset": dataset.pk, "scenario": {"index_month": "2025-06"}},
         format="json",
     ).json()

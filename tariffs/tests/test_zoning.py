@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlmodels.services.training import frequency_fit_without_location
 from mlmodels.synthetic import belgian_postcodes, portfolio_generate
-from zipcodes.zoning import classes_cut, credible, hierarchy_relativity, zoning_derive
+from tariffs.services.training import frequency_fit_without_location
+from tariffs.zoning import classes_cut, credible, hierarchy_relativity, zoning_derive
 
 
 def true_zone(postcode: np.ndarray) -> np.ndarray:

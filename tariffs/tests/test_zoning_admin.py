@@ -7,7 +7,8 @@ from django.urls import reverse
 from mlmodels.models import Dataset
 from mlmodels.services import dataset_create
 from mlmodels.synthetic import portfolio_generate
-from zipcodes.models import Zipcode, ZoningProposal
+from tariffs.models import ZoningProposal
+from zipcodes.models import Zipcode
 from zipcodes.services import zipcode_load_csv
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_derive_zones_action_computes_a_draft_and_the_page_shows_it(
         )
     proposal = ZoningProposal.objects.get()
 
-    page = editor.get(reverse("admin:zipcodes_zoningproposal_change", args=[proposal.pk]))
+    page = editor.get(reverse("admin:tariffs_zoningproposal_change", args=[proposal.pk]))
 
     assert proposal.state == ZoningProposal.State.DRAFT
     html = page.content.decode()
@@ -63,7 +64,7 @@ def test_approve_in_the_admin_applies_the_zoning(
     proposal = ZoningProposal.objects.get()
 
     with django_capture_on_commit_callbacks(execute=True):
-        editor.post(reverse("admin:zipcodes_zoningproposal_approve", args=[proposal.pk]))
+        editor.post(reverse("admin:tariffs_zoningproposal_approve", args=[proposal.pk]))
 
     proposal.refresh_from_db()
     assert proposal.state == ZoningProposal.State.APPROVED
@@ -73,6 +74,4 @@ def test_approve_in_the_admin_applies_the_zoning(
 
 
 def test_unknown_proposal_is_a_404(editor):
-    assert (
-        editor.get(reverse("admin:zipcodes_zoningproposal_change", args=[999])).status_code == 404
-    )
+    assert editor.get(reverse("admin:tariffs_zoningproposal_change", args=[999])).status_code == 404

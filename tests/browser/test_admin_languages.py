@@ -13,9 +13,11 @@ from django.apps import apps
 from indices.models import HealthIndexFetch
 from mlmodels.models import ModelVersion
 from mlmodels.services import model_version_promote, model_version_train
-from strategies.models import Brand, PricingRule, TariffVersion
-from strategies.services import QuoteRequest, brand_save, premium_quote
+from strategies.models import Brand, PricingRule
+from strategies.services import brand_save
 from strategies.tests.fixtures import rule
+from tariffs.models import TariffVersion
+from tariffs.services import QuoteRequest, premium_quote
 from zipcodes.models import Zipcode
 from zipcodes.services import zipcode_file_lines, zipcode_load_csv
 
@@ -217,7 +219,7 @@ def quote(production_tariff, demo_history, tariff, brands, zipcodes):
 def test_a_quote_found_by_date_shows_its_breakdown_as_a_table_with_links(
     staff_page, live_server, quote, says
 ):
-    staff_page.goto(f"{live_server.url}/admin/strategies/quote/")
+    staff_page.goto(f"{live_server.url}/admin/tariffs/quote/")
     staff_page.fill("#searchbar", "03/11/2026")
     staff_page.press("#searchbar", "Enter")
     staff_page.click(f"#result_list a[href*='/quote/{quote.pk}/change/']")
@@ -235,7 +237,7 @@ def test_a_quote_found_by_date_shows_its_breakdown_as_a_table_with_links(
 def test_new_tariff_version_starts_from_the_chosen_one_with_the_loading_in_percent(
     staff_page, live_server, tariff, says
 ):
-    staff_page.goto(f"{live_server.url}/admin/strategies/tariffversion/")
+    staff_page.goto(f"{live_server.url}/admin/tariffs/tariffversion/")
     assert staff_page.locator("td.field-in_force img[alt=True]").count() == 1
     staff_page.click(f"text={says['new_version']}")
 
@@ -282,17 +284,17 @@ def test_health_index_charts_read_in_the_staff_language(
 CHANGELISTS = [
     "zipcodes/zipcode",
     "zipcodes/riskclass",
-    "zipcodes/zoningproposal",
+    "tariffs/zoningproposal",
     "strategies/brand",
     "strategies/pricingrule",
-    "strategies/tariffversion",
+    "tariffs/tariffversion",
     "strategies/fuelmapping",
-    "strategies/quote",
+    "tariffs/quote",
     "indices/healthindex",
     "mlmodels/modelversion",
     "mlmodels/dataset",
     "mlmodels/trainingjob",
-    "mlmodels/tariffevaluation",
+    "tariffs/tariffevaluation",
 ]
 
 

@@ -8,9 +8,10 @@ import pytest
 
 from mlmodels.models import ModelVersion
 from mlmodels.services import model_version_promote, model_version_train
-from strategies.models import Brand, PricingRule, TariffVersion
+from strategies.models import Brand, PricingRule
 from strategies.services import brand_save
 from strategies.tests.fixtures import rule
+from tariffs.models import TariffVersion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -94,7 +95,7 @@ def test_a_new_rule_is_a_draft_with_its_decimal_comma_read_as_one(
 def test_an_amount_with_thousands_is_read_and_an_ambiguous_one_refused_with_what_to_type(
     staff_page, live_server, tariff, says
 ):
-    staff_page.goto(f"{live_server.url}/admin/strategies/tariffversion/add/?from={tariff.pk}")
+    staff_page.goto(f"{live_server.url}/admin/tariffs/tariffversion/add/?from={tariff.pk}")
     staff_page.fill("#id_valid_from", "01/01/2027")
     staff_page.fill("#id_minimum_premium", "1.500")
     staff_page.click("input[name=_save]")

@@ -3,9 +3,7 @@
 from rest_framework import serializers
 
 from pricing_site.api import PageInputSerializer
-from zipcodes.models import Zipcode
-from zipcodes.services import MAX_CLASSES
-from zipcodes.zoning import class_codes
+from zipcodes.models import MAX_CLASSES, Zipcode, class_codes
 
 
 class ZipcodeListInputSerializer(PageInputSerializer):

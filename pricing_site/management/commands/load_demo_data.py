@@ -47,7 +47,7 @@ DEMO_STEPS: list[tuple[str, ...]] = [
     ("load_strategies", str(settings.BASE_DIR / "fixtures" / "strategies.json")),
 ]
 # What the demo API client may do beyond reading (app_label.codename).
-DEMO_API_PERMISSIONS: list[str] = ["strategies.add_quote", "strategies.add_impactanalysis"]
+DEMO_API_PERMISSIONS: list[str] = ["tariffs.add_quote", "tariffs.add_impactanalysis"]
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from mlmodels.management.portfolio_files import operator_errors, portfolio_bytes
 from mlmodels.services import dataset_create
-from zipcodes.services import zoning_proposal_approve, zoning_proposal_create
-from zipcodes.zoning import BANDWIDTH_KM, CREDIBILITY_K
+from tariffs.services import zoning_proposal_approve, zoning_proposal_create
+from tariffs.zoning import BANDWIDTH_KM, CREDIBILITY_K
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from mlmodels.management.portfolio_files import operator_errors, portfolio_bytes
 from mlmodels.selectors import dataset_frame_get
 from mlmodels.services import dataset_create
-from mlmodels.services.tariff_evaluation import HEADLINES, tariff_evaluate, tariff_report_html
+from tariffs.services.evaluation import HEADLINES, tariff_evaluate, tariff_report_html
 
 
 class Command(BaseCommand):

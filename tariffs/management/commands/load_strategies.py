@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pricing_site.exceptions import ApplicationError
-from strategies.services import strategies_load
+from tariffs.services import tariff_tables_load
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         try:
             with open(options["file"], encoding="utf-8") as file:
                 tables = json.load(file)
-            report = strategies_load(tables=tables)
+            report = tariff_tables_load(tables=tables)
         except OSError as error:
             raise CommandError(f"Cannot read {options['file']}: {error.strerror}.") from error
         except (json.JSONDecodeError, UnicodeDecodeError) as error:

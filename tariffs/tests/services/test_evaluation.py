@@ -9,14 +9,15 @@ import pandas as pd
 import pytest
 from django.core.management import call_command
 
+from mlmodels.offsets import offset_frame
 from mlmodels.pipelines import amount_capped, large_claim_cap_fit
 from mlmodels.selectors import dataset_frame_get
 from mlmodels.services import model_version_promote, model_version_train
-from mlmodels.services.tariff_evaluation import gini, gini_standard_error, tariff_evaluate
-from mlmodels.services.training import dataset_split, tariff_frame
+from mlmodels.services.training import dataset_split
 from mlmodels.serving import model_version_predict
 from mlmodels.synthetic import true_severity
-from zipcodes.selectors import zone_table_get
+from tariffs.selectors import zone_offset_get
+from tariffs.services.evaluation import gini, gini_standard_error, tariff_evaluate
 from zipcodes.services import zipcode_load_csv
 
 pytestmark = pytest.mark.django_db
@@ -38,12 +39,12 @@ def zones(django_capture_on_commit_callbacks):
     """Brussels in C (× 1.35), everything else in A (× 1.00)."""
     with django_capture_on_commit_callbacks(execute=True):
         zipcode_load_csv(lines=["1000-1299,C", "1300-9999,A"])
-    return zone_table_get()
+    return zone_offset_get()
 
 
 def test_frequency_model_learns_given_the_zone_factor_and_balances_the_tariff(dataset, zones):
     version = model_version_train(dataset=dataset, task="claim_frequency", estimator="glm", cv=0)
-    train, _ = dataset_split(tariff_frame(dataset_frame_get(dataset=dataset), zones=zones))
+    train, _ = dataset_split(offset_frame(dataset_frame_get(dataset=dataset), offset=zones))
     records = train[list(version.feature_schema["features"])].to_dict("records")
 
     per_year = np.array(

@@ -6,13 +6,10 @@ from decimal import Decimal
 import pytest
 
 from pricing_site.exceptions import NotFoundError
-from strategies.models import ImpactAnalysis, PricingRule, TariffVersion
-from strategies.services import (
-    Scenario,
-    impact_analysis_create,
-    tariff_version_create,
-)
+from strategies.models import PricingRule
 from strategies.tests.fixtures import rule
+from tariffs.models import ImpactAnalysis, TariffVersion
+from tariffs.services import Scenario, impact_analysis_create, tariff_version_create
 
 pytestmark = pytest.mark.django_db
 
@@ -128,12 +125,12 @@ def test_impact_analysis_through_the_api_is_queued_then_read_with_its_result(
 ):
     from django.urls import reverse
 
-    client = make_api_client("strategies.add_impactanalysis")
+    client = make_api_client("tariffs.add_impactanalysis")
     draft = rule(fuel="diesel", percent="-10", state="draft")
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("api:strategies:impact_analyses"),
+            reverse("api:tariffs:impact_analyses"),
             {"dataset": book.pk, "date": "2026-11-24", "scenario": {"rules": [draft.pk]}},
             format="json",
         )
@@ -177,9 +174,9 @@ def test_impact_analysis_api_refuses_a_bad_request_naming_the_field(
 
     if body.get("dataset") == "BOOK":
         body = {**body, "dataset": book.pk}
-    client = make_api_client("strategies.add_impactanalysis")
+    client = make_api_client("tariffs.add_impactanalysis")
 
-    response = client.post(reverse("api:strategies:impact_analyses"), body, format="json")
+    response = client.post(reverse("api:tariffs:impact_analyses"), body, format="json")
 
     assert response.status_code == status
     assert response.json()["code"] == code
@@ -190,7 +187,7 @@ def test_impact_analysis_needs_its_permission(book, api_client):
     from django.urls import reverse
 
     response = api_client.post(
-        reverse("api:strategies:impact_analyses"),
+        reverse("api:tariffs:impact_analyses"),
         {"dataset": book.pk, "scenario": {"index_month": "2025-06"}},
         format="json",
     )
@@ -215,7 +212,7 @@ def test_a_draft_starting_later_is_priced_on_its_start_and_wins_over_todays_rule
 
 
 def test_a_chunk_reads_and_prices_exactly_its_own_policies(book):
-    from strategies.services.impact import impact_chunk_price
+    from tariffs.services.impact import impact_chunk_price
 
     analysis = ImpactAnalysis.objects.create(
         dataset=book, on=ON, scenario=Scenario(index_month=date(2025, 6, 1)).to_json()

@@ -7,14 +7,9 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from strategies.services import (
-    QuoteRequest,
-    portfolio_price,
-    pricing_tables_current,
-    quote_price,
-)
-from strategies.services.portfolio import STEPS
 from strategies.tests.fixtures import rule
+from tariffs.services import QuoteRequest, portfolio_price, pricing_tables_current, quote_price
+from tariffs.services.portfolio import STEPS
 from zipcodes.services import zipcode_load_csv
 
 pytestmark = pytest.mark.django_db

@@ -8,18 +8,18 @@ import pytest
 from mlmodels.services import model_version_promote, model_version_train
 from mlmodels.serving import model_version_predict
 from pricing_site.exceptions import ApplicationError, NotFoundError, ServiceUnavailableError
-from strategies.models import FuelMapping, TariffVersion
-from strategies.services import (
+from strategies.models import FuelMapping
+from strategies.services import fuel_mapping_save, pricing_rule_save
+from strategies.tests.fixtures import rule
+from tariffs.models import TariffVersion
+from tariffs.services import (
     PremiumFactors,
     QuoteRequest,
-    fuel_mapping_save,
     premium_compute,
     premium_quote,
-    pricing_rule_save,
     quote_reprice,
     tariff_version_create,
 )
-from strategies.tests.fixtures import rule
 from zipcodes.models import RiskClass
 from zipcodes.services import zipcode_load_csv
 

@@ -10,13 +10,12 @@ from django.db.models import F
 from mlmodels.services import dataset_create
 from mlmodels.synthetic import portfolio_generate
 from pricing_site.exceptions import ConflictError
-from zipcodes.models import RiskClass, Zipcode, ZoningProposal
-from zipcodes.selectors import zipcode_risk_class_get, zone_table_get
-from zipcodes.services import (
-    zipcode_load_csv,
-    zoning_proposal_approve,
-    zoning_proposal_create,
-)
+from tariffs.models import ZoningProposal
+from tariffs.selectors import zoning_version_current
+from tariffs.services import zoning_proposal_approve, zoning_proposal_create
+from zipcodes.models import RiskClass, Zipcode
+from zipcodes.selectors import zipcode_risk_class_get
+from zipcodes.services import zipcode_load_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +47,7 @@ def test_zoning_proposal_create_changes_nothing_before_approval(real_table, port
     assert proposal.map_png
     assert dict(Zipcode.objects.values_list("code", "risk_class_id")) == before
     assert dict(RiskClass.objects.values_list("code", "factor")) == factors
-    assert zone_table_get().version is None
+    assert zoning_version_current() is None
 
 
 def test_zoning_proposal_approve_applies_classes_factors_history_and_clears_cache(
@@ -69,7 +68,7 @@ def test_zoning_proposal_approve_applies_classes_factors_history_and_clears_cach
         )
     assert Zipcode.history.filter(code=moved.code).count() == 2
     assert zipcode_risk_class_get(code=moved.code).risk_class == moved.proposed_class
-    assert zone_table_get().version == proposal.pk
+    assert zoning_version_current() == proposal.pk
 
 
 def test_zoning_proposal_approve_refuses_a_proposal_twice(real_table, portfolio_dataset):

@@ -1,0 +1,93 @@
+"""The pricing rules' admin as the tariff extends it: simulate the selected rules' impact on the
+portfolio, and approve a draft with its latest analysis beside the button."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern, path, reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from pricing_site.exceptions import ApplicationError
+from strategies.admin import PricingRuleAdmin
+from strategies.models import DraftState, PricingRule
+from strategies.services import pricing_rule_approve
+from tariffs.admin.common import approval_page, impact_simulate
+from tariffs.selectors import impact_analysis_latest_for
+from tariffs.services import Scenario
+
+
+class TariffPricingRuleAdmin(PricingRuleAdmin):
+    change_form_template = "admin/tariffs/pricingrule_change_form.html"
+    actions = ["simulate_impact"]
+
+    @admin.action(description=_("Simulate the impact of the selected rules"))
+    def simulate_impact(
+        self, request: HttpRequest, queryset: QuerySet[PricingRule]
+    ) -> HttpResponse | None:
+        return impact_simulate(
+            self, request, Scenario(rules=tuple(queryset.values_list("pk", flat=True)))
+        )
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("strategies.approve_pricingrule")
+
+    def approve_view(self, request: HttpRequest, rule_id: int) -> HttpResponse:
+        """GET: the draft with its latest impact analysis beside the button; POST: approve."""
+        rule = PricingRule.objects.filter(pk=rule_id).select_related("brand").first()
+        if rule is None:
+            raise Http404(gettext("There is no pricing rule %(id)s.") % {"id": rule_id})
+        if not self.has_approve_permission(request):
+            raise PermissionDenied
+        detail = reverse("admin:strategies_pricingrule_change", args=[rule_id])
+        if rule.state == DraftState.APPROVED:
+            self.message_user(
+                request, gettext("Rule #%(id)s is already approved.") % {"id": rule.pk}
+            )
+            return HttpResponseRedirect(detail)
+        if request.method == "POST":
+            try:
+                pricing_rule_approve(rule=rule, approved_by=request.user)
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            except ValidationError as error:
+                self.message_user(request, "; ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Rule #%(id)s is approved: quotes use it from %(start)s.")
+                    % {"id": rule.pk, "start": date_format(rule.valid_from, "SHORT_DATE_FORMAT")},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(detail)
+        subject = gettext(
+            "%(scope)s: %(percent)s %% from %(start)s. Once approved, every new quote it "
+            "applies to uses it; stored quotes keep theirs."
+        ) % {
+            "scope": rule.scope,
+            "percent": rule.adjustment_percent,
+            "start": date_format(rule.valid_from, "SHORT_DATE_FORMAT"),
+        }
+        return approval_page(
+            self,
+            request,
+            title=gettext("Approve rule #%(id)s?") % {"id": rule.pk},
+            subject=subject,
+            confirm=gettext("Approve rule #%(id)s") % {"id": rule.pk},
+            analysis=impact_analysis_latest_for(kind="rules", object_id=rule.pk),
+            cancel_url=detail,
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        approve = path(
+            "<int:rule_id>/approve/",
+            self.admin_site.admin_view(self.approve_view),
+            name="strategies_pricingrule_approve",
+        )
+        return [approve, *super().get_urls()]
+
+
+admin.site.unregister(PricingRule)
+admin.site.register(PricingRule, TariffPricingRuleAdmin)

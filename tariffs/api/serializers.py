@@ -1,0 +1,154 @@
+"""Serializers of the tariff's API: the quote and its breakdown, impact analyses."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from indices.api.serializers import MonthField
+from mlmodels.schema import COLUMNS
+from pricing_site.api import JsonInputSerializer
+from strategies.api.serializers import BrandField, FuelField
+
+COVERAGES = COLUMNS["coverage"].categories
+USES = COLUMNS["use"].categories
+
+
+class QuoteVehicleInputSerializer(JsonInputSerializer):
+    brand = BrandField()
+    fuel = FuelField()
+    power_kw = serializers.IntegerField(min_value=1, max_value=1000)
+    age = serializers.IntegerField(min_value=0, max_value=100, help_text="Vehicle age in years.")
+
+
+class QuoteDriverInputSerializer(JsonInputSerializer):
+    age = serializers.IntegerField(min_value=17, max_value=100)
+    bonus_malus = serializers.IntegerField(min_value=0, max_value=22)
+
+
+class QuoteCreateInputSerializer(JsonInputSerializer):
+    zipcode = serializers.IntegerField(min_value=1000, max_value=9999)
+    vehicle = QuoteVehicleInputSerializer()
+    driver = QuoteDriverInputSerializer()
+    coverage = serializers.ChoiceField(choices=COVERAGES)
+    use = serializers.ChoiceField(choices=USES)
+    fleet = serializers.BooleanField(default=False)
+    date = serializers.DateField(required=False, help_text="Default: today.")
+
+
+class QuoteStepOutputSerializer(serializers.Serializer):
+    step = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    explanation = serializers.CharField()
+    uses = serializers.DictField(help_text="What this step used: model version, rule, risk class…")
+
+
+@extend_schema_field(QuoteStepOutputSerializer(many=True))
+class QuoteBreakdownField(serializers.JSONField):
+    """The steps as stored: built by the service, so sent as they are, not re-serialized."""
+
+
+class QuoteOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    premium = serializers.DecimalField(
+        max_digits=10, decimal_places=2, help_text="Annual premium in euro."
+    )
+    currency = serializers.SerializerMethodField()
+    quote_date = serializers.DateField()
+    inputs = serializers.JSONField(help_text="The request as priced (fuel normalised, date set).")
+    breakdown = QuoteBreakdownField()
+    created_at = serializers.DateTimeField()
+
+    def get_currency(self, quote: Any) -> str:
+        return "EUR"
+
+
+class QuoteRepricedOutputSerializer(serializers.Serializer):
+    premium = serializers.DecimalField(max_digits=10, decimal_places=2)
+    breakdown = QuoteBreakdownField()
+
+
+class QuoteRepricingOutputSerializer(serializers.Serializer):
+    quote = QuoteOutputSerializer(help_text="The quote as stored.")
+    reproduced = QuoteRepricedOutputSerializer(
+        help_text="Priced again with the stored references: equals the stored premium."
+    )
+    reproducible = serializers.BooleanField(help_text="The reproduced premium equals the stored.")
+    today = QuoteRepricedOutputSerializer(
+        help_text="Priced with the tables in force today: what the customer would pay now."
+    )
+    change_percent = serializers.DecimalField(
+        max_digits=8, decimal_places=2, help_text="Today's premium against the stored one, in %."
+    )
+
+    def to_representation(self, repricing: Any) -> dict[str, Any]:
+        return {
+            "quote": QuoteOutputSerializer(repricing.quote).data,
+            "reproduced": {
+                "premium": str(repricing.reproduced.premium),
+                "breakdown": repricing.reproduced.steps,
+            },
+            "reproducible": repricing.reproducible,
+            "today": {
+                "premium": str(repricing.today.premium),
+                "breakdown": repricing.today.breakdown,
+            },
+            "change_percent": str(repricing.change_percent),
+        }
+
+
+class ImpactScenarioInputSerializer(JsonInputSerializer):
+    rules = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=100,
+        required=False,
+        help_text="Rules (usually drafts) applied as if approved; each replaces today's rule "
+        "of the same brand and fuel.",
+    )
+    zoning_proposal = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="A computed zoning proposal: its classes and factors.",
+    )
+    frequency_model = serializers.IntegerField(
+        min_value=1, required=False, help_text="A candidate frequency model version (no location)."
+    )
+    severity_model = serializers.IntegerField(
+        min_value=1, required=False, help_text="A candidate severity model version."
+    )
+    tariff_version = serializers.IntegerField(
+        min_value=1, required=False, help_text="A tariff version: loading, fee, minimum, reference."
+    )
+    index_month = MonthField(required=False, help_text="The health index of another month.")
+
+
+class ImpactAnalysisCreateInputSerializer(JsonInputSerializer):
+    dataset = serializers.IntegerField(min_value=1, help_text="The portfolio dataset to price.")
+    date = serializers.DateField(
+        required=False,
+        help_text="The pricing date; default: today, or the start of the scenario's latest rule "
+        "or tariff version if later.",
+    )
+    scenario = ImpactScenarioInputSerializer()
+
+
+class ImpactAnalysisOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    dataset = serializers.IntegerField(source="dataset_id")
+    date = serializers.DateField(source="on")
+    scenario = serializers.JSONField()
+    state = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    chunks = serializers.IntegerField(help_text="Parts priced in parallel by the workers.")
+    error = serializers.CharField()
+    result = serializers.SerializerMethodField(
+        help_text="When done: totals before and after, the distribution of per-policy changes, "
+        "policies moved by more than 5/10/25 %, totals by zone, fuel, brand, coverage, age and "
+        "bonus-malus band, the 20 largest movers with their steps, the expected loss ratio."
+    )
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field({"type": "object"})
+    def get_result(self, analysis: Any) -> dict[str, Any]:
+        # The chart is for the admin; API clients draw their own from `histogram`.
+        return {k: v for k, v in analysis.result.items() if k != "histogram_png"}

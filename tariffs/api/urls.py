@@ -1,0 +1,19 @@
+"""API routes of the tariff: quotes and impact analyses."""
+
+from django.urls import path
+
+from tariffs.api import views
+
+app_name = "tariffs"
+
+urlpatterns = [
+    path("quotes/", views.QuoteCreateApi.as_view(), name="quotes"),
+    path("quotes/<int:quote_id>", views.QuoteDetailApi.as_view(), name="quote"),
+    path("quotes/<int:quote_id>/reprice", views.QuoteRepriceApi.as_view(), name="reprice"),
+    path("impact-analyses/", views.ImpactAnalysisCreateApi.as_view(), name="impact_analyses"),
+    path(
+        "impact-analyses/<int:analysis_id>",
+        views.ImpactAnalysisDetailApi.as_view(),
+        name="impact_analysis",
+    ),
+]

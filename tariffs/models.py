@@ -1,0 +1,325 @@
+"""The tariff: versions of its commercial terms, stored quotes, impact analyses, zoning
+proposals and backtests, which compose the rules, zones, index and models below into a premium.
+
+The tables keep the names they had in the apps these models came from (strategies, zipcodes,
+mlmodels), so moving them here changed no row."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from strategies.models import draft_state_field
+
+
+class TariffVersion(models.Model):
+    """Tariff parameters; a change is a new version, so stored quotes keep theirs."""
+
+    reference_base_year = models.PositiveSmallIntegerField(
+        _("reference base year"), help_text=_("Base year of the reference health index.")
+    )
+    reference_month = models.DateField(
+        _("reference month"),
+        help_text=_("First day of the month the tariff amounts were set at."),
+    )
+    commercial_loading = models.DecimalField(
+        _("commercial loading"),
+        max_digits=4,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Loading on the indexed risk premium, e.g. 0.250 for 25 %."),
+    )
+    policy_fee = models.DecimalField(
+        _("policy fee (EUR)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    minimum_premium = models.DecimalField(
+        _("minimum premium (EUR)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    valid_from = models.DateField(_("valid from"))
+    state = draft_state_field()
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        db_table = "strategies_tariffversion"
+        ordering = ["-valid_from", "-pk"]
+        verbose_name = _("tariff version")
+        verbose_name_plural = _("tariff versions")
+
+    def __str__(self) -> str:
+        return _("Tariff v%(id)s from %(date)s") % {
+            "id": self.pk,
+            "date": date_format(self.valid_from, "SHORT_DATE_FORMAT"),
+        }
+
+
+class Quote(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    quote_date = models.DateField(_("quote date"))
+    inputs = models.JSONField(_("inputs"))
+    premium = models.DecimalField(_("premium"), max_digits=10, decimal_places=2)
+    breakdown = models.JSONField(_("breakdown"))
+    model_version = models.ForeignKey(
+        "mlmodels.ModelVersion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("frequency model version"),
+    )
+    frequency = models.FloatField(_("frequency"))
+    severity_model_version = models.ForeignKey(
+        "mlmodels.ModelVersion",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("severity model version"),
+    )
+    severity = models.DecimalField(
+        _("severity"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        help_text=_("Expected cost per claim."),
+    )
+    large_claim_loading = models.DecimalField(
+        _("large-claim loading"), max_digits=6, decimal_places=4, null=True
+    )
+    priced_as_fuel = models.CharField(_("priced as fuel"), max_length=10, blank=True)
+    pricing_rule = models.ForeignKey(
+        "strategies.PricingRule",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("pricing rule"),
+    )
+    adjustment_percent = models.DecimalField(_("adjustment (%)"), max_digits=5, decimal_places=2)
+    risk_class = models.CharField(_("risk class"), max_length=1)
+    zone_factor = models.DecimalField(_("zone factor"), max_digits=4, decimal_places=2)
+    index_base_year = models.PositiveSmallIntegerField(_("index base year"))
+    index_month = models.DateField(_("index month"))
+    tariff = models.ForeignKey(
+        TariffVersion, on_delete=models.PROTECT, related_name="quotes", verbose_name=_("tariff")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    # A client retrying a POST with the same Idempotency-Key gets this quote, not a second one.
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        db_table = "strategies_quote"
+        ordering = ["-created_at"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requested_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="strategies_quote_unique_idempotency_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Quote %(id)s: € %(premium)s") % {"id": self.pk, "premium": self.premium}
+
+
+class ImpactAnalysis(models.Model):
+    """What a scenario (draft rules, a zoning proposal, candidate models, a tariff version, an
+    index month) does to the premiums of a portfolio, against today's tables."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    dataset = models.ForeignKey(
+        "mlmodels.Dataset",
+        on_delete=models.PROTECT,
+        related_name="impact_analyses",
+        verbose_name=_("portfolio"),
+    )
+    on = models.DateField(_("pricing date"))
+    scenario = models.JSONField(_("scenario"), default=dict)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    chunks = models.PositiveSmallIntegerField(_("chunks"), default=1)
+    error = models.TextField(_("error"), blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    policies_csv = models.FileField(_("per policy (CSV)"), upload_to="impact/", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        db_table = "strategies_impactanalysis"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("impact analysis")
+        verbose_name_plural = _("impact analyses")
+
+    def __str__(self) -> str:
+        return _("Impact analysis %(id)s (%(state)s)") % {
+            "id": self.pk,
+            "state": self.get_state_display(),
+        }
+
+
+class ZoningProposal(models.Model):
+    """Zones derived from a portfolio's claims; a draft changes nothing until staff approve it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Being computed")
+        DRAFT = "draft", _("Draft, to review")
+        APPROVED = "approved", _("Approved and applied")
+        FAILED = "failed", _("Failed")
+
+    dataset = models.ForeignKey(
+        "mlmodels.Dataset",
+        on_delete=models.PROTECT,
+        related_name="zoning_proposals",
+        verbose_name=_("dataset"),
+    )
+    classes = models.PositiveSmallIntegerField(_("classes"), default=3)
+    credibility_k = models.FloatField(
+        _("credibility k"),
+        default=100.0,
+        help_text=_("Expected claims that make a postcode half-credible."),
+    )
+    bandwidth_km = models.FloatField(
+        _("bandwidth (km)"), default=5.0, help_text=_("Neighbourhood kernel width in km.")
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(_("error"), blank=True)
+    factors = models.JSONField(default=dict, blank=True)
+    breaks = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    map_png = models.TextField(blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        db_table = "zipcodes_zoningproposal"
+        ordering = ["-created_at"]
+        verbose_name = _("zoning proposal")
+        verbose_name_plural = _("zoning proposals")
+        permissions = [("approve_zoningproposal", "Can approve a zoning proposal")]
+
+    def __str__(self) -> str:
+        return _("Zoning proposal %(id)s (%(state)s)") % {
+            "id": self.pk,
+            "state": self.get_state_display(),
+        }
+
+
+class ZoningProposalZipcode(models.Model):
+    """One postcode of a proposal: its claims experience and the class proposed for it."""
+
+    class Source(models.TextChoices):
+        DATA = "data", _("Its own claims, smoothed with its neighbours")
+        NEIGHBOURS = "neighbours", _("Not in the data: the class of its neighbourhood")
+
+    proposal = models.ForeignKey(ZoningProposal, on_delete=models.CASCADE, related_name="zipcodes")
+    code = models.PositiveSmallIntegerField()
+    current_class = models.CharField(max_length=1, blank=True)
+    proposed_class = models.CharField(max_length=1)
+    exposure = models.FloatField()
+    claims = models.FloatField()
+    expected = models.FloatField()
+    relativity = models.FloatField(null=True)
+    smoothed = models.FloatField()
+    credibility = models.FloatField()
+    source = models.CharField(max_length=16, choices=Source.choices)
+    longitude = models.FloatField(null=True)
+    latitude = models.FloatField(null=True)
+
+    class Meta:
+        db_table = "zipcodes_zoningproposalzipcode"
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "code"], name="zipcodes_proposal_code_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.current_class or '-'} → {self.proposed_class}"
+
+
+class TariffEvaluation(models.Model):
+    """The tariff backtested on a dataset's holdout, run from the admin as a job."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    dataset = models.ForeignKey(
+        "mlmodels.Dataset", verbose_name=_("dataset"), on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(_("error"), blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    report_html = models.TextField(_("report html"), blank=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        db_table = "mlmodels_tariffevaluation"
+        ordering = ["-created_at"]
+        verbose_name = _("tariff evaluation")
+        verbose_name_plural = _("tariff evaluations")
+
+    def __str__(self) -> str:
+        return _("Tariff evaluation %(id)s (%(state)s)") % {
+            "id": self.pk,
+            "state": self.get_state_display(),
+        }

@@ -1,0 +1,141 @@
+"""Reads of the tariff: its versions (cached whole), stored quotes, impact analyses, zoning
+proposals and today's zone factors as the frequency model's offset."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext
+
+from mlmodels.offsets import Offset
+from pricing_site.caching import cache_get_or_load
+from pricing_site.exceptions import ApplicationError, NotFoundError, ServiceUnavailableError
+from strategies.models import DraftState
+from tariffs.caching import TARIFF_VERSIONS_KEY, TARIFF_VERSIONS_TTL
+from tariffs.models import ImpactAnalysis, Quote, TariffVersion, ZoningProposal
+from zipcodes.selectors import risk_class_factors_get, zipcode_classes_get
+
+
+@dataclass(frozen=True)
+class Tariff:
+    id: int
+    reference_base_year: int
+    reference_month: date
+    commercial_loading: Decimal
+    policy_fee: Decimal
+    minimum_premium: Decimal
+    valid_from: date
+    approved: bool = True  # a draft prices impact analyses only
+
+
+def tariffs_load() -> list[Tariff]:
+    return [
+        Tariff(
+            t.pk,
+            t.reference_base_year,
+            t.reference_month,
+            t.commercial_loading,
+            t.policy_fee,
+            t.minimum_premium,
+            t.valid_from,
+            t.state == DraftState.APPROVED,
+        )
+        for t in TariffVersion.objects.order_by("-valid_from", "-pk")
+    ]
+
+
+def tariff_get_current(*, on: date) -> Tariff:
+    """The newest approved tariff version in force on *on*."""
+    tariffs = [
+        tariff
+        for tariff in cache_get_or_load(
+            key=TARIFF_VERSIONS_KEY,
+            entity="tariffs",
+            loader=tariffs_load,
+            timeout=TARIFF_VERSIONS_TTL,
+        )
+        if tariff.approved
+    ]
+    tariff = next((t for t in tariffs if t.valid_from <= on), None)
+    if tariff is None and tariffs:
+        # Tariffs exist but start later: the client asked for a date we never priced.
+        first = min(t.valid_from for t in tariffs)
+        raise ApplicationError(
+            gettext("No tariff was in force on %(date)s: the first one starts on %(first)s.")
+            % {"date": on, "first": first},
+            code="date_before_first_tariff",
+            field="date",
+        )
+    if tariff is None:
+        raise ServiceUnavailableError(
+            gettext("No tariff is in force on %(date)s: add a tariff version.") % {"date": on},
+            code="no_tariff",
+        )
+    return tariff
+
+
+def tariff_get(*, tariff_id: int) -> Tariff:
+    tariffs = cache_get_or_load(
+        key=TARIFF_VERSIONS_KEY, entity="tariffs", loader=tariffs_load, timeout=TARIFF_VERSIONS_TTL
+    )
+    return next(t for t in tariffs if t.id == tariff_id)
+
+
+def quote_get(*, quote_id: int) -> Quote:
+    quote = Quote.objects.filter(pk=quote_id).first()
+    if quote is None:
+        raise NotFoundError(f"There is no quote {quote_id}.", code="quote_not_found")
+    return quote
+
+
+def impact_analysis_get(*, analysis_id: int) -> ImpactAnalysis:
+    analysis = ImpactAnalysis.objects.filter(pk=analysis_id).first()
+    if analysis is None:
+        raise NotFoundError(
+            gettext("There is no impact analysis %(id)s.") % {"id": analysis_id},
+            code="impact_analysis_not_found",
+        )
+    return analysis
+
+
+def impact_analysis_latest_for(*, kind: str, object_id: int) -> ImpactAnalysis | None:
+    """The latest finished analysis whose scenario used *object_id* as its *kind* ("rules",
+    "tariff_version"...): shown beside the button that approves that draft."""
+    recent = ImpactAnalysis.objects.filter(state=ImpactAnalysis.State.DONE).order_by("-created_at")
+    # Read in Python: SQLite (the laptop default) has no JSON containment lookup.
+    for analysis in recent[:RECENT_ANALYSES]:
+        used = analysis.scenario.get(kind)
+        if used == object_id or (isinstance(used, list) and object_id in used):
+            return analysis
+    return None
+
+
+RECENT_ANALYSES = 100
+
+
+def zoning_proposal_class_factors(*, proposal: ZoningProposal) -> dict[str, Decimal]:
+    """The factor each class gets when *proposal* is approved (to the hundredth, half up)."""
+    return {
+        code: Decimal(str(factor)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        for code, factor in proposal.factors.items()
+    }
+
+
+def zoning_version_current() -> int | None:
+    """The id of the last approved zoning proposal, the version of today's zone table."""
+    return (
+        ZoningProposal.objects.filter(state=ZoningProposal.State.APPROVED)
+        .order_by("-approved_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def zone_offset_get() -> Offset:
+    """Today's zone table as the offset of the tariff's frequency model (for training and
+    evaluation, never per quote)."""
+    return Offset(
+        version=zoning_version_current(),
+        factors=risk_class_factors_get(),
+        classes=zipcode_classes_get(),
+    )

@@ -1,0 +1,66 @@
+"""Writes of the tariff: quotes, portfolio pricing, impact analyses, versions, zoning proposals,
+backtests; import from here."""
+
+from tariffs.services.evaluation import tariff_evaluation_create
+from tariffs.services.impact import Scenario, impact_analysis_create, model_version_scenario
+from tariffs.services.portfolio import (
+    PortfolioPrices,
+    PricingTables,
+    portfolio_price,
+    pricing_tables_current,
+)
+from tariffs.services.quotes import (
+    CENT,
+    PremiumFactors,
+    QuoteRequest,
+    RiskPremium,
+    cents,
+    premium_compute,
+    premium_factors,
+    premium_quote,
+    quote_create,
+    quote_price,
+    quote_reprice,
+    quote_reprice_compare,
+)
+from tariffs.services.versions import (
+    TariffTablesLoadReport,
+    tariff_tables_load,
+    tariff_version_approve,
+    tariff_version_create,
+)
+from tariffs.services.zoning import (
+    zoning_proposal_approve,
+    zoning_proposal_compute,
+    zoning_proposal_create,
+)
+
+__all__ = [
+    "CENT",
+    "PortfolioPrices",
+    "PremiumFactors",
+    "PricingTables",
+    "QuoteRequest",
+    "RiskPremium",
+    "Scenario",
+    "TariffTablesLoadReport",
+    "cents",
+    "impact_analysis_create",
+    "model_version_scenario",
+    "portfolio_price",
+    "premium_compute",
+    "premium_factors",
+    "premium_quote",
+    "pricing_tables_current",
+    "quote_create",
+    "quote_price",
+    "quote_reprice",
+    "quote_reprice_compare",
+    "tariff_evaluation_create",
+    "tariff_tables_load",
+    "tariff_version_approve",
+    "tariff_version_create",
+    "zoning_proposal_approve",
+    "zoning_proposal_compute",
+    "zoning_proposal_create",
+]

@@ -1,0 +1,96 @@
+"""Writes of the tariff's versions: its commercial terms, never changed once stored; and the
+tables file of the prices in force (brands, rules and versions) loaded as a whole."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext
+
+from pricing_site.exceptions import ApplicationError, ConflictError
+from strategies.models import DraftState
+from strategies.services import strategies_load
+from tariffs.caching import tariff_versions_cache_clear
+from tariffs.models import TariffVersion
+
+
+@transaction.atomic
+def tariff_version_create(*, version: TariffVersion, created_by: Any = None) -> TariffVersion:
+    """Add a tariff version in force from its date; versions are never changed afterwards, so a
+    stored quote keeps the one it was priced with."""
+    if version.pk is not None:
+        raise ApplicationError(
+            "A tariff version is never changed: create a new version from it instead.",
+            code="tariff_version_immutable",
+        )
+    version.created_by = created_by
+    version.full_clean()
+    version.save()
+    transaction.on_commit(tariff_versions_cache_clear)
+    return version
+
+
+@transaction.atomic
+def tariff_version_approve(*, version: TariffVersion) -> TariffVersion:
+    """Approve a draft tariff version: quotes use it from its date. Its amounts never change."""
+    if version.state == DraftState.APPROVED:
+        raise ConflictError(
+            gettext("Tariff version %(id)s is already approved.") % {"id": version.pk},
+            code="tariff_version_already_approved",
+        )
+    version.state = DraftState.APPROVED
+    version.save(update_fields=["state"])
+    transaction.on_commit(tariff_versions_cache_clear)
+    return version
+
+
+@dataclass(frozen=True)
+class TariffTablesLoadReport:
+    brands: int
+    aliases: int
+    rules: int
+    tariff_versions: int
+
+
+@transaction.atomic
+def tariff_tables_load(*, tables: dict[str, Any]) -> TariffTablesLoadReport:
+    """Add the brands, rules and tariff versions of *tables* that are not there yet (loading the
+    same file twice adds nothing), through the same validation as the admin; all or nothing.
+    The file holds the prices in force: its rules and versions are approved."""
+    strategies = strategies_load(tables=tables)
+    added = 0
+    try:
+        for entry in tables.get("tariff_versions", []):
+            valid_from = datetime.date.fromisoformat(entry["valid_from"])
+            if not TariffVersion.objects.filter(valid_from=valid_from).exists():
+                tariff_version_create(
+                    version=TariffVersion(
+                        valid_from=valid_from,
+                        reference_base_year=entry["reference_base_year"],
+                        reference_month=datetime.date.fromisoformat(entry["reference_month"]),
+                        commercial_loading=Decimal(entry["commercial_loading"]),
+                        policy_fee=Decimal(entry["policy_fee"]),
+                        minimum_premium=Decimal(entry["minimum_premium"]),
+                        note=entry.get("note", ""),
+                        state=DraftState.APPROVED,
+                    )
+                )
+                added += 1
+    except ValidationError as error:
+        raise ApplicationError(
+            f"Nothing was loaded: {'; '.join(error.messages)}", code="invalid_tables"
+        ) from error
+    except (KeyError, ValueError, ArithmeticError) as error:
+        raise ApplicationError(
+            f"Nothing was loaded: the tables file is not in the expected layout ({error!r}).",
+            code="invalid_tables",
+        ) from error
+    return TariffTablesLoadReport(
+        brands=strategies.brands,
+        aliases=strategies.aliases,
+        rules=strategies.rules,
+        tariff_versions=added,
+    )

@@ -1,0 +1,57 @@
+"""Test data of the tariff: a version in force, the quote's world, the generated book."""
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from strategies.models import DraftState
+from strategies.tests.fixtures import rule
+from tariffs.models import TariffVersion
+from tariffs.services import tariff_version_create
+from zipcodes.services import zipcode_file_lines, zipcode_load_csv
+
+
+@pytest.fixture
+def tariff(db):
+    return tariff_version_create(
+        version=TariffVersion(
+            reference_base_year=2013,
+            reference_month=date(2025, 1, 1),
+            commercial_loading=Decimal("0.250"),
+            policy_fee=Decimal("25.00"),
+            minimum_premium=Decimal("150.00"),
+            valid_from=date(2025, 1, 1),
+            state=DraftState.APPROVED,
+        )
+    )
+
+
+QUOTE = {
+    "zipcode": 1000,
+    "vehicle": {"brand": "Toyota", "fuel": "diesel", "power_kw": 85, "age": 3},
+    "driver": {"age": 35, "bonus_malus": 2},
+    "coverage": "TPL",
+    "use": "private",
+    "fleet": False,
+}
+
+
+@pytest.fixture
+def quoting(production_tariff, demo_history, tariff, brands, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        zipcode_load_csv(lines=["1000,C"])
+    rule(brands["toyota"], fuel="diesel", percent="-8")
+    return brands
+
+
+@pytest.fixture
+def book(production_tariff, demo_history, tariff, dataset, django_capture_on_commit_callbacks):
+    """The generated portfolio with today's tables: every Belgian postcode, a 0 % default rule."""
+    lines = zipcode_file_lines((Path(settings.BASE_DIR) / "fixtures" / "zipcodes.csv").read_bytes())
+    with django_capture_on_commit_callbacks(execute=True):
+        zipcode_load_csv(lines=lines)
+        rule(percent="0")
+    return dataset
