@@ -40,6 +40,8 @@ from typing import Any
 
 import requests
 
+from bench.report import ADMIN_VIEWS, markdown, readme_update
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 REAL_PORTFOLIO = (
@@ -158,9 +160,7 @@ def prepare(env: dict[str, str]) -> tuple[str, str]:
     train(env, data, "claim_frequency", "hist_gradient_boosting", "--promote-if-better")
     train(env, data, "claim_severity", "glm", "--promote-if-better")
     train(env, data, "claim_frequency", "glm")  # the candidate staff review in the admin
-    token = manage(
-        env, "create_api_client", "bench", "--permission", "strategies.add_quote"
-    ).strip()
+    token = manage(env, "create_api_client", "bench", "--permission", "tariffs.add_quote").strip()
     return token, described
 
 
@@ -371,7 +371,7 @@ import django
 django.setup()
 from django.utils import timezone
 from mlmodels.schema import portfolio_read, portfolio_typed
-from strategies.services import portfolio_price, pricing_tables_current
+from tariffs.services import portfolio_price, pricing_tables_current
 
 frame = portfolio_typed(portfolio_read(sys.argv[1]))
 tables = pricing_tables_current(on=timezone.localdate())
@@ -428,9 +428,9 @@ import json, time
 import django
 django.setup()
 from mlmodels.selectors import dataset_latest_get
-from strategies.models import ImpactAnalysis
-from strategies.selectors import tariff_get_current
-from strategies.services import Scenario, impact_analysis_create
+from tariffs.models import ImpactAnalysis
+from tariffs.selectors import tariff_get_current
+from tariffs.services import Scenario, impact_analysis_create
 from django.utils import timezone
 
 tariff = tariff_get_current(on=timezone.localdate())
@@ -507,7 +507,6 @@ def scoring_benchmarks(env: dict[str, str]) -> dict[str, Any]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-ADMIN_VIEWS = 10
 STAFF = "bench-staff"  # "bench" is the API client
 
 
@@ -586,71 +585,6 @@ def offline_benchmarks(env: dict[str, str], quick: bool) -> dict[str, float]:
     return timings
 
 
-def markdown(report: dict[str, Any]) -> str:
-    lines = [
-        f"Measured {report['when']} on {report['machine']}; {report['data']}; "
-        f"{report['workers']} gunicorn workers; wrk {report['seconds']} s per run.",
-        "",
-        "Each endpoint's run follows a run of the bare DRF floor at the same concurrency, and "
-        '"vs bare DRF" is against that run; the bare floor\'s rows are the median of its runs.',
-        "",
-        "| endpoint | connections | req/s | p50 ms | p99 ms | errors | vs bare DRF | vs ping |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in report["http"]:
-        lines.append(
-            f"| {row['endpoint']} | {row['connections']} | {row['rps']:.0f} "
-            f"| {row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['errors']} "
-            f"| {row['vs_bare']:.0%} | {row['vs_floor']:.0%} |"
-        )
-    lines += [
-        "",
-        "| a warm ping in process, layer by layer (each taken away in turn) | ms per request |",
-        "|---|---:|",
-        *(f"| {row['layer']} | {row['ms']:.3f} |" for row in report["layers"]),
-        "",
-        "| scoring, in process | scikit-learn `Pipeline.predict` ms "
-        "| service scoring path ms | speed-up | max abs diff |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for label, row in report["scoring"].items():
-        lines.append(
-            f"| {label} | {row['raw_ms']:.3f} | {row['ours_ms']:.3f} "
-            f"| {row['raw_ms'] / row['ours_ms']:.1f}x | {row['max_abs_diff']:.1e} |"
-        )
-    page = report["admin_model_page"]
-    lines += [
-        "",
-        "| admin model page (candidate vs production) | ms |",
-        "|---|---:|",
-        f"| first view (computes and stores the comparison) | {page['first_view_ms']:.0f} |",
-        f"| later views (stored comparison, median of {ADMIN_VIEWS}) "
-        f"| {page['stored_comparison_ms']:.0f} |",
-    ]
-    pricing = report["portfolio_pricing"]
-    lines += [
-        "",
-        "| portfolio pricing, in process (quote's steps and rounding) | policies | seconds "
-        "| policies/s |",
-        "|---|---:|---:|---:|",
-        f"| one process, one thread | {pricing['policies']:,} | {pricing['seconds']:.2f} "
-        f"| {pricing['policies_per_second']:,.0f} |",
-    ]
-    lines += [
-        "",
-        "| impact analysis of the portfolio (chord of chunks, then aggregation) | chunks "
-        "| seconds |",
-        "|---|---:|---:|",
-    ]
-    lines += [
-        f"| {workers} | {run['chunks']} | {run['seconds']:.1f} |"
-        for workers, run in report["impact_analysis"].items()
-    ]
-    lines += ["", "| offline | seconds |", "|---|---:|"]
-    lines += [f"| {name} | {seconds:.1f} |" for name, seconds in report["offline"].items()]
-    return "\n".join(lines) + "\n"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 s runs, no training timings")
@@ -709,6 +643,7 @@ def main() -> None:
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=1))
     table = markdown(report)
     (RESULTS / "latest.md").write_text(table)
+    readme_update(table)
     print()
     print(table)
     at_16 = {row["endpoint"]: row for row in http if row["connections"] == 16}

@@ -1,0 +1,94 @@
+"""The benchmark report: `bench/results/latest.json` as tables, in `latest.md` and in the results
+section of `bench/README.md`. `python -m bench.report` writes both again from the JSON."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+README = Path(__file__).parent / "README.md"
+BEGIN = "<!-- results: written by python -m bench.report from results/latest.json -->"
+END = "<!-- end of results -->"
+ADMIN_VIEWS = 10  # later views of the admin model page timed; their median is reported
+
+
+def markdown(report: dict[str, Any]) -> str:
+    lines = [
+        f"Measured {report['when']} on {report['machine']}; {report['data']}; "
+        f"{report['workers']} gunicorn workers; wrk {report['seconds']} s per run.",
+        "",
+        "Each endpoint's run follows a run of the bare DRF floor at the same concurrency, and "
+        '"vs bare DRF" is against that run; the bare floor\'s rows are the median of its runs.',
+        "",
+        "| endpoint | connections | req/s | p50 ms | p99 ms | errors | vs bare DRF | vs ping |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in report["http"]:
+        lines.append(
+            f"| {row['endpoint']} | {row['connections']} | {row['rps']:.0f} "
+            f"| {row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['errors']} "
+            f"| {row['vs_bare']:.0%} | {row['vs_floor']:.0%} |"
+        )
+    lines += [
+        "",
+        "| a warm ping in process, layer by layer (each taken away in turn) | ms per request |",
+        "|---|---:|",
+        *(f"| {row['layer']} | {row['ms']:.3f} |" for row in report["layers"]),
+        "",
+        "| scoring, in process | scikit-learn `Pipeline.predict` ms "
+        "| service scoring path ms | speed-up | max abs diff |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, row in report["scoring"].items():
+        lines.append(
+            f"| {label} | {row['raw_ms']:.3f} | {row['ours_ms']:.3f} "
+            f"| {row['raw_ms'] / row['ours_ms']:.1f}x | {row['max_abs_diff']:.1e} |"
+        )
+    page = report["admin_model_page"]
+    lines += [
+        "",
+        "| admin model page (candidate vs production) | ms |",
+        "|---|---:|",
+        f"| first view (computes and stores the comparison) | {page['first_view_ms']:.0f} |",
+        f"| later views (stored comparison, median of {ADMIN_VIEWS}) "
+        f"| {page['stored_comparison_ms']:.0f} |",
+    ]
+    pricing = report["portfolio_pricing"]
+    lines += [
+        "",
+        "| portfolio pricing, in process (quote's steps and rounding) | policies | seconds "
+        "| policies/s |",
+        "|---|---:|---:|---:|",
+        f"| one process, one thread | {pricing['policies']:,} | {pricing['seconds']:.2f} "
+        f"| {pricing['policies_per_second']:,.0f} |",
+    ]
+    lines += [
+        "",
+        "| impact analysis of the portfolio (chord of chunks, then aggregation) | chunks "
+        "| seconds |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {workers} | {run['chunks']} | {run['seconds']:.1f} |"
+        for workers, run in report["impact_analysis"].items()
+    ]
+    lines += ["", "| offline | seconds |", "|---|---:|"]
+    lines += [f"| {name} | {seconds:.1f} |" for name, seconds in report["offline"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def readme_update(table: str) -> None:
+    """Put *table* between the README's results markers."""
+    text = README.read_text()
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    README.write_text(text[:start] + "\n\n" + table + "\n" + text[end:])
+
+
+def main() -> None:
+    table = markdown(json.loads((RESULTS / "latest.json").read_text()))
+    (RESULTS / "latest.md").write_text(table)
+    readme_update(table)
+
+
+if __name__ == "__main__":
+    main()
