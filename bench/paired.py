@@ -18,8 +18,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bench.__main__ import ROOT, environment, free_port, gunicorn_start, prepare, wrk
 from bench.profile import ENDPOINTS
+from bench.runner import ROOT, environment, free_port, gunicorn_start, prepare, wrk
 
 CONNECTIONS = 16
 

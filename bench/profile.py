@@ -20,7 +20,8 @@ import sys
 import time
 from typing import Any
 
-from bench.__main__ import QUOTE, RECORD, environment, records
+from bench.runner import environment
+from bench.targets import QUOTE, RECORD, records
 
 # Endpoint: (path, body); a body means POST.
 ENDPOINTS: dict[str, tuple[str, dict[str, Any] | None]] = {
@@ -38,18 +39,12 @@ REQUESTS = 300
 ROUNDS = 9
 
 
-def layer_costs(client_for: Any) -> list[dict[str, Any]]:
-    """The ping, warm, in process, with the layers of the stack taken away one at a time: the
-    difference between two rows is what the layer removed costs per request. The ping takes the
-    middleware chain of a token call, as gunicorn serves it; the first row is what the whole
-    chain (a browser's) would add."""
+def layer_variants() -> list[tuple[str, list[str], dict[str, Any]]]:
+    """Each variant takes one more layer away: (what it removed, middleware, view changes)."""
     from django.conf import settings
-    from django.test import override_settings
     from rest_framework.permissions import AllowAny
 
     from pricing_site.handlers import BROWSER_ONLY_MIDDLEWARE
-    from pricing_site.throttling import ClientRateThrottle
-    from pricing_site.views import PingApi
 
     full = list(settings.MIDDLEWARE)
     ours = [m for m in full if m.startswith(("pricing_site.", "simple_history."))]
@@ -57,7 +52,7 @@ def layer_costs(client_for: Any) -> list[dict[str, Any]]:
     no_throttle = {"throttle_classes": [], "rates": {"user": None}}
     bare_view = {**no_throttle, "authentication_classes": [], "permission_classes": [AllowAny]}
     # Each step takes one more layer away; the time it saves is what that layer costs.
-    variants: list[tuple[str, list[str], dict[str, Any]]] = [
+    return [
         (
             "browser-only middleware (sessions, CSRF, auth, messages, frame, static files), "
             "which a token call skips (pricing_site/handlers.py)",
@@ -82,6 +77,19 @@ def layer_costs(client_for: Any) -> list[dict[str, Any]]:
             bare_view,
         ),
     ]
+
+
+def layer_costs(client_for: Any) -> list[dict[str, Any]]:
+    """The ping, warm, in process, with the layers of the stack taken away one at a time: the
+    difference between two rows is what the layer removed costs per request. The ping takes the
+    middleware chain of a token call, as gunicorn serves it; the first row is what the whole
+    chain (a browser's) would add."""
+    from django.test import override_settings
+
+    from pricing_site.throttling import ClientRateThrottle
+    from pricing_site.views import PingApi
+
+    variants = layer_variants()
     original = {
         name: getattr(PingApi, name)
         for name in ("throttle_classes", "authentication_classes", "permission_classes")

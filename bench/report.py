@@ -84,10 +84,18 @@ def readme_update(table: str) -> None:
     README.write_text(text[:start] + "\n\n" + table + "\n" + text[end:])
 
 
-def main() -> None:
-    table = markdown(json.loads((RESULTS / "latest.json").read_text()))
+def report_write(report: dict[str, Any]) -> str:
+    """Keep *report* as latest.json, write its tables to latest.md and the README; return them."""
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=1))
+    table = markdown(report)
     (RESULTS / "latest.md").write_text(table)
     readme_update(table)
+    return table
+
+
+def main() -> None:
+    report_write(json.loads((RESULTS / "latest.json").read_text()))
 
 
 if __name__ == "__main__":

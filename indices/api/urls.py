@@ -7,6 +7,6 @@ from indices.api.views import HealthIndexHistoryApi, HealthIndexLatestApi
 app_name = "indices"
 
 urlpatterns = [
-    path("health/", HealthIndexLatestApi.as_view(), name="health-latest"),
-    path("health/<int:base_year>/history", HealthIndexHistoryApi.as_view(), name="health-history"),
+    path("health/", HealthIndexLatestApi.as_view(), name="health_latest"),
+    path("health/<int:base_year>/history", HealthIndexHistoryApi.as_view(), name="health_history"),
 ]

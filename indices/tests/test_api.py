@@ -13,11 +13,11 @@ from indices.services import health_index_store
 
 pytestmark = pytest.mark.django_db
 
-LATEST = "api:indices:health-latest"
+LATEST = "api:indices:health_latest"
 
 
 def history(base_year: int) -> str:
-    return reverse("api:indices:health-history", kwargs={"base_year": base_year})
+    return reverse("api:indices:health_history", kwargs={"base_year": base_year})
 
 
 def test_health_latest_lists_every_base_year(api_client, demo_history):

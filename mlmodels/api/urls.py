@@ -13,5 +13,5 @@ urlpatterns = [
     path("models/<int:version_id>/promote", views.ModelVersionPromoteApi.as_view(), name="promote"),
     path("datasets/", views.DatasetCreateApi.as_view(), name="datasets"),
     path("jobs/<uuid:job_id>", views.TrainingJobDetailApi.as_view(), name="job"),
-    path("jobs/<uuid:job_id>/retry", views.TrainingJobRetryApi.as_view(), name="job-retry"),
+    path("jobs/<uuid:job_id>/retry", views.TrainingJobRetryApi.as_view(), name="job_retry"),
 ]

@@ -11,7 +11,6 @@ import sklearn
 from sklearn.base import clone
 from sklearn.model_selection import KFold, train_test_split
 from sklearn.pipeline import Pipeline
-from sklearn.utils._param_validation import InvalidParameterError
 
 from mlmodels.artifacts import artifact_dump
 from mlmodels.models import Dataset, Estimator, ModelVersion, Task
@@ -75,6 +74,81 @@ def cross_validate(
     return scores
 
 
+def training_arguments_check(*, task: str, estimator: str, cv: int) -> None:
+    if task not in Task.values or estimator not in Estimator.values:
+        raise ApplicationError(f"Unknown task {task!r} or estimator {estimator!r}.", code="invalid")
+    if cv == 1 or cv < 0:
+        raise ApplicationError(
+            "Cross-validation needs at least 2 folds (or 0 for none).", code="invalid", field="cv"
+        )
+
+
+def average_claim_cost(train: pd.DataFrame) -> Decimal:
+    """The training split's cost of one claim, to the cent (0 without claims)."""
+    claims = int(train["nclaims"].sum())
+    return Decimal(str(train["amount"].sum() / claims if claims else 0)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+
+
+def large_claim_loading(train: pd.DataFrame, *, cap: float) -> Decimal:
+    """The share of claims cost above the cap, spread over everyone as a loading."""
+    capped = float(amount_capped(train, cap=cap).sum())
+    excess = float(train["amount"].sum()) - capped
+    return Decimal(excess / capped if capped else 0).quantize(
+        Decimal("0.0001"), rounding=ROUND_HALF_UP
+    )
+
+
+def version_metrics(
+    *,
+    task: str,
+    test_score: float,
+    cv_scores: list[float],
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+) -> dict[str, Any]:
+    """What a version's page and the comparisons show: its holdout score and its CV."""
+    return {
+        "metric": METRIC_NAMES[Task(task)],
+        "test": test_score,
+        "cv_mean": statistics.fmean(cv_scores) if cv_scores else None,
+        "cv_std": statistics.pstdev(cv_scores) if cv_scores else None,
+        "cv_scores": cv_scores,
+        "train_rows": len(train),
+        "test_rows": len(test),
+    }
+
+
+def pipeline_trained(
+    *,
+    task: str,
+    estimator: str,
+    params: dict[str, Any] | None,
+    location: bool,
+    train: pd.DataFrame,
+    cv: int,
+    cap: float | None,
+    progress: ProgressCallback,
+) -> tuple[Pipeline, list[float]]:
+    """The pipeline fitted on *train*, and its cross-validation scores there (none for 0)."""
+    try:
+        pipeline = pipeline_build(task=task, estimator=estimator, params=params, location=location)
+        cv_scores = (
+            cross_validate(pipeline, task=task, frame=train, folds=cv, progress=progress, cap=cap)
+            if cv
+            else []
+        )
+        progress(75, "fitting on the training split")
+        pipeline_fit(pipeline, task=task, frame=train, cap=cap)
+    # scikit-learn's InvalidParameterError is both a ValueError and a TypeError.
+    except (TypeError, ValueError) as error:
+        raise ApplicationError(
+            f"The estimator refused its parameters: {error}", code="invalid_params", field="params"
+        ) from error
+    return pipeline, cv_scores
+
+
 def model_version_train(
     *,
     dataset: Dataset,
@@ -93,49 +167,30 @@ def model_version_train(
     factor) counts location once. A location-aware model (*location*) is for analysis and is
     refused by the quote.
     """
-    if task not in Task.values or estimator not in Estimator.values:
-        raise ApplicationError(f"Unknown task {task!r} or estimator {estimator!r}.", code="invalid")
-    if cv == 1 or cv < 0:
-        raise ApplicationError(
-            "Cross-validation needs at least 2 folds (or 0 for none).", code="invalid", field="cv"
-        )
+    training_arguments_check(task=task, estimator=estimator, cv=cv)
     progress(2, "reading the dataset")
     frame = dataset_frame_get(dataset=dataset)
     offset = None if location else offset_get(task=task)
-    if offset is not None:
+    if offset is not None:  # the model learns around it
         frame = offset_frame(frame, offset=offset)
     train, test = dataset_split(frame)
     cap = large_claim_cap_fit(train) if task == Task.CLAIM_SEVERITY else None
-    try:
-        pipeline = pipeline_build(task=task, estimator=estimator, params=params, location=location)
-        started = time.perf_counter()
-        cv_scores = (
-            cross_validate(pipeline, task=task, frame=train, folds=cv, progress=progress, cap=cap)
-            if cv
-            else []
-        )
-        progress(75, "fitting on the training split")
-        pipeline_fit(pipeline, task=task, frame=train, cap=cap)
-    except (TypeError, InvalidParameterError, ValueError) as error:
-        raise ApplicationError(
-            f"The estimator refused its parameters: {error}", code="invalid_params", field="params"
-        ) from error
+    started = time.perf_counter()
+    pipeline, cv_scores = pipeline_trained(
+        task=task,
+        estimator=estimator,
+        params=params,
+        location=location,
+        train=train,
+        cv=cv,
+        cap=cap,
+        progress=progress,
+    )
     balance = balance_fit(pipeline, task=task, frame=train, cap=cap)
     progress(90, "evaluating on the test split")
     test_score = pipeline_score(pipeline, task=task, frame=test, cap=cap, balance=balance)
     training_seconds = time.perf_counter() - started
     data, sha256, signature = artifact_dump(pipeline)
-    claims = int(train["nclaims"].sum())
-    average_claim_cost = Decimal(str(train["amount"].sum() / claims if claims else 0)).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
-    loading = None
-    if cap is not None:
-        capped = float(amount_capped(train, cap=cap).sum())
-        excess = float(train["amount"].sum()) - capped
-        loading = Decimal(excess / capped if capped else 0).quantize(
-            Decimal("0.0001"), rounding=ROUND_HALF_UP
-        )
     version = ModelVersion.objects.create(
         task=task,
         estimator=estimator,
@@ -152,17 +207,11 @@ def model_version_train(
         zone_factors={code: str(f) for code, f in offset.factors.items()} if offset else {},
         balance_factor=balance,
         large_claim_cap=cap,
-        large_claim_loading=loading,
-        metrics={
-            "metric": METRIC_NAMES[Task(task)],
-            "test": test_score,
-            "cv_mean": statistics.fmean(cv_scores) if cv_scores else None,
-            "cv_std": statistics.pstdev(cv_scores) if cv_scores else None,
-            "cv_scores": cv_scores,
-            "train_rows": len(train),
-            "test_rows": len(test),
-        },
-        average_claim_cost=average_claim_cost,
+        large_claim_loading=None if cap is None else large_claim_loading(train, cap=cap),
+        metrics=version_metrics(
+            task=task, test_score=test_score, cv_scores=cv_scores, train=train, test=test
+        ),
+        average_claim_cost=average_claim_cost(train),
         training_seconds=round(training_seconds, 3),
         trained_by=trained_by,
     )

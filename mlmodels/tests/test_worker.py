@@ -52,6 +52,6 @@ def test_failed_job_on_real_worker_reports_reason_and_can_be_retried(
     assert job["state"] == "failed"
     assert "FileNotFoundError" in job["error"]
     assert not ModelVersion.objects.exists()
-    retried = client.post(reverse("api:mlmodels:job-retry", kwargs={"job_id": job["id"]}))
+    retried = client.post(reverse("api:mlmodels:job_retry", kwargs={"job_id": job["id"]}))
     assert retried.status_code == 202
     assert wait_for_job(client, job["id"])["attempts"] == 2

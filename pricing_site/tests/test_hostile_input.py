@@ -30,7 +30,7 @@ def test_json_nested_deeper_than_the_stack_is_a_parse_error(make_api_client, url
 @pytest.mark.parametrize("month", ["0000-01", "2024-13", "2024-1", "2024-01\n", "99999-01"])
 def test_history_refuses_a_month_that_is_not_a_date(api_client, month):
     response = api_client.get(
-        reverse("api:indices:health-history", kwargs={"base_year": 2013}), {"from": month}
+        reverse("api:indices:health_history", kwargs={"base_year": 2013}), {"from": month}
     )
 
     assert response.status_code == 400

@@ -10,11 +10,9 @@ from tariffs.services.portfolio import (
     pricing_tables_current,
 )
 from tariffs.services.quotes import (
-    CENT,
     PremiumFactors,
     QuoteRequest,
     RiskPremium,
-    cents,
     premium_compute,
     premium_factors,
     premium_quote,
@@ -23,6 +21,7 @@ from tariffs.services.quotes import (
     quote_reprice,
     quote_reprice_compare,
 )
+from tariffs.services.risk import CENT, cents
 from tariffs.services.versions import (
     TariffTablesLoadReport,
     tariff_tables_load,

@@ -1,28 +1,35 @@
 """The whole tariff backtested: the premium's risk part as the quote computes it, on the holdout.
 
-Expected cost of a policy = frequency (production model × today's zone factor of its postcode)
-× severity (production model, balanced) × (1 + large-claim loading), before strategy, indexation
-and loading. Scored on the test part of the project's 80/20 split, which no model or zoning saw.
+The risk premium of a policy is the quote's own formula (`tariffs.services.risk`): frequency
+(production model) × severity (production model) × (1 + large-claim loading) × today's zone
+factor of its postcode, to the cent, before strategy, indexation and loading. Scored on the test
+part of the project's 80/20 split, which no model or zoning saw.
 """
 
 import html
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from sklearn.metrics import mean_poisson_deviance
 
 from mlmodels.models import ModelVersion, Task
-from mlmodels.offsets import offset_frame
-from mlmodels.pipelines import pipeline_predict
+from mlmodels.offsets import Offset
 from mlmodels.selectors import dataset_frame_get
-from mlmodels.services.evaluation import DECILES, Figure, png, version_pipeline
+from mlmodels.services.evaluation import DECILES, Figure, png
 from mlmodels.services.training import dataset_split
+from mlmodels.serving import model_get, model_scores
 from pricing_site.exceptions import ServiceUnavailableError
+from pricing_site.numbers import decimal_shown
 from tariffs.models import TariffEvaluation
 from tariffs.selectors import zone_offset_get
+from tariffs.services.portfolio import model_columns
+from tariffs.services.risk import hundredths, risk_premiums
 
 GINI_BOOTSTRAP_SAMPLES = 200
 GINI_BOOTSTRAP_SEED = 0
@@ -67,24 +74,33 @@ def tariff_models_get() -> TariffModels:
     return models
 
 
-def expected_cost(models: TariffModels, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Expected claims per year (× zone factor, as quoted) and expected cost per claim."""
-    frequency = pipeline_predict(
-        version_pipeline(models.frequency),
-        task=Task.CLAIM_FREQUENCY,
-        frame=frame,
-        balance=models.frequency.balance_factor,
+@dataclass(frozen=True)
+class TariffRisk:
+    """Per policy, as the quote prices it: claims per year × zone factor, and the risk premium
+    per year of exposure in euro (the quote's "zone" step)."""
+
+    frequency: np.ndarray
+    cost: np.ndarray
+
+
+def tariff_risk(models: TariffModels, frame: pd.DataFrame, zones: Offset) -> TariffRisk:
+    """Each policy's risk premium by the quote's own formula (`risk_premiums`), the models
+    scored as the quote scores them; a postcode outside the zone table counts as zone × 1."""
+    frequency_model = model_get(task=Task.CLAIM_FREQUENCY, version_id=models.frequency.pk)
+    frequency = model_scores(frequency_model, model_columns(frame, frequency_model))
+    if models.severity is None:  # one average cost per claim, without loading
+        severity = np.full(len(frame), float(models.frequency.average_claim_cost))
+        loading = Decimal("0")
+    else:
+        severity_model = model_get(task=Task.CLAIM_SEVERITY, version_id=models.severity.pk)
+        severity = model_scores(severity_model, model_columns(frame, severity_model))
+        loading = severity_model.large_claim_loading
+    factor_of = {code: hundredths(zones.factors[c]) for code, c in zones.classes.items()}
+    zone = np.array([factor_of.get(int(code), 100) for code in frame["postcode"]], dtype=np.int64)
+    risk = risk_premiums(
+        frequency=frequency, severity=severity, large_claim_loading=loading, zone_hundredths=zone
     )
-    if models.severity is None:
-        return frequency, np.full(len(frame), float(models.frequency.average_claim_cost))
-    loading = float(models.severity.large_claim_loading or 0)
-    severity = pipeline_predict(
-        version_pipeline(models.severity),
-        task=Task.CLAIM_SEVERITY,
-        frame=frame,
-        balance=models.severity.balance_factor,
-    )
-    return frequency, severity * (1 + loading)
+    return TariffRisk(frequency=frequency * zone / 100, cost=risk.zoned_cents / 100)
 
 
 def ratios_by(frame: pd.DataFrame, key: Any) -> dict[str, dict[str, Any]]:
@@ -128,13 +144,13 @@ def tariff_evaluate(*, frame: pd.DataFrame) -> dict[str, Any]:
     zones = zone_offset_get()
     current = tariff_models_get()
     previous = tariff_models_find(previous=True)
-    _, test = dataset_split(offset_frame(frame, offset=zones))
-    frequency, severity = expected_cost(current, test)
-    cost = frequency * severity
+    _, test = dataset_split(frame)
+    risk = tariff_risk(current, test, zones)
+    frequency, cost = risk.frequency, risk.cost
     scored = test.assign(
         risk_class=[zones.classes.get(int(code), "?") for code in test["postcode"]],
         claims_predicted=frequency * test["expo"].to_numpy(),
-        cost_predicted=frequency * test["expo"].to_numpy() * severity,
+        cost_predicted=cost * test["expo"].to_numpy(),
     )
     scored["decile"] = pd.qcut(
         scored["cost_predicted"] / scored["expo"], DECILES, labels=range(1, DECILES + 1)
@@ -171,14 +187,12 @@ def tariff_evaluate(*, frame: pd.DataFrame) -> dict[str, Any]:
         "warnings": tariff_warnings(current, zones.version),
     }
     if previous is not None:
-        before_frequency, before_severity = expected_cost(previous, test)
+        before = tariff_risk(previous, test, zones)
         result["previous"] = {
             "frequency_model": previous.frequency.pk,
             "severity_model": previous.severity.pk if previous.severity else None,
         }
-        result["double_lift"] = double_lift(
-            scored, before=before_frequency * before_severity * exposure
-        )
+        result["double_lift"] = double_lift(scored, before=before.cost * exposure)
     return result
 
 
@@ -232,75 +246,103 @@ def tariff_charts(result: dict[str, Any]) -> dict[str, str]:
     deciles = result["by_decile"]
     left.bar(list(deciles), [row["cost_ratio"] or 0 for row in deciles.values()])
     left.axhline(1, color="grey", linewidth=0.8)
-    left.set(title="Predicted / observed cost by decile", xlabel="decile of predicted cost")
+    left.set(
+        title=gettext("Predicted / observed cost by decile"),
+        xlabel=gettext("decile of predicted cost"),
+    )
     zones = result["by_zone"]
     right.bar(list(zones), [row["claims_ratio"] or 0 for row in zones.values()])
     right.axhline(1, color="grey", linewidth=0.8)
-    right.set(title="Predicted / observed claims by zone", xlabel="zone class")
+    right.set(title=gettext("Predicted / observed claims by zone"), xlabel=gettext("zone class"))
     charts["calibration"] = png(figure)
     if result.get("double_lift"):
         figure = Figure(figsize=(7, 3.4), dpi=100, layout="tight")
         axes = figure.subplots()
         rows = result["double_lift"]
         x = [row["decile"] for row in rows]
-        for key, style in (("observed", "k-o"), ("current", "b-s"), ("previous", "r--^")):
-            axes.plot(x, [row[key] for row in rows], style, label=key)
+        lines = (
+            ("observed", "k-o", gettext("observed")),
+            ("current", "b-s", gettext("current tariff")),
+            ("previous", "r--^", gettext("previous tariff")),
+        )
+        for key, style, label in lines:
+            axes.plot(x, [row[key] for row in rows], style, label=label)
         axes.set(
-            title="Double lift: current vs previous tariff",
-            xlabel="decile of current / previous prediction",
-            ylabel="cost / average",
+            title=gettext("Double lift: current vs previous tariff"),
+            xlabel=gettext("decile of current / previous prediction"),
+            ylabel=gettext("cost / average"),
         )
         axes.legend()
         charts["double_lift"] = png(figure)
     return charts
 
 
+def shown(value: Any, decimals: int) -> str:
+    """A figure of the report in the reader's language ("-" when there is none)."""
+    if value is None:
+        return "-"
+    if isinstance(value, int | float) and decimals:
+        return decimal_shown(value, decimals)
+    return str(value)  # an id
+
+
 def tariff_report_html(result: dict[str, Any]) -> str:
-    """A self-contained HTML page: headline figures, tables by segment, the charts."""
+    """A self-contained HTML page in the active language: headline figures, tables by segment,
+    the charts."""
     charts = tariff_charts(result)
     head = "".join(
-        f"<tr><th>{html.escape(label)}</th><td>{html.escape(str(result[key]))}</td></tr>"
-        for key, label in HEADLINES.items()
+        f"<tr><th>{html.escape(str(label))}</th>"
+        f"<td>{html.escape(shown(result[key], decimals))}</td></tr>"
+        for key, (label, decimals) in HEADLINES.items()
     )
     sections = []
     for key, title in SEGMENTS.items():
         rows = "".join(
-            f"<tr><td>{html.escape(name)}</td><td>{row['exposure']}</td><td>{row['claims']}</td>"
-            f"<td>{row['claims_ratio']}</td><td>{row['cost_ratio']}</td></tr>"
+            f"<tr><td>{html.escape(name)}</td><td>{shown(row['exposure'], 1)}</td>"
+            f"<td>{row['claims']}</td><td>{shown(row['claims_ratio'], 3)}</td>"
+            f"<td>{shown(row['cost_ratio'], 3)}</td></tr>"
             for name, row in result[key].items()
         )
         sections.append(
-            f"<h2>{title}</h2><table><tr><th></th><th>exposure</th><th>claims</th>"
-            f"<th>predicted / observed claims</th><th>predicted / observed cost</th></tr>"
+            f"<h2>{html.escape(str(title))}</h2><table><tr><th></th>"
+            f"<th>{html.escape(gettext('exposure (years)'))}</th>"
+            f"<th>{html.escape(gettext('claims'))}</th>"
+            f"<th>{html.escape(gettext('predicted / observed claims'))}</th>"
+            f"<th>{html.escape(gettext('predicted / observed cost'))}</th></tr>"
             f"{rows}</table>"
         )
     images = "".join(
         f'<img alt="{name}" src="data:image/png;base64,{data}">' for name, data in charts.items()
     )
     warnings = "".join(f"<li>{html.escape(w)}</li>" for w in result["warnings"])
+    page_title = html.escape(gettext("Tariff evaluation"))
+    heading = html.escape(
+        gettext("Tariff evaluation on the holdout (%(rows)s policies)") % {"rows": result["rows"]}
+    )
     return (
-        "<!doctype html><meta charset='utf-8'><title>Tariff evaluation</title>"
+        f"<!doctype html><meta charset='utf-8'><title>{page_title}</title>"
         "<style>body{font-family:sans-serif}td,th{padding:2px 8px;text-align:right}</style>"
-        f"<h1>Tariff evaluation on the holdout ({result['rows']} policies)</h1>"
+        f"<h1>{heading}</h1>"
         f"<ul>{warnings}</ul><table>{head}</table>{images}{''.join(sections)}"
     )
 
 
+# Each headline figure with its label and the decimals it is shown with (0: an id).
 HEADLINES = {
-    "frequency_deviance": "Poisson deviance of the frequency part (lower is better)",
-    "claims_ratio": "Predicted / observed claims",
-    "cost_ratio": "Predicted / observed cost",
-    "gini": "Gini of expected cost vs observed losses (higher is better)",
-    "gini_standard_error": "Standard error of that Gini (bootstrap of the holdout)",
-    "frequency_model": "Frequency model",
-    "severity_model": "Severity model",
-    "zoning_version": "Zoning",
+    "frequency_deviance": (_("Poisson deviance of the frequency part (lower is better)"), 5),
+    "claims_ratio": (_("Predicted / observed claims"), 4),
+    "cost_ratio": (_("Predicted / observed cost"), 4),
+    "gini": (_("Gini of expected cost vs observed losses (higher is better)"), 4),
+    "gini_standard_error": (_("Standard error of that Gini (bootstrap of the holdout)"), 4),
+    "frequency_model": (_("Frequency model"), 0),
+    "severity_model": (_("Severity model"), 0),
+    "zoning_version": (_("Zoning"), 0),
 }
 SEGMENTS = {
-    "by_zone": "By zone class",
-    "by_decile": "By decile of predicted cost",
-    "by_fuel": "By fuel",
-    "by_coverage": "By coverage",
+    "by_zone": _("By zone class"),
+    "by_decile": _("By decile of predicted cost"),
+    "by_fuel": _("By fuel"),
+    "by_coverage": _("By coverage"),
 }
 
 

@@ -6,10 +6,7 @@ chunks (Celery workers price them in parallel, then one aggregates), with the qu
 arithmetic (`portfolio_price`), so every "before" premium is what a quote would say today."""
 
 import datetime
-import io
-import itertools
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -18,17 +15,22 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
-from matplotlib.figure import Figure
 
 from indices.selectors import health_index_get
-from mlmodels.models import Dataset, ModelVersion
+from mlmodels.models import Dataset, ModelVersion, Task
 from mlmodels.selectors import dataset_frame_get
-from mlmodels.services.evaluation import png
 from pricing_site.exceptions import ApplicationError, NotFoundError
 from strategies.models import PricingRule
-from strategies.selectors import rule_row
+from strategies.selectors import FUEL_SYNONYMS, brand_find, rule_row
 from tariffs.models import ImpactAnalysis, TariffVersion, ZoningProposal
 from tariffs.selectors import tariff_get, zoning_proposal_class_factors
+from tariffs.services.impact_results import (
+    cents_as_euros,
+    change_percent,
+    per_policy_csv,
+    premium_change,
+    premiums_compared,
+)
 from tariffs.services.portfolio import (
     STEPS,
     PortfolioPrices,
@@ -40,11 +42,6 @@ from tariffs.services.portfolio import (
 # Policies per chunk: a chunk prices in about a second on one core.
 CHUNK_POLICIES = 50_000
 MOVERS_SHOWN = 20
-MOVED_THRESHOLDS = (5, 10, 25)
-# Buckets of the per-policy change, in %: (-inf, -25), [-25, -10), ... [25, inf).
-HISTOGRAM_EDGES = (-25, -10, -5, -2, 0, 2, 5, 10, 25)
-AGE_BANDS = ((17, 24), (25, 34), (35, 49), (50, 64), (65, 100))
-BONUS_MALUS_BANDS = ((0, 0), (1, 4), (5, 9), (10, 14), (15, 22))
 
 
 @dataclass(frozen=True)
@@ -81,9 +78,9 @@ class Scenario:
 
 def model_version_scenario(*, version: ModelVersion) -> Scenario:
     """The scenario that prices with *version* instead of its task's production model."""
-    if version.task == "claim_frequency":
+    if version.task == Task.CLAIM_FREQUENCY:
         return Scenario(frequency_model=version.pk)
-    if version.task == "claim_severity":
+    if version.task == Task.CLAIM_SEVERITY:
         return Scenario(severity_model=version.pk)
     raise ApplicationError(
         gettext("Only frequency and severity models price the premium."),
@@ -113,8 +110,8 @@ def scenario_validate(*, scenario: Scenario) -> None:
                 field="scenario.zoning_proposal",
             )
     for field, task in (
-        ("frequency_model", "claim_frequency"),
-        ("severity_model", "claim_severity"),
+        ("frequency_model", Task.CLAIM_FREQUENCY),
+        ("severity_model", Task.CLAIM_SEVERITY),
     ):
         version_id = getattr(scenario, field)
         if (
@@ -264,61 +261,6 @@ def impact_analysis_fail(*, analysis_id: int, error: str) -> None:
     )
 
 
-def euros(cents: float | int) -> str:
-    return str((Decimal(int(cents)) / 100).quantize(Decimal("0.01")))
-
-
-def percent(after: float, before: float) -> float:
-    return round((after / before - 1) * 100, 2) if before else 0.0
-
-
-def band_labels(values: pd.Series, bands: tuple[tuple[int, int], ...]) -> pd.Series:
-    labels = pd.Series("", index=values.index)
-    for low, high in bands:
-        labels[(values >= low) & (values <= high)] = f"{low}" if low == high else f"{low}-{high}"
-    return labels
-
-
-def totals_by(groups: pd.Series, before: np.ndarray, after: np.ndarray) -> list[dict[str, Any]]:
-    table = pd.DataFrame({"group": groups.to_numpy(), "before": before, "after": after})
-    rows = []
-    for group, part in table.groupby("group", sort=True):
-        total_before, total_after = float(part["before"].sum()), float(part["after"].sum())
-        rows.append(
-            {
-                "value": str(group) or "-",
-                "policies": len(part),
-                "before": euros(total_before),
-                "after": euros(total_after),
-                "change_percent": percent(total_after, total_before),
-            }
-        )
-    return rows
-
-
-def histogram_png(buckets: list[dict[str, Any]]) -> str:
-    """The distribution of per-policy changes as a bar chart (base64 PNG for the admin)."""
-    figure = Figure(figsize=(8, 3), layout="constrained")
-    axes = figure.subplots()
-    axes.bar([bucket["bucket"] for bucket in buckets], [b["policies"] for b in buckets])
-    axes.set_ylabel(gettext("policies"))
-    axes.set_xlabel(gettext("premium change"))
-    axes.tick_params(axis="x", labelrotation=30, labelsize=8)
-    return png(figure)
-
-
-def histogram(change: np.ndarray) -> list[dict[str, Any]]:
-    edges = HISTOGRAM_EDGES
-    labels = [f"< {edges[0]} %"]
-    labels += [f"{low} to {high} %" for low, high in itertools.pairwise(edges)]
-    labels += [f">= {edges[-1]} %"]
-    counts = np.bincount(np.digitize(change, edges), minlength=len(labels))
-    return [
-        {"bucket": label, "policies": int(count)}
-        for label, count in zip(labels, counts, strict=True)
-    ]
-
-
 def movers(
     analysis: ImpactAnalysis, frame: pd.DataFrame, change: np.ndarray, rows: np.ndarray
 ) -> list[dict[str, Any]]:
@@ -336,16 +278,52 @@ def movers(
                 "postcode": int(policy["postcode"]),
                 "fuel": policy["fuel"],
                 "brand": policy.get("brand") or "",
-                "before": euros(before.premium_cents[position]),
-                "after": euros(after.premium_cents[position]),
-                "change_percent": percent(
+                "before": cents_as_euros(before.premium_cents[position]),
+                "after": cents_as_euros(after.premium_cents[position]),
+                "change_percent": change_percent(
                     after.premium_cents[position], before.premium_cents[position]
                 ),
-                "steps_before": {s: euros(before.steps[s][position]) for s in STEPS},
-                "steps_after": {s: euros(after.steps[s][position]) for s in STEPS},
+                "steps_before": {s: cents_as_euros(before.steps[s][position]) for s in STEPS},
+                "steps_after": {s: cents_as_euros(after.steps[s][position]) for s in STEPS},
             }
         )
     return shown
+
+
+def rules_not_applied(
+    *, rules: tuple[int, ...], policies: pd.DataFrame, on: datetime.date
+) -> list[dict[str, Any]]:
+    """For each simulated rule that can apply to no policy of the portfolio, why: not in force
+    on the pricing date, a brand the portfolio does not carry, or a fuel no policy has."""
+    fuels = set(policies["fuel"].map(lambda fuel: FUEL_SYNONYMS.get(fuel, fuel)))
+    brands = (
+        {brand_find(name=name) for name in policies["brand"].dropna().unique()}
+        if "brand" in policies
+        else None
+    )
+    found = []
+    for rule in PricingRule.objects.filter(pk__in=rules).select_related("brand").order_by("pk"):
+        reason = None
+        if rule.valid_from > on or (rule.valid_to is not None and rule.valid_to < on):
+            reason = "not_in_force"
+        elif rule.brand is not None and brands is None:
+            reason = "no_brand_column"
+        elif rule.brand is not None and not any(b and b[0] == rule.brand_id for b in brands or ()):
+            reason = "no_policy_of_brand"
+        elif rule.fuel and rule.fuel not in fuels:
+            reason = "no_policy_with_fuel"
+        if reason:
+            found.append(
+                {
+                    "rule": rule.pk,
+                    "why": reason,
+                    "brand": rule.brand.name if rule.brand else None,
+                    "fuel": rule.fuel,
+                    "valid_from": rule.valid_from.isoformat(),
+                    "valid_to": rule.valid_to.isoformat() if rule.valid_to else None,
+                }
+            )
+    return found
 
 
 @transaction.atomic
@@ -359,64 +337,25 @@ def impact_analysis_aggregate(*, analysis_id: int, chunks: list[dict[str, Any]])
     ordered = sorted(chunks, key=lambda chunk: chunk["start"])
     before_all = np.concatenate([np.asarray(c["before"], dtype=np.int64) for c in ordered])
     after_all = np.concatenate([np.asarray(c["after"], dtype=np.int64) for c in ordered])
-    priced = before_all >= 0
-    rows = np.flatnonzero(priced)
-    before, after = before_all[priced], after_all[priced]
-    change = np.where(before > 0, (after / np.maximum(before, 1) - 1) * 100, 0.0)
+    rows = np.flatnonzero(before_all >= 0)  # unpriced policies are -1
+    before, after = before_all[rows], after_all[rows]
+    change = premium_change(before, after)
     policies = frame.iloc[rows]
-    brands = (
-        policies["brand"].fillna("") if "brand" in policies else pd.Series("", index=policies.index)
-    )
     zone = policies["postcode"].map(pricing_tables_current(on=analysis.on).zipcode_classes)
-    result: dict[str, Any] = {
+    result = {
         "policies": len(frame),
-        "priced": int(priced.sum()),
-        "unpriced": int((~priced).sum()),
-        "total_before": euros(before.sum()),
-        "total_after": euros(after.sum()),
-        "change": euros(after.sum() - before.sum()),
-        "change_percent": percent(float(after.sum()), float(before.sum())),
-        "histogram": (buckets := histogram(change)),
-        "histogram_png": histogram_png(buckets),
-        "moved_more_than": {
-            str(threshold): int((np.abs(change) > threshold).sum())
-            for threshold in MOVED_THRESHOLDS
-        },
-        "by": {
-            "zone": totals_by(zone.fillna(""), before, after),
-            "fuel": totals_by(policies["fuel"], before, after),
-            "brand": totals_by(brands, before, after),
-            "coverage": totals_by(policies["coverage"], before, after),
-            "age_band": totals_by(band_labels(policies["ageph"], AGE_BANDS), before, after),
-            "bonus_malus_band": totals_by(
-                band_labels(policies["bm"], BONUS_MALUS_BANDS), before, after
-            ),
-        },
+        "priced": len(rows),
+        "unpriced": len(frame) - len(rows),
+        **premiums_compared(policies, zone=zone.fillna(""), before=before, after=after),
         "movers": movers(analysis, frame, change, rows),
-        "loss_ratio": None,
+        "rules_not_applied": rules_not_applied(
+            rules=Scenario.from_json(analysis.scenario).rules, policies=policies, on=analysis.on
+        ),
     }
-    if "amount" in policies and "expo" in policies:
-        claims = float(policies["amount"].sum())
-        exposure = policies["expo"].to_numpy()
-        result["loss_ratio"] = {
-            "before": round(claims / float((before / 100 * exposure).sum()), 4),
-            "after": round(claims / float((after / 100 * exposure).sum()), 4),
-        }
-    per_policy = pd.DataFrame(
-        {
-            "line": rows + 2,
-            "postcode": policies["postcode"].to_numpy(),
-            "fuel": policies["fuel"].to_numpy(),
-            "brand": brands.to_numpy(),
-            "premium_before": before / 100,
-            "premium_after": after / 100,
-            "change_percent": np.round(change, 2),
-        }
-    )
-    buffer = io.StringIO()
-    per_policy.to_csv(buffer, index=False, float_format="%.2f")
     analysis.policies_csv.save(
-        f"impact-{analysis.pk}.csv", ContentFile(buffer.getvalue().encode()), save=False
+        f"impact-{analysis.pk}.csv",
+        ContentFile(per_policy_csv(policies, rows=rows, before=before, after=after)),
+        save=False,
     )
     analysis.result = result
     analysis.state = ImpactAnalysis.State.DONE

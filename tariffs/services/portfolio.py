@@ -1,15 +1,12 @@
 """Pricing a whole portfolio with the quote's steps and rounding, vectorised over the policies.
 
-After the expected claim cost, every step multiplies an amount in cents by a factor with a fixed
-number of decimals (zone factor 2, adjustment 2 in %, index values 2, loading 3), so it is
-computed exactly in integers and rounded half up, as the quote's Decimal arithmetic does. The
-expected claim cost and the severity come from model predictions (floats): they are computed in
-floating point, and the rare policies within a millionth of a cent of a rounding tie are computed
-again with the quote's own Decimal functions. Every premium therefore equals the quote's to the
-cent (`tariffs/tests/services/test_portfolio.py` checks 10,000 random policies)."""
+The risk part is the quote's own formula, vectorised (`tariffs.services.risk.risk_premiums`).
+After it, every step multiplies an amount in cents by a factor with a fixed number of decimals
+(adjustment 2 in %, index values 2, loading 3), so it is computed exactly in integers and
+rounded half up, as the quote's Decimal arithmetic does. Every premium therefore equals the
+quote's to the cent (`tariffs/tests/services/test_portfolio.py` checks 10,000 random policies)."""
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from indices.selectors import health_index_get, health_index_get_latest
+from mlmodels.models import Task
 from mlmodels.schema import fuel_respelled
 from mlmodels.serving import LoadedModel, model_get, model_scores
 from strategies.selectors import (
@@ -27,13 +25,10 @@ from strategies.selectors import (
     rule_select,
 )
 from tariffs.selectors import Tariff, tariff_get_current
-from tariffs.services.quotes import FREQUENCY, SEVERITY, expected_claim_cost, severity_cents
+from tariffs.services.risk import half_up, hundredths, risk_premiums
 from zipcodes.selectors import risk_class_factors_get, zipcode_classes_get
 
 STEPS = ("expected_claim_cost", "zone", "strategy", "indexation", "loading", "fee", "minimum")
-# Float results closer than this to a half cent are recomputed with Decimal (float error is
-# below 1e-7 cents for any premium under a million euro).
-TIE_MARGIN_CENTS = 1e-6
 
 
 @dataclass(frozen=True)
@@ -93,25 +88,6 @@ class PortfolioPrices:
         return self.steps["minimum"]
 
 
-def half_up(numerator: np.ndarray, denominator: int | np.ndarray) -> np.ndarray:
-    """numerator / denominator rounded half up, exactly, for non-negative integers."""
-    return (2 * numerator + denominator) // (2 * denominator)
-
-
-def hundredths(value: Decimal, places: int = 2) -> int:
-    """A factor with *places* decimals as an exact integer (1.15 → 115)."""
-    return int(value.scaleb(places).to_integral_value())
-
-
-def float_cents(values: np.ndarray, exact: Callable[[int], int]) -> np.ndarray:
-    """*values* (floats, in cents) rounded half up; a policy near a tie gets `exact(policy)`."""
-    rounded = np.floor(values + 0.5).astype(np.int64)
-    near = np.abs(values - np.floor(values) - 0.5) < TIE_MARGIN_CENTS
-    for policy in np.flatnonzero(near):
-        rounded[policy] = exact(int(policy))
-    return rounded
-
-
 def model_columns(frame: pd.DataFrame, model: LoadedModel) -> dict[str, list]:
     return fuel_respelled({name: frame[name].tolist() for name in model.features})
 
@@ -138,8 +114,8 @@ def rules_by_policy(frame: pd.DataFrame, tables: PricingTables) -> tuple[np.ndar
 
 def portfolio_price(*, frame: pd.DataFrame, tables: PricingTables) -> PortfolioPrices:
     """Price every policy of *frame* (the portfolio layout, typed) with *tables*."""
-    frequency_model = model_get(task=FREQUENCY, version_id=tables.frequency_version)
-    severity_model = model_get(task=SEVERITY, version_id=tables.severity_version)
+    frequency_model = model_get(task=Task.CLAIM_FREQUENCY, version_id=tables.frequency_version)
+    severity_model = model_get(task=Task.CLAIM_SEVERITY, version_id=tables.severity_version)
     frequency = model_scores(frequency_model, model_columns(frame, frequency_model))
     severity = model_scores(severity_model, model_columns(frame, severity_model))
 
@@ -149,21 +125,13 @@ def portfolio_price(*, frame: pd.DataFrame, tables: PricingTables) -> PortfolioP
     zone = np.array([factor_of.get(code, 0) for code in risk_class], dtype=np.int64)
     rule_id, adjustment = rules_by_policy(frame, tables)
 
-    severity_in_cents = float_cents(
-        severity * 100, lambda policy: int(severity_cents(float(severity[policy])).scaleb(2))
+    risk = risk_premiums(
+        frequency=frequency,
+        severity=severity,
+        large_claim_loading=severity_model.large_claim_loading,
+        zone_hundredths=zone,
     )
-    loading = severity_model.large_claim_loading
-    expected = float_cents(
-        frequency * severity_in_cents * float(1 + loading),
-        lambda policy: int(
-            expected_claim_cost(
-                frequency=float(frequency[policy]),
-                severity=Decimal(int(severity_in_cents[policy])).scaleb(-2),
-                large_claim_loading=loading,
-            ).scaleb(2)
-        ),
-    )
-    zoned = half_up(expected * zone, 100)
+    expected, zoned = risk.expected_cents, risk.zoned_cents
     adjusted = half_up(zoned * (10_000 + adjustment), 10_000)
     indexed = half_up(
         adjusted * hundredths(tables.current_index), hundredths(tables.reference_index)
@@ -180,7 +148,7 @@ def portfolio_price(*, frame: pd.DataFrame, tables: PricingTables) -> PortfolioP
         severity_version=severity_model.version_id,
         priced=priced,
         frequency=frequency,
-        severity_cents=severity_in_cents,
+        severity_cents=risk.severity_cents,
         risk_class=risk_class,
         rule_id=rule_id,
         adjustment_percent=adjustment,

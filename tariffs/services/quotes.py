@@ -11,23 +11,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from indices.selectors import health_index_get, health_index_get_latest
+from indices.selectors import HealthIndexValue, health_index_get, health_index_get_latest
+from mlmodels.models import Task
 from mlmodels.serving import Prediction, model_version_predict
 from pricing_site.exceptions import ApplicationError, ServiceUnavailableError
 from pricing_site.idempotency import Idempotency, idempotency_check
-from strategies.selectors import fuel_priced_as, pricing_rule_resolve
+from strategies.selectors import RuleResolution, fuel_priced_as, pricing_rule_resolve
 from tariffs.models import Quote
 from tariffs.selectors import Tariff, tariff_get, tariff_get_current
-from zipcodes.selectors import zipcode_risk_class_get
-
-CENT = Decimal("0.01")
-FREQUENCY = "claim_frequency"
-SEVERITY = "claim_severity"
-
-
-def cents(amount: Decimal) -> Decimal:
-    """Every step is rounded half-up to the cent, so the breakdown adds up as shown."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+from tariffs.services.risk import CENT, cents, risk_premium, severity_rounded
+from zipcodes.selectors import ZipcodeRisk, zipcode_risk_class_get
 
 
 @dataclass(frozen=True)
@@ -59,27 +52,15 @@ class PremiumFactors:
     minimum_premium: Decimal
 
 
-def expected_claim_cost(
-    *, frequency: float, severity: Decimal, large_claim_loading: Decimal
-) -> Decimal:
-    """Claims per year × the cost of one claim × (1 + large-claim loading), to the cent."""
-    return cents(Decimal(repr(frequency)) * severity * (1 + large_claim_loading))
-
-
-def severity_cents(severity: float) -> Decimal:
-    """The severity model's cost of one claim, to the cent."""
-    return cents(Decimal(repr(severity)))
-
-
 def premium_compute(factors: PremiumFactors) -> tuple[Decimal, list[dict[str, Any]]]:
     """The annual premium in euro and its steps; pure, so a stored quote re-prices to the cent."""
     frequency = Decimal(repr(factors.frequency))
-    expected = expected_claim_cost(
+    expected, zoned = risk_premium(
         frequency=factors.frequency,
         severity=factors.severity,
         large_claim_loading=factors.large_claim_loading,
+        zone_factor=factors.zone_factor,
     )
-    zoned = cents(expected * factors.zone_factor)
     adjusted = cents(zoned * (1 + factors.adjustment_percent / 100))
     indexed = cents(adjusted * factors.current_index / factors.reference_index)
     loaded = cents(indexed * (1 + factors.commercial_loading))
@@ -151,9 +132,13 @@ def premium_factors(
 ) -> RiskPremium:
     """Both models' predictions for *request* and every factor of its premium."""
     records = [model_features(request, priced_as=priced_as)]
-    frequency = model_version_predict(task=FREQUENCY, records=records, version_id=frequency_version)
+    frequency = model_version_predict(
+        task=Task.CLAIM_FREQUENCY, records=records, version_id=frequency_version
+    )
     severity = (
-        model_version_predict(task=SEVERITY, records=records, version_id=severity_version)
+        model_version_predict(
+            task=Task.CLAIM_SEVERITY, records=records, version_id=severity_version
+        )
         if with_severity
         else None
     )
@@ -162,7 +147,7 @@ def premium_factors(
     )
     factors = PremiumFactors(
         frequency=frequency.values[0],
-        severity=severity_cents(severity.values[0]) if severity else frequency.average_claim_cost,
+        severity=severity_rounded(severity.values[0]) if severity else frequency.average_claim_cost,
         large_claim_loading=severity.large_claim_loading if severity else Decimal("0"),
         zone_factor=zone_factor,
         adjustment_percent=adjustment_percent,
@@ -214,8 +199,8 @@ class PricedQuote:
     tariff_id: int
 
 
-def quote_price(*, request: QuoteRequest) -> PricedQuote:
-    """Price *request* with the tables in force on its date (today by default)."""
+def quote_date(*, request: QuoteRequest) -> datetime.date:
+    """The day *request* is priced on: its date, today by default, at most the horizon ahead."""
     today = timezone.localdate()
     on = request.date or today
     horizon = today + datetime.timedelta(days=settings.PRICING_QUOTE_HORIZON_DAYS)
@@ -229,6 +214,58 @@ def quote_price(*, request: QuoteRequest) -> PricedQuote:
             code="date_beyond_horizon",
             field="date",
         )
+    return on
+
+
+def steps_references(
+    *,
+    risk: RiskPremium,
+    zone: ZipcodeRisk,
+    resolution: RuleResolution,
+    tariff: Tariff,
+    current_index: HealthIndexValue,
+    priced_as: str,
+    mapped: str | None,
+) -> dict[str, dict[str, Any]]:
+    """What each step of the breakdown used, by step: enough to price the quote again."""
+    assert risk.severity is not None  # noqa: S101 - a new quote always prices severity
+    factors = risk.factors
+    return {
+        "expected_claim_cost": {
+            "frequency_model_version": risk.frequency.version_id,
+            "frequency": factors.frequency,
+            "severity_model_version": risk.severity.version_id,
+            "severity": str(factors.severity),
+            "large_claim_loading": str(factors.large_claim_loading),
+            "priced_as_fuel": priced_as,
+            "fuel_mapping": mapped,
+        },
+        "zone": {"zipcode": zone.code, "risk_class": zone.risk_class, "factor": str(zone.factor)},
+        "strategy": {
+            "rule": resolution.rule.id if resolution.rule else None,
+            "adjustment_percent": str(resolution.adjustment_percent),
+            "level": resolution.level,
+            "brand": resolution.brand,
+            "brand_known": resolution.brand_known,
+            "reason": resolution.reason,
+        },
+        "indexation": {
+            "base_year": tariff.reference_base_year,
+            "month": f"{current_index.month:%Y-%m}",
+            "value": str(current_index.value),
+            "stale": current_index.stale,
+            "reference_month": f"{tariff.reference_month:%Y-%m}",
+            "reference_value": str(factors.reference_index),
+        },
+        "loading": {"tariff_version": tariff.id},
+        "fee": {"tariff_version": tariff.id},
+        "minimum": {"tariff_version": tariff.id},
+    }
+
+
+def quote_price(*, request: QuoteRequest) -> PricedQuote:
+    """Price *request* with the tables in force on its date (today by default)."""
+    on = quote_date(request=request)
     zone = zipcode_risk_class_get(code=request.zipcode)
     resolution = pricing_rule_resolve(brand=request.brand, fuel=request.fuel, on=on)
     request = QuoteRequest(**{**asdict(request), "fuel": resolution.fuel, "date": on})
@@ -253,44 +290,21 @@ def quote_price(*, request: QuoteRequest) -> PricedQuote:
             % {"version": risk.frequency.version_id},
             code="location_model_in_production",
         )
-    assert risk.severity is not None  # noqa: S101 - a new quote always prices severity
-    factors = risk.factors
-    premium, steps = premium_compute(factors)
+    premium, steps = premium_compute(risk.factors)
     mapped = (
         f"priced as {priced_as} (no {request.fuel} cars in the training data)"
         if priced_as != request.fuel
         else None
     )
-    references = {
-        "expected_claim_cost": {
-            "frequency_model_version": risk.frequency.version_id,
-            "frequency": factors.frequency,
-            "severity_model_version": risk.severity.version_id,
-            "severity": str(factors.severity),
-            "large_claim_loading": str(factors.large_claim_loading),
-            "priced_as_fuel": priced_as,
-            "fuel_mapping": mapped,
-        },
-        "zone": {"zipcode": zone.code, "risk_class": zone.risk_class, "factor": str(zone.factor)},
-        "strategy": {
-            "rule": resolution.rule.id if resolution.rule else None,
-            "level": resolution.level,
-            "brand": resolution.brand,
-            "brand_known": resolution.brand_known,
-            "reason": resolution.reason,
-        },
-        "indexation": {
-            "base_year": tariff.reference_base_year,
-            "month": f"{current_index.month:%Y-%m}",
-            "value": str(current_index.value),
-            "stale": current_index.stale,
-            "reference_month": f"{tariff.reference_month:%Y-%m}",
-            "reference_value": str(factors.reference_index),
-        },
-        "loading": {"tariff_version": tariff.id},
-        "fee": {"tariff_version": tariff.id},
-        "minimum": {"tariff_version": tariff.id},
-    }
+    references = steps_references(
+        risk=risk,
+        zone=zone,
+        resolution=resolution,
+        tariff=tariff,
+        current_index=current_index,
+        priced_as=priced_as,
+        mapped=mapped,
+    )
     if mapped:
         steps[0]["explanation"] += f"; {mapped}"
     breakdown = [{**step, "uses": references[step["step"]]} for step in steps]

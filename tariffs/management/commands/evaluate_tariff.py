@@ -32,7 +32,7 @@ class Command(BaseCommand):
             return
         for warning in result["warnings"]:
             self.stderr.write(self.style.WARNING(warning))
-        for key, label in HEADLINES.items():
+        for key, (label, _decimals) in HEADLINES.items():
             self.stdout.write(f"{label}: {result[key]}")
         for section in ("by_zone", "by_decile", "by_fuel", "by_coverage"):
             self.stdout.write(f"{section.replace('_', ' ')}:")

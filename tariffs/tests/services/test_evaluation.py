@@ -1,6 +1,7 @@
 """The tariff's models: zone offset, balance, severity with capped large claims, the backtest."""
 
 import json
+from datetime import date
 from decimal import Decimal
 from io import StringIO
 
@@ -17,7 +18,14 @@ from mlmodels.services.training import dataset_split
 from mlmodels.serving import model_version_predict
 from mlmodels.synthetic import true_severity
 from tariffs.selectors import zone_offset_get
-from tariffs.services.evaluation import gini, gini_standard_error, tariff_evaluate
+from tariffs.services import QuoteRequest, quote_price
+from tariffs.services.evaluation import (
+    gini,
+    gini_standard_error,
+    tariff_evaluate,
+    tariff_models_get,
+    tariff_risk,
+)
 from zipcodes.services import zipcode_load_csv
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +194,39 @@ def test_evaluate_tariff_command_prints_json_and_writes_the_report(
         set(result)
     )
     assert "data:image/png;base64," in report.read_text()
+
+
+def test_the_backtest_prices_the_holdout_as_the_quote_does_to_the_cent(book):
+    """One formula: the backtest's risk premium of each holdout policy is the quote's "zone"
+    step (expected claim cost × zone factor) for the same policy."""
+    _, holdout = dataset_split(dataset_frame_get(dataset=book))
+    sample = holdout.sample(300, random_state=0)
+
+    risk = tariff_risk(tariff_models_get(), sample, zone_offset_get())
+
+    backtest = [Decimal(round(cost * 100)).scaleb(-2) for cost in risk.cost]
+    quoted = [
+        Decimal(
+            next(
+                step["amount"]
+                for step in quote_price(
+                    request=QuoteRequest(
+                        zipcode=int(policy.postcode),
+                        brand=None,
+                        fuel=policy.fuel,
+                        power_kw=int(policy.power),
+                        vehicle_age=int(policy.agec),
+                        driver_age=int(policy.ageph),
+                        bonus_malus=int(policy.bm),
+                        coverage=policy.coverage,
+                        use=policy.use,
+                        fleet=bool(policy.fleet),
+                        date=date(2026, 11, 24),
+                    )
+                ).breakdown
+                if step["step"] == "zone"
+            )
+        )
+        for policy in sample.itertuples()
+    ]
+    assert backtest == quoted

@@ -1,0 +1,389 @@
+"""What the harness measures: the endpoints driven by wrk, and the in-process and worker
+benchmarks (scoring, portfolio pricing, impact analysis, the admin's model page, offline
+commands)."""
+
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench.report import ADMIN_VIEWS
+from bench.runner import (
+    CONCURRENCIES,
+    ROOT,
+    manage,
+    median_run,
+    portfolio_path,
+    timed,
+    wrk,
+)
+
+RECORD = {
+    "coverage": "TPL",
+    "ageph": 35,
+    "bm": 2,
+    "power": 85,
+    "agec": 3,
+    "fuel": "diesel",
+    "use": "private",
+    "fleet": 0,
+    "postcode": 1000,
+}
+
+
+QUOTE = {
+    "zipcode": 1000,
+    "vehicle": {"brand": "Toyota", "fuel": "diesel", "power_kw": 85, "age": 3},
+    "driver": {"age": 35, "bonus_malus": 2},
+    "coverage": "TPL",
+    "use": "private",
+    "fleet": False,
+}
+
+
+ENDPOINTS: list[tuple[str, str, str, Any]] = [
+    ("framework floor (ping)", "GET", "/api/v1/ping", None),
+    ("zipcode lookup", "GET", "/api/v1/zipcodes/1000", None),
+    ("latest index", "GET", "/api/v1/indices/health/?base_year=2013", None),
+    ("quote", "POST", "/api/v1/quotes/", QUOTE),
+    (
+        "predictions, 1 record",
+        "POST",
+        "/api/v1/predictions/",
+        {"task": "claim_frequency", "records": [RECORD]},
+    ),
+    (
+        "predictions, 1,000 records",
+        "POST",
+        "/api/v1/predictions/",
+        {"task": "claim_frequency", "records": None},
+    ),
+]
+
+
+def records(count: int, seed: int = 0) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    return [
+        {
+            **RECORD,
+            "ageph": rng.randint(18, 90),
+            "bm": rng.randint(0, 22),
+            "power": rng.randint(30, 200),
+            "agec": rng.randint(0, 20),
+            "postcode": rng.choice([1000, 2000, 3000, 4000, 9000]),
+        }
+        for _ in range(count)
+    ]
+
+
+def http_benchmarks(
+    env: dict[str, str], floor_env: dict[str, str], token: str, seconds: int
+) -> list[dict[str, Any]]:
+    """Every endpoint at every concurrency, each run right after a run of the bare floor at the
+    same concurrency: this machine's speed drifts by tens of percent over minutes, so a ratio is
+    only as good as its two runs are close in time. The bare floor's rows are the median of its
+    runs."""
+    base = f"http://127.0.0.1:{env['PORT']}"
+    floor = f"http://127.0.0.1:{floor_env['PORT']}/floor"
+    for _ in range(20):
+        requests.get(floor, timeout=10)
+    rows = []
+    bare_runs: dict[int, list[dict[str, Any]]] = {connections: [] for connections in CONCURRENCIES}
+    for name, method, path, body in ENDPOINTS:
+        if body is not None and body.get("records") is None and "records" in body:
+            body = {**body, "records": records(1000)}
+        headers = {"Authorization": f"Token {token}", "X-Forwarded-Proto": "https"}
+        for _ in range(20):  # warm: models loaded, caches filled, in every worker
+            response = requests.request(method, base + path, json=body, headers=headers, timeout=10)
+        if response.status_code >= 300:
+            sys.exit(f"{name}: {response.status_code} {response.text[:300]}")
+        for connections in CONCURRENCIES:
+            bare = wrk(floor, "GET", None, "none", connections, seconds)
+            bare_runs[connections].append(bare)
+            rows.append(
+                {
+                    "endpoint": name,
+                    "connections": connections,
+                    **wrk(base + path, method, body, token, connections, seconds),
+                    "bare_rps": bare["rps"],
+                }
+            )
+            print(
+                f"  {name:<28} c={connections:<3} {rows[-1]['rps']:8.0f} req/s "
+                f"(bare DRF just before: {bare['rps']:.0f})",
+                flush=True,
+            )
+    medians = [
+        {"endpoint": BARE_FLOOR, "connections": connections, **median_run(runs)}
+        for connections, runs in bare_runs.items()
+    ]
+    return medians + rows
+
+
+BARE_FLOOR = "bare DRF APIView"
+
+
+def ratios_add(rows: list[dict[str, Any]]) -> None:
+    """Every row against the bare framework run just before it, and against our own ping at its
+    concurrency."""
+    ping = {
+        row["connections"]: row["rps"] for row in rows if row["endpoint"].startswith("framework")
+    }
+    for row in rows:
+        row["vs_bare"] = row["rps"] / row["bare_rps"]
+        row["vs_floor"] = row["rps"] / ping[row["connections"]]
+
+
+SCORING = """
+import json, sys, time, timeit
+import django
+django.setup()
+import pandas as pd
+from mlmodels.models import ModelVersion
+from mlmodels.schema import FEATURE_COLUMNS, records_validate
+from mlmodels.selectors import model_version_get_production_id
+from mlmodels.serving import loaded_model_get
+from mlmodels.services.evaluation import version_pipeline
+
+batches = json.loads(sys.stdin.read())
+version = ModelVersion.objects.get(pk=model_version_get_production_id(task="claim_frequency"))
+pipeline = version_pipeline(version)
+scorer = loaded_model_get(version_id=version.pk).scorer
+out = {}
+for label, batch in batches.items():
+    frame = pd.DataFrame(batch, columns=list(FEATURE_COLUMNS))
+    raw = lambda: pipeline.predict(frame)
+    ours = lambda: scorer.predict(records_validate(batch)[0])
+    number = 200 if len(batch) == 1 else 20
+    raw_s = min(timeit.repeat(raw, number=number, repeat=5)) / number
+    ours_s = min(timeit.repeat(ours, number=number, repeat=5)) / number
+    diff = float(abs(raw() - ours()).max())
+    out[label] = {"raw_ms": raw_s * 1000, "ours_ms": ours_s * 1000, "max_abs_diff": diff}
+print(json.dumps(out))
+"""
+
+
+PORTFOLIO_PRICING = """
+import json, sys, time
+import django
+django.setup()
+from django.utils import timezone
+from mlmodels.schema import portfolio_read, portfolio_typed
+from tariffs.services import portfolio_price, pricing_tables_current
+
+frame = portfolio_typed(portfolio_read(sys.argv[1]))
+tables = pricing_tables_current(on=timezone.localdate())
+portfolio_price(frame=frame, tables=tables)  # models loaded and compiled once, as in a worker
+runs = []
+for _ in range(3):
+    started = time.perf_counter()
+    prices = portfolio_price(frame=frame, tables=tables)
+    runs.append(time.perf_counter() - started)
+seconds = min(runs)
+print(json.dumps({
+    "policies": len(frame),
+    "priced": int(prices.priced.sum()),
+    "seconds": seconds,
+    "policies_per_second": len(frame) / seconds,
+}))
+"""
+
+
+def layer_benchmark(env: dict[str, str]) -> list[dict[str, Any]]:
+    """What each layer of the stack costs a warm ping, in process (bench/profile.py)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.profile", "layers"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = json.loads(result.stdout.strip().splitlines()[-1])
+    for row in rows:
+        print(f"  {row['layer']:<76} {row['ms']:.3f} ms", flush=True)
+    return rows
+
+
+def portfolio_pricing_benchmark(env: dict[str, str]) -> dict[str, Any]:
+    """The whole portfolio priced in process, every step and rounding of the quote included."""
+    data, _ = portfolio_path(env)
+    result = subprocess.run(
+        [sys.executable, "-c", PORTFOLIO_PRICING, str(data)],
+        cwd=ROOT,
+        env={**env, "OMP_NUM_THREADS": "1", "DJANGO_SETTINGS_MODULE": "pricing_site.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    print(f"  {report['policies']:,} policies in {report['seconds']:.2f} s", flush=True)
+    return report
+
+
+IMPACT_ANALYSIS = """
+import json, time
+import django
+django.setup()
+from mlmodels.selectors import dataset_get_latest
+from tariffs.models import ImpactAnalysis
+from tariffs.selectors import tariff_get_current
+from tariffs.services import Scenario, impact_analysis_create
+from django.utils import timezone
+
+tariff = tariff_get_current(on=timezone.localdate())
+started = time.perf_counter()
+analysis = impact_analysis_create(
+    dataset_id=dataset_get_latest().pk, scenario=Scenario(index_month=tariff.reference_month)
+)
+while analysis.state not in ("done", "failed"):
+    time.sleep(0.05)
+    analysis.refresh_from_db(fields=["state", "error"])
+print(json.dumps({
+    "state": analysis.state, "error": analysis.error, "chunks": analysis.chunks,
+    "seconds": time.perf_counter() - started,
+}))
+"""
+
+
+def impact_analysis_benchmark(env: dict[str, str]) -> dict[str, Any]:
+    """The impact analysis of the whole portfolio, with one worker process, then two."""
+    subprocess.run(["redis-cli", "-n", "13", "flushdb"], check=True, capture_output=True)
+    report = {}
+    for processes in (1, 2):
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "pricing_site",
+                "worker",
+                f"--concurrency={processes}",
+                "--without-mingle",
+                "--without-gossip",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env={**env, "OMP_NUM_THREADS": "1"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            result = subprocess.run(
+                [sys.executable, "-c", IMPACT_ANALYSIS],
+                cwd=ROOT,
+                env={**env, "DJANGO_SETTINGS_MODULE": "pricing_site.settings"},
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=600,
+            )
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+        run = json.loads(result.stdout.strip().splitlines()[-1])
+        if run["state"] != "done":
+            sys.exit(f"impact analysis failed: {run['error']}")
+        report[f"{processes} worker process{'es' if processes > 1 else ''}"] = run
+        print(f"  {processes} worker process(es): {run['seconds']:.1f} s", flush=True)
+    return report
+
+
+def scoring_benchmarks(env: dict[str, str]) -> dict[str, Any]:
+    batches = {"1 record": records(1, seed=1), "1,000 records": records(1000, seed=2)}
+    scoring_env = {**env, "OMP_NUM_THREADS": "1", "DJANGO_SETTINGS_MODULE": "pricing_site.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", SCORING],
+        cwd=ROOT,
+        env=scoring_env,
+        input=json.dumps(batches),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+STAFF = "bench-staff"  # "bench" is the API client
+
+
+def admin_model_page_benchmark(env: dict[str, str]) -> dict[str, float]:
+    """Seconds to open the candidate's page in the admin: the first view (comparison computed
+    and stored) and the median of the next views (the stored comparison)."""
+    manage(env, "createsuperuser", "--no-input", "--username", STAFF, "--email", "staff@bench.be")
+    candidate = manage(
+        env,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from mlmodels.models import ModelVersion; "
+        "print(ModelVersion.objects.filter(is_production=False).latest('created_at').pk)",
+    ).strip()
+    base = f"http://127.0.0.1:{env['PORT']}"
+    # As behind the TLS proxy; the cookies are Secure, so they are sent by hand over loopback.
+    https = {"X-Forwarded-Proto": "https"}
+    login = requests.get(f"{base}/admin/login/", headers=https, timeout=10)
+    csrf = login.cookies["csrftoken"]
+    logged_in = requests.post(
+        f"{base}/admin/login/",
+        data={
+            "username": STAFF,
+            "password": env["DJANGO_SUPERUSER_PASSWORD"],
+            "csrfmiddlewaretoken": csrf,
+        },
+        headers={
+            **https,
+            "Cookie": f"csrftoken={csrf}",
+            "Referer": f"https://127.0.0.1:{env['PORT']}/admin/login/",
+        },
+        allow_redirects=False,
+        timeout=10,
+    )
+    if "sessionid" not in logged_in.cookies:
+        sys.exit(f"admin login failed: {logged_in.status_code}")
+    staff = {**https, "Cookie": f"sessionid={logged_in.cookies['sessionid']}"}
+    url = f"{base}/admin/mlmodels/modelversion/{candidate}/change/"
+    timings = []
+    for _ in range(ADMIN_VIEWS + 1):
+        started = time.perf_counter()
+        response = requests.get(url, headers=staff, timeout=60)
+        timings.append(time.perf_counter() - started)
+        if response.status_code != 200 or "comparison" not in response.text:
+            sys.exit(f"model page: {response.status_code} {response.text[:300]}")
+    stored = sorted(timings[1:])[len(timings[1:]) // 2]
+    print(f"  model page: first {timings[0] * 1000:.0f} ms, then {stored * 1000:.0f} ms")
+    return {"first_view_ms": timings[0] * 1000, "stored_comparison_ms": stored * 1000}
+
+
+def offline_benchmarks(env: dict[str, str], quick: bool) -> dict[str, float]:
+    data, _ = portfolio_path(env)
+    timings = {"validate_dataset": timed(env, "validate_dataset", str(data))}
+    if not quick:
+        # Before the zipcode load below replaces the zones: the models learn with the real ones.
+        for estimator in ("glm", "hist_gradient_boosting", "random_forest"):
+            timings[f"train_model claim_frequency {estimator} (5-fold CV)"] = timed(
+                env,
+                "train_model",
+                "--data",
+                str(data),
+                "--task",
+                "claim_frequency",
+                "--estimator",
+                estimator,
+                "--cv",
+                "5",
+            )
+    lines = Path(tempfile.gettempdir()) / "pricing-bench-zipcodes.csv"
+    rng = random.Random(0)
+    classes = {code: rng.choice("ABC") for code in range(1000, 10000)}
+    codes = [rng.randint(1000, 9999) for _ in range(100_000)]
+    lines.write_text("".join(f"{code},{classes[code]}\n" for code in codes))
+    timings["load_zipcodes (100,000 lines)"] = timed(env, "load_zipcodes", str(lines))
+    return timings
