@@ -9,6 +9,7 @@ from decimal import Decimal
 import matplotlib
 
 matplotlib.use("Agg")  # No display on servers.
+from django.utils.translation import gettext
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 
@@ -34,7 +35,7 @@ def health_index_chart_png(*, base_year: int, series: list[tuple[date, Decimal]]
     months, values = monthly_with_gaps(series)
     axes.plot(date2num(months), values, linewidth=1.5)
     axes.axhline(100, color="grey", linewidth=0.8, linestyle="--")
-    axes.set_title(f"Health index, base {base_year} = 100")
+    axes.set_title(gettext("Health index, base %(year)s = 100") % {"year": base_year})
     axes.xaxis_date()
     axes.grid(alpha=0.3)
     buffer = io.BytesIO()

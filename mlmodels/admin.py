@@ -13,9 +13,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from mlmodels.models import Dataset, ModelVersion, TrainingJob
+from mlmodels.models import Dataset, ModelVersion, Task, TrainingJob
 from mlmodels.pipelines import METRIC_LABELS
-from mlmodels.schema import report_text
+from mlmodels.schema import FEATURE_LABELS, report_text
 from mlmodels.selectors import (
     model_version_comparison_get,
     model_version_get,
@@ -25,6 +25,7 @@ from mlmodels.services import (
     model_version_promote,
 )
 from pricing_site.exceptions import ApplicationError, NotFoundError
+from pricing_site.numbers import decimal_shown, euros, factor, percent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -57,10 +58,33 @@ class ModelVersionAdmin(ReadOnlyAdmin):
     list_filter = ["task", "estimator", "is_production"]
     ordering = ["-created_at"]
     actions = ["promote_selected"]
-    # The artifact: bytes staff cannot read, never uploaded by hand (unpickling runs code).
-    # Metrics and parameters are shown as tables below, not as raw JSON.
-    exclude = ["artifact", "metrics", "params"]
-    readonly_fields = ["metrics_table", "params_table"]
+    # Shown for a reader: scores, parameters, features and zone factors as labelled tables,
+    # amounts in euros. The artifact's bytes are never shown nor uploaded (unpickling runs code).
+    fields = (
+        "task",
+        "estimator",
+        "dataset",
+        "trained_by",
+        "created_at",
+        "is_production",
+        "promoted_by",
+        "promoted_at",
+        "metrics_table",
+        "params_table",
+        "features_table",
+        "uses_location",
+        "zoning_version",
+        "zone_factors_table",
+        "balance_shown",
+        "average_claim_cost_eur",
+        "large_claim_cap_eur",
+        "large_claim_loading_shown",
+        "training_seconds",
+        "sklearn_version",
+        "dataset_sha256",
+        "artifact_sha256",
+    )
+    readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("dataset").defer("artifact")
@@ -75,7 +99,7 @@ class ModelVersionAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("holdout score (lower is better)"))
     def test_metric(self, version: ModelVersion) -> str:
-        return f"{version.metrics.get('test', 0):.5f}"
+        return decimal_shown(version.metrics.get("test", 0), 5)
 
     @admin.display(description=_("dataset"), ordering="dataset__name")
     def dataset_name(self, version: ModelVersion) -> str:
@@ -87,7 +111,7 @@ class ModelVersionAdmin(ReadOnlyAdmin):
         rows = [
             (
                 gettext("%(metric)s, holdout") % {"metric": metric_label(version)},
-                f"{metrics.get('test', 0):.5f}",
+                decimal_shown(metrics.get("test", 0), 5),
             ),
             (gettext("Same, cross-validation mean ± std"), self.cv_metric(version)),
             (
@@ -102,17 +126,57 @@ class ModelVersionAdmin(ReadOnlyAdmin):
         overrides = version.params.get("overrides", {})
         set_here = gettext("(set for this version)")
         rows = [
-            (name.replace("_", " "), f"{value} {set_here}" if name in overrides else str(value))
+            (
+                name.replace("_", " "),
+                f"{value_shown(value)} {set_here}" if name in overrides else value_shown(value),
+            )
             for name, value in sorted(version.params.items())
             if name != "overrides"
         ]
         return table_html((gettext("parameter"), gettext("value")), rows)
 
+    @admin.display(description=_("Rating variables"))
+    def features_table(self, version: ModelVersion) -> SafeString:
+        categories = version.feature_schema.get("categories", {})
+        rows = [
+            (
+                str(FEATURE_LABELS.get(name, name)),
+                ", ".join(str(value) for value in categories[name]) if name in categories else "",
+            )
+            for name in version.feature_schema.get("features", [])
+        ]
+        return table_html((gettext("variable"), gettext("levels")), rows)
+
+    @admin.display(description=_("Zone factors learnt around"))
+    def zone_factors_table(self, version: ModelVersion) -> SafeString | str:
+        if not version.zone_factors:
+            return "-"
+        rows = [(code, factor(value)) for code, value in sorted(version.zone_factors.items())]
+        return table_html((gettext("risk class"), gettext("factor")), rows)
+
+    @admin.display(description=_("Balance factor"))
+    def balance_shown(self, version: ModelVersion) -> str:
+        return decimal_shown(version.balance_factor, 4)
+
+    @admin.display(description=_("Average cost of a claim"))
+    def average_claim_cost_eur(self, version: ModelVersion) -> str:
+        return euros(version.average_claim_cost)
+
+    @admin.display(description=_("Large-claim cap"))
+    def large_claim_cap_eur(self, version: ModelVersion) -> str:
+        return "-" if version.large_claim_cap is None else euros(round(version.large_claim_cap, 2))
+
+    @admin.display(description=_("Large-claim loading"))
+    def large_claim_loading_shown(self, version: ModelVersion) -> str:
+        loading = version.large_claim_loading
+        return "-" if loading is None else percent(loading * 100, 2)
+
     @admin.display(description=_("CV mean ± std"))
     def cv_metric(self, version: ModelVersion) -> str:
         if version.metrics.get("cv_mean") is None:
             return "-"
-        return f"{version.metrics['cv_mean']:.5f} ± {version.metrics['cv_std']:.5f}"
+        mean, std = version.metrics["cv_mean"], version.metrics["cv_std"]
+        return f"{decimal_shown(mean, 5)} ± {decimal_shown(std, 5)}"
 
     @admin.display(description=_("status"), ordering="-is_production")
     def status_label(self, version: ModelVersion) -> str:
@@ -209,10 +273,10 @@ class ModelVersionAdmin(ReadOnlyAdmin):
         )
 
 
-TASK_SHORT = {
-    "claim_frequency": _("Frequency"),
-    "claim_severity": _("Severity"),
-    "claim_probability": _("Probability"),
+TASK_SHORT: dict[str, Any] = {
+    Task.CLAIM_FREQUENCY: _("Frequency"),
+    Task.CLAIM_SEVERITY: _("Severity"),
+    Task.CLAIM_PROBABILITY: _("Probability"),
 }
 ESTIMATOR_SHORT = {
     "glm": _("GLM"),
@@ -224,6 +288,17 @@ ESTIMATOR_SHORT = {
 def metric_label(version: ModelVersion) -> str:
     name = version.metrics.get("metric", "")
     return METRIC_LABELS.get(name, name)
+
+
+def value_shown(value: Any) -> str:
+    """A parameter's value as staff read it: yes / no, a number in their language, "-"."""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return decimal_shown(value, 6).rstrip("0").rstrip(",.") or "0"
+    return str(value)
 
 
 def table_html(head: tuple[str, str], rows: list[tuple[str, str]]) -> SafeString:

@@ -14,10 +14,12 @@ def production_version_cache_clear(*, task: str) -> None:
     cache_invalidate(keys=[production_version_key(task=task)])
 
 
-# A comparison depends only on the two versions and the zoning it prices with, all in its key:
-# it is never stale, the timeout only bounds memory.
+# A comparison depends only on the two versions and the zoning it prices with, all in its key
+# with the language its charts are written in: it is never stale, the timeout only bounds memory.
 COMPARISON_TTL = 30 * 24 * 3600
 
 
-def comparison_key(*, version_id: int, production_id: int, zoning_version: int | None) -> str:
-    return f"mlmodels:comparison:v1:{version_id}:{production_id}:{zoning_version}"
+def comparison_key(
+    *, version_id: int, production_id: int, zoning_version: int | None, language: str
+) -> str:
+    return f"mlmodels:comparison:v2:{version_id}:{production_id}:{zoning_version}:{language}"

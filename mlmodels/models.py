@@ -150,6 +150,10 @@ class ModelVersion(models.Model):
             return self.Status.PRODUCTION
         return self.Status.RETIRED if self.promoted_at else self.Status.CANDIDATE
 
+    @property
+    def status_label(self) -> str:
+        return str(self.Status(self.status).label)
+
 
 class TrainingJob(models.Model):
     class State(models.TextChoices):

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 import msgspec
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 EXAMPLE_ROWS = 5
 
@@ -76,6 +78,18 @@ NUMERIC_FEATURES = tuple(c for c in FEATURE_COLUMNS if COLUMNS[c].kind != "categ
 # Location enters the tariff through the zone factor; only location-aware models see it.
 LOCATION_FEATURES: tuple[str, ...] = ("postcode",)
 RATING_FEATURES = tuple(c for c in FEATURE_COLUMNS if c not in LOCATION_FEATURES)
+# What staff call each rating variable, in their language.
+FEATURE_LABELS = {
+    "coverage": _("Coverage"),
+    "ageph": _("Age of the policyholder"),
+    "bm": _("Bonus-malus level"),
+    "power": _("Power (kW)"),
+    "agec": _("Age of the vehicle (years)"),
+    "fuel": _("Fuel"),
+    "use": _("Use"),
+    "fleet": _("Fleet"),
+    "postcode": _("Postcode"),
+}
 assert "sex" not in FEATURE_COLUMNS  # noqa: S101 - a law, checked at import
 
 
@@ -112,13 +126,19 @@ class ValidationReport:
 def report_text(report: dict[str, Any]) -> str:
     """A validation report for people: one line per problem, with counts and example lines."""
     if report["valid"]:
-        return f"Valid: {report['rows']} rows."
-    lines = [f"Invalid: {len(report['issues'])} problem(s) in {report['rows']} rows."]
+        return gettext("Valid: %(rows)s rows.") % {"rows": report["rows"]}
+    lines = [
+        gettext("Invalid: %(count)s problem(s) in %(rows)s rows.")
+        % {"count": len(report["issues"]), "rows": report["rows"]}
+    ]
     for issue in report["issues"]:
         where = f"{issue['column']}: " if issue["column"] else ""
         count = ""
         if issue.get("count"):
-            count = f" ({issue['count']} rows, e.g. lines {issue['example_lines']})"
+            count = gettext(" (%(count)s rows, e.g. lines %(lines)s)") % {
+                "count": issue["count"],
+                "lines": issue["example_lines"],
+            }
         lines.append(f"- {where}{issue['problem']}{count}")
     return "\n".join(lines)
 

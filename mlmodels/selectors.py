@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from mlmodels.caching import (
     COMPARISON_TTL,
@@ -97,11 +97,12 @@ def model_version_comparison_get(
         version_id=version.pk,
         production_id=production.pk,
         zoning_version=offset.version if offset else None,
+        language=get_language(),
     )
     return cache_get_or_load(key=key, entity="comparison", loader=compare, timeout=COMPARISON_TTL)
 
 
-def dataset_latest_get() -> Dataset | None:
+def dataset_get_latest() -> Dataset | None:
     """The most recently uploaded portfolio (what the admin simulates scenarios on)."""
     return Dataset.objects.order_by("-uploaded_at", "-pk").first()
 

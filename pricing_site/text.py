@@ -1,4 +1,4 @@
-"""Brand names as people type them: case, accents and spacing do not matter."""
+"""Names as people type them: case, accents and spacing do not matter (brands, municipalities)."""
 
 import unicodedata
 

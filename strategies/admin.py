@@ -80,7 +80,7 @@ class RulePreviewForm(forms.Form):
     brand = forms.CharField(
         label=_("Brand"), required=False, help_text=_("Any spelling or alias; empty for none.")
     )
-    fuel = forms.ChoiceField(choices=Fuel.choices)
+    fuel = forms.ChoiceField(label=_("Fuel"), choices=Fuel.choices)
     date = forms.DateField(label=_("Date"), initial=timezone.localdate, help_text=_("dd/mm/yyyy"))
 
 

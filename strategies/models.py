@@ -11,7 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from strategies.normalize import name_normalize
+from pricing_site.numbers import percent
+from pricing_site.text import name_normalize
 
 # Staff cannot exceed these by a typo (a "50" meant as "5.0").
 ADJUSTMENT_MIN = Decimal("-30.00")
@@ -167,7 +168,7 @@ class PricingRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.scope}: {self.adjustment_percent:+} %"
+        return f"#{self.pk} {self.scope}: {percent(self.adjustment_percent, signed=True)}"
 
     @property
     def scope(self) -> str:
@@ -193,7 +194,7 @@ class PricingRule(models.Model):
             period = {
                 "scope": self.scope,
                 "rule": clash.pk,
-                "percent": f"{clash.adjustment_percent:+}",
+                "percent": percent(clash.adjustment_percent, signed=True),
                 "start": date_format(clash.valid_from, "SHORT_DATE_FORMAT"),
             }
             if clash.valid_to:
@@ -204,7 +205,7 @@ class PricingRule(models.Model):
             else:
                 applies = _("already applies from %(start)s with no end.") % period
             message = _(
-                "Another active rule for %(scope)s (rule #%(rule)s, %(percent)s %%) %(applies)s "
+                "Another active rule for %(scope)s (rule #%(rule)s, %(percent)s) %(applies)s "
                 "Shorten or deactivate that rule first, or choose dates that do not overlap."
             ) % {**period, "applies": applies}
             raise ValidationError(message)

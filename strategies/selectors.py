@@ -9,6 +9,8 @@ from django.utils.translation import gettext
 
 from pricing_site.caching import cache_get_or_load
 from pricing_site.exceptions import ApplicationError
+from pricing_site.numbers import percent
+from pricing_site.text import name_normalize
 from strategies.caching import (
     BRANDS_KEY,
     FUEL_MAPPINGS_KEY,
@@ -24,7 +26,6 @@ from strategies.models import (
     ModelledFuel,
     PricingRule,
 )
-from strategies.normalize import name_normalize
 
 FUEL_SYNONYMS = {
     "gasoline": Fuel.PETROL,
@@ -174,7 +175,8 @@ def pricing_rule_resolve(*, brand: str | None, fuel: str, on: date) -> RuleResol
     brand_id, brand_name = found if found else (None, None)
     best = rule_select(rules=pricing_rules_in_force(), brand_id=brand_id, fuel=fuel, on=on)
     unknown = (
-        f"Brand {brand!r} is not in the catalogue, so brand rules were skipped. "
+        gettext("Brand %(brand)r is not in the catalogue, so brand rules were skipped. ")
+        % {"brand": brand}
         if brand and not found
         else ""
     )
@@ -186,14 +188,20 @@ def pricing_rule_resolve(*, brand: str | None, fuel: str, on: date) -> RuleResol
             bool(found),
             fuel,
             "none",
-            f"{unknown}No active rule applies on {on}: no adjustment.",
+            unknown + gettext("No active rule applies on %(date)s: no adjustment.") % {"date": on},
         )
     level, rule = best
-    scope = f"{rule.brand or 'any brand'} + {rule.fuel or 'any fuel'}"
-    reason = (
-        f"{unknown}Rule #{rule.id} ({scope}, {rule.adjustment_percent:+} %) is the most "
-        f"specific active rule valid on {on} (precedence: brand+fuel, brand, fuel, default)."
-    )
+    fuel_named = Fuel(rule.fuel).label if rule.fuel else gettext("any fuel")
+    scope = f"{rule.brand or gettext('any brand')} + {fuel_named}"
+    reason = unknown + gettext(
+        "Rule #%(rule)s (%(scope)s, %(percent)s) is the most specific active rule valid on "
+        "%(date)s (precedence: brand+fuel, brand, fuel, default)."
+    ) % {
+        "rule": rule.id,
+        "scope": scope,
+        "percent": percent(rule.adjustment_percent, signed=True),
+        "date": on,
+    }
     return RuleResolution(
         rule, rule.adjustment_percent, brand_name, bool(found), fuel, LEVELS[level], reason
     )

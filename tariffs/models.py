@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from pricing_site.numbers import euros
 from strategies.models import draft_state_field
 
 
@@ -142,7 +143,7 @@ class Quote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Quote %(id)s: € %(premium)s") % {"id": self.pk, "premium": self.premium}
+        return _("Quote %(id)s: %(premium)s") % {"id": self.pk, "premium": euros(self.premium)}
 
 
 class ImpactAnalysis(models.Model):
@@ -221,7 +222,6 @@ class ZoningProposal(models.Model):
     factors = models.JSONField(default=dict, blank=True)
     breaks = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)
-    map_png = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -98,7 +98,7 @@ def impact_analysis_get(*, analysis_id: int) -> ImpactAnalysis:
     return analysis
 
 
-def impact_analysis_latest_for(*, kind: str, object_id: int) -> ImpactAnalysis | None:
+def impact_analysis_get_latest_for(*, kind: str, object_id: int) -> ImpactAnalysis | None:
     """The latest finished analysis whose scenario used *object_id* as its *kind* ("rules",
     "tariff_version"...): shown beside the button that approves that draft."""
     recent = ImpactAnalysis.objects.filter(state=ImpactAnalysis.State.DONE).order_by("-created_at")
@@ -121,7 +121,7 @@ def zoning_proposal_class_factors(*, proposal: ZoningProposal) -> dict[str, Deci
     }
 
 
-def zoning_version_current() -> int | None:
+def zoning_version_get_current() -> int | None:
     """The id of the last approved zoning proposal, the version of today's zone table."""
     return (
         ZoningProposal.objects.filter(state=ZoningProposal.State.APPROVED)
@@ -135,7 +135,7 @@ def zone_offset_get() -> Offset:
     """Today's zone table as the offset of the tariff's frequency model (for training and
     evaluation, never per quote)."""
     return Offset(
-        version=zoning_version_current(),
+        version=zoning_version_get_current(),
         factors=risk_class_factors_get(),
         classes=zipcode_classes_get(),
     )

@@ -1,9 +1,11 @@
 """Admin for business staff: the zipcode table (edit, search, import, export, history)."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -17,6 +19,7 @@ from pricing_site.admin import SharedLookupsMixin
 from pricing_site.exceptions import ApplicationError
 from pricing_site.forms import BelgianNumbersMixin
 from zipcodes.models import RiskClass, Zipcode
+from zipcodes.selectors import zipcode_search
 from zipcodes.services import zipcode_file_lines, zipcode_load_csv
 
 
@@ -26,11 +29,13 @@ class ZipcodeResource(resources.ModelResource):
     zipcode = fields.Field(attribute="code", column_name="zipcode")
     risk_class = fields.Field(attribute="risk_class_id", column_name="risk_class")
     municipality = fields.Field(attribute="municipality", column_name="municipality")
+    province = fields.Field(attribute="province", column_name="province")
+    other_names = fields.Field(attribute="other_names", column_name="other_names")
 
     class Meta:
         model = Zipcode
-        fields = ["zipcode", "risk_class", "municipality"]
-        export_order = ["zipcode", "risk_class", "municipality"]
+        fields = ["zipcode", "risk_class", "municipality", "province", "other_names"]
+        export_order = ["zipcode", "risk_class", "municipality", "province", "other_names"]
 
 
 class ZipcodeImportForm(forms.Form):
@@ -38,7 +43,8 @@ class ZipcodeImportForm(forms.Form):
         label=_("File"),
         help_text=_(
             "CSV (separated by ',' or ';', UTF-8) or XLSX, with a header "
-            "'zipcode,risk_class[,municipality]', or the legacy lines '9000,B' and '9170-9240,A'."
+            "'zipcode,risk_class[,municipality][,province][,other_names]', or the legacy lines "
+            "'9000,B' and '9170-9240,A'."
         ),
     )
     dry_run = forms.BooleanField(
@@ -55,9 +61,18 @@ class ZipcodeAdmin(SharedLookupsMixin, ExportMixin, SimpleHistoryAdmin):
     list_display = ["code", "risk_class", "municipality", "province", "updated_at"]
     list_editable = ["risk_class"]
     list_filter = ["risk_class"]
-    search_fields = ["=code", "municipality"]
+    # By number, or by municipality in Dutch, French or German, case and accents aside.
+    search_fields = ["=code"]
+    search_help_text = _("A zipcode, or a municipality in any language: Luik, Liège, Lüttich.")
     ordering = ["code"]
     list_per_page = 100
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(code__in=zipcode_search(term=search_term)), False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         # The code is the row's identity: changing it would orphan cached lookups and history.

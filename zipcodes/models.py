@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pricing_site.numbers import factor
+
 ZIPCODE_MIN = 1000
 ZIPCODE_MAX = 9999
 # A zoning has from 2 to MAX_CLASSES classes, A (lowest risk) first.
@@ -37,7 +39,7 @@ class RiskClass(models.Model):
         verbose_name_plural = _("risk classes")
 
     def __str__(self) -> str:
-        return f"{self.code} (x {self.factor})"
+        return f"{self.code} ({factor(self.factor)})"
 
 
 class Zipcode(models.Model):
@@ -51,6 +53,12 @@ class Zipcode(models.Model):
     )
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
     province = models.CharField(_("province"), max_length=100, blank=True)
+    other_names = models.CharField(
+        _("other names"),
+        max_length=200,
+        blank=True,
+        help_text=_("The municipality in the other languages (Luik, Lüttich), for search."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 

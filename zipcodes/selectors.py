@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 
 from pricing_site.caching import cache_get_or_load
 from pricing_site.exceptions import ApplicationError, NotFoundError
+from pricing_site.text import name_normalize
 from zipcodes.caching import (
     RISK_CLASSES_KEY,
     RISK_CLASSES_TTL,
@@ -86,6 +87,20 @@ def zipcode_list(*, risk_class: str | None = None) -> QuerySet[Zipcode]:
     if risk_class:
         zipcodes = zipcodes.filter(risk_class_id=risk_class)
     return zipcodes
+
+
+def zipcode_search(*, term: str) -> list[int]:
+    """The zipcodes whose number is *term*, or whose municipality contains it in any of its
+    languages (Luik, Liège, Lüttich), case and accents aside."""
+    wanted = name_normalize(term)
+    if not wanted:
+        return []
+    rows = Zipcode.objects.values_list("code", "municipality", "other_names")
+    return [
+        code
+        for code, municipality, other_names in rows
+        if wanted == str(code) or wanted in name_normalize(f"{municipality} | {other_names}")
+    ]
 
 
 def zipcode_provinces_get() -> dict[int, str]:

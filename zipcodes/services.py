@@ -25,6 +25,7 @@ HEADER_ZIPCODE = "zipcode"
 HEADER_RISK_CLASS = "risk_class"
 HEADER_MUNICIPALITY = "municipality"
 HEADER_PROVINCE = "province"
+HEADER_OTHER_NAMES = "other_names"
 LEGACY_CODE = re.compile(r"^(\d+)(?:\s*-\s*(\d+))?$")
 BATCH_SIZE = 5000
 
@@ -36,6 +37,7 @@ class ZipcodeRow:
     municipality: str | None  # None: the file does not say, keep what is stored
     line: int
     province: str | None = None
+    other_names: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,11 +172,16 @@ class ZipcodeCsvParser:
         if self.code_in_range(code, line) and risk_class:
             named = {
                 name: cells[columns[name]] if name in columns else None
-                for name in (HEADER_MUNICIPALITY, HEADER_PROVINCE)
+                for name in (HEADER_MUNICIPALITY, HEADER_PROVINCE, HEADER_OTHER_NAMES)
             }
             self.add(
                 ZipcodeRow(
-                    code, risk_class, named[HEADER_MUNICIPALITY], line, named[HEADER_PROVINCE]
+                    code,
+                    risk_class,
+                    named[HEADER_MUNICIPALITY],
+                    line,
+                    named[HEADER_PROVINCE],
+                    named[HEADER_OTHER_NAMES],
                 )
             )
 
@@ -294,15 +301,28 @@ def zipcode_load_csv(
                         risk_class_id=row.risk_class,
                         municipality=row.municipality or "",
                         province=row.province or "",
+                        other_names=row.other_names or "",
                         updated_at=now,
                     )
                 )
                 continue
             municipality = zipcode.municipality if row.municipality is None else row.municipality
             province = zipcode.province if row.province is None else row.province
-            new = (row.risk_class, municipality, province)
-            if (zipcode.risk_class_id, zipcode.municipality, zipcode.province) != new:
-                zipcode.risk_class_id, zipcode.municipality, zipcode.province = new
+            other_names = zipcode.other_names if row.other_names is None else row.other_names
+            new = (row.risk_class, municipality, province, other_names)
+            stored_values = (
+                zipcode.risk_class_id,
+                zipcode.municipality,
+                zipcode.province,
+                zipcode.other_names,
+            )
+            if stored_values != new:
+                (
+                    zipcode.risk_class_id,
+                    zipcode.municipality,
+                    zipcode.province,
+                    zipcode.other_names,
+                ) = new
                 zipcode.updated_at = now
                 to_update.append(zipcode)
         report = ZipcodeLoadReport(
@@ -318,7 +338,7 @@ def zipcode_load_csv(
         bulk_update_with_history(
             to_update,
             Zipcode,
-            ["risk_class", "municipality", "province", "updated_at"],
+            ["risk_class", "municipality", "province", "other_names", "updated_at"],
             batch_size=BATCH_SIZE,
             default_user=changed_by,
         )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import matplotlib
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
@@ -18,6 +19,7 @@ from mlmodels.artifacts import artifact_load
 from mlmodels.models import ModelVersion, Task
 from mlmodels.offsets import offset_frame, offset_get
 from mlmodels.pipelines import (
+    METRIC_LABELS,
     METRIC_NAMES,
     ZONE_FACTOR_COLUMN,
     pipeline_predict,
@@ -48,6 +50,10 @@ class Comparison:
     evaluations: list[VersionEvaluation]
     lift_png: str
     calibration_png: str
+
+    @property
+    def metric_label(self) -> str:
+        return str(METRIC_LABELS.get(self.metric, self.metric))
 
     def table(self) -> str:
         def number(value: float | None) -> str:
@@ -172,13 +178,16 @@ def lift_chart(
         means = grouped(evaluation.predicted, observed, weight, DECILES)
         x = np.arange(1, DECILES + 1) + (position - (len(evaluations) - 1) / 2) * width
         axes.bar(
-            x, means[:, 1] / overall, width=width, label=f"model {evaluation.version.pk} (observed)"
+            x,
+            means[:, 1] / overall,
+            width=width,
+            label=gettext("model %(id)s (observed)") % {"id": evaluation.version.pk},
         )
     axes.axhline(1, color="grey", linewidth=0.8)
     axes.set(
-        title="Lift by decile of prediction",
-        xlabel="decile (1 = lowest predicted risk)",
-        ylabel="observed / average",
+        title=gettext("Lift by decile of prediction"),
+        xlabel=gettext("decile (1 = lowest predicted risk)"),
+        ylabel=gettext("observed / average"),
     )
     axes.set_xticks(range(1, DECILES + 1))
     axes.legend()
@@ -193,11 +202,24 @@ def calibration_chart(
     highest = 0.0
     for evaluation in evaluations:
         means = grouped(evaluation.predicted, observed, weight, 20)
-        axes.plot(means[:, 0], means[:, 1], marker="o", label=f"model {evaluation.version.pk}")
+        axes.plot(
+            means[:, 0],
+            means[:, 1],
+            marker="o",
+            label=gettext("model %(id)s") % {"id": evaluation.version.pk},
+        )
         highest = max(highest, means.max())
-    axes.plot([0, highest], [0, highest], color="grey", linestyle="--", label="perfect calibration")
+    axes.plot(
+        [0, highest],
+        [0, highest],
+        color="grey",
+        linestyle="--",
+        label=gettext("perfect calibration"),
+    )
     axes.set(
-        title="Calibration: predicted vs observed", xlabel="mean predicted", ylabel="mean observed"
+        title=gettext("Calibration: predicted vs observed"),
+        xlabel=gettext("mean predicted"),
+        ylabel=gettext("mean observed"),
     )
     axes.legend()
     return png(figure)

@@ -103,3 +103,16 @@ def test_every_decimal_staff_type_in_the_admin_is_read_the_belgian_way(admin_use
             ]
 
     assert not_belgian == []
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("nl", "€\u00a01.234,57"), ("fr", "€\u00a01.234,57"), ("en", "€\u00a01,234.57")],
+)
+def test_euros_rounds_half_up_and_writes_the_languages_separators(language, shown):
+    from django.utils import translation
+
+    from pricing_site.numbers import euros
+
+    with translation.override(language):
+        assert euros("1234.565") == shown

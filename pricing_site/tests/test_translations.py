@@ -103,7 +103,7 @@ def test_admin_refuses_to_approve_an_overlapping_rule_in_dutch_with_belgian_date
     )
 
     assert (
-        f"Een andere actieve regel voor Toyota + Diesel (regel #{existing.pk}, -8.00 %) geldt "
+        f"Een andere actieve regel voor Toyota + Diesel (regel #{existing.pk}, -8,00\u00a0%) geldt "
         "al vanaf 01/01/2026 zonder einde." in response.text
     )
     assert "tariefregel toevoegen" in form.text  # Django's "Add %s" with our model name

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from pricing_site.exceptions import ApplicationError, ConflictError
+from pricing_site.text import name_normalize
 from strategies.caching import (
     brands_cache_clear,
     fuel_mappings_cache_clear,
@@ -24,7 +25,6 @@ from strategies.models import (
     FuelMapping,
     PricingRule,
 )
-from strategies.normalize import name_normalize
 
 
 def brands_changed() -> None:

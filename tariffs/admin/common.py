@@ -2,7 +2,7 @@
 analysis beside the button, and running an impact analysis from any list."""
 
 from collections.abc import Callable
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
 from django.contrib import admin, messages
@@ -10,11 +10,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from mlmodels.selectors import dataset_latest_get
+from mlmodels.selectors import dataset_get_latest
 from pricing_site.exceptions import ApplicationError
+from strategies.models import Fuel
 from tariffs.models import ImpactAnalysis
 from tariffs.services import (
     Scenario,
@@ -27,12 +28,38 @@ def used_shown(value: Any) -> str:
     return f"{value:.6f}" if isinstance(value, float) else str(value)
 
 
-def euros(amount: Decimal) -> str:
-    """An amount in the active language's number format: € 1.234,56 in Dutch and French."""
-    return f"€ {number_format(amount, decimal_pos=2, force_grouping=True)}"
-
-
 NOTE_SHOWN = 40  # characters of a note in a list; the whole note is on the detail page
+
+
+def rules_not_applied_described(result: dict[str, Any]) -> list[str]:
+    """Why each simulated rule changed no premium, in the page's language."""
+    described = []
+    for entry in result.get("rules_not_applied", []):
+        names = {
+            "rule": entry["rule"],
+            "brand": entry["brand"],
+            "fuel": str(Fuel(entry["fuel"]).label) if entry["fuel"] else "",
+            "start": date_format(date.fromisoformat(entry["valid_from"]), "SHORT_DATE_FORMAT"),
+        }
+        why = entry["why"]
+        if why == "not_in_force":
+            text = gettext(
+                "Rule #%(rule)s is not in force on the analysis's pricing date (it applies from "
+                "%(start)s)."
+            )
+        elif why == "no_brand_column":
+            text = gettext(
+                "Rule #%(rule)s is for %(brand)s, but the portfolio has no brand column: no "
+                "policy has a brand."
+            )
+        elif why == "no_policy_of_brand":
+            text = gettext("Rule #%(rule)s is for %(brand)s: no policy of the portfolio has it.")
+        else:
+            text = gettext(
+                "Rule #%(rule)s is for %(fuel)s: no policy of the portfolio has that fuel."
+            )
+        described.append(text % names)
+    return described
 
 
 def approval_page(
@@ -53,6 +80,7 @@ def approval_page(
         "subject": subject,
         "confirm": confirm,
         "analysis": analysis,
+        "not_applied": rules_not_applied_described(analysis.result) if analysis else [],
         "cancel_url": cancel_url,
     }
     return TemplateResponse(request, "admin/tariffs/approve.html", context)
@@ -80,7 +108,7 @@ def impact_simulate(
     model_admin: admin.ModelAdmin, request: HttpRequest, scenario: Scenario
 ) -> HttpResponse | None:
     """Start an impact analysis of *scenario* on the latest portfolio dataset and open it."""
-    dataset = dataset_latest_get()
+    dataset = dataset_get_latest()
     if dataset is None:
         model_admin.message_user(
             request,

@@ -12,10 +12,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pricing_site.exceptions import NotFoundError
+from tariffs.admin.common import rules_not_applied_described
 from tariffs.models import ImpactAnalysis
 from tariffs.selectors import (
     impact_analysis_get,
 )
+from tariffs.services.impact_results import histogram_labels, histogram_png
 
 
 @admin.register(ImpactAnalysis)
@@ -119,10 +121,15 @@ DIMENSION_LABELS = {
 def impact_context(analysis: ImpactAnalysis) -> dict[str, Any]:
     """What the analysis page and its report show: the result and the groups, labelled."""
     groups = analysis.result.get("by", {})
+    histogram = analysis.result.get("histogram", [])
     return {
         "analysis": analysis,
         "scenario": scenario_described(analysis.scenario),
         "dimensions": [(DIMENSION_LABELS.get(name, name), rows) for name, rows in groups.items()],
+        "not_applied": rules_not_applied_described(analysis.result),
+        # Drawn when shown, in the reader's language.
+        "histogram": list(zip(histogram_labels(), histogram, strict=True)) if histogram else [],
+        "histogram_png": histogram_png(histogram) if histogram else "",
     }
 
 

@@ -13,14 +13,16 @@ from django.utils.translation import gettext_lazy as _
 
 from mlmodels.admin import DatasetAdmin, ModelVersionAdmin, ReadOnlyAdmin
 from mlmodels.models import Dataset, ModelVersion, Task
+from pricing_site.numbers import decimal_shown
 from tariffs.admin.common import impact_simulate_one
 from tariffs.models import TariffEvaluation
-from tariffs.selectors import zoning_version_current
+from tariffs.selectors import zoning_version_get_current
 from tariffs.services import (
     model_version_scenario,
     tariff_evaluation_create,
     zoning_proposal_create,
 )
+from tariffs.services.evaluation import tariff_report_html
 
 
 class TariffModelVersionAdmin(ModelVersionAdmin):
@@ -42,17 +44,19 @@ class TariffModelVersionAdmin(ModelVersionAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
+        evaluation = TariffEvaluation.objects.filter(state=TariffEvaluation.State.DONE).first()
         context: dict[str, Any] = {
-            "tariff_evaluation": TariffEvaluation.objects.filter(
-                state=TariffEvaluation.State.DONE
-            ).first(),
+            "tariff_evaluation": evaluation,
+            "tariff_report": mark_safe(tariff_report_html(evaluation.result))  # noqa: S308
+            if evaluation
+            else "",
         }
         version = (
             ModelVersion.objects.filter(pk=object_id).defer("artifact").first()
             if object_id.isdigit()
             else None  # the registry's page answers 404
         )
-        zoning = zoning_version_current()
+        zoning = zoning_version_get_current()
         if (
             version is not None
             and version.task == Task.CLAIM_FREQUENCY
@@ -120,12 +124,18 @@ class TariffEvaluationAdmin(ReadOnlyAdmin):
         result = evaluation.result
         if not result:
             return "-"
-        return f"{result['frequency_deviance']} · {result['claims_ratio']} · {result['gini']}"
+        return " · ".join(
+            decimal_shown(result[key], decimals)
+            for key, decimals in (("frequency_deviance", 5), ("claims_ratio", 4), ("gini", 4))
+        )
 
     @admin.display(description=_("report"))
     def report(self, evaluation: TariffEvaluation) -> str:
-        # The report is built by `tariff_report_html` from numbers and escaped text only.
-        return mark_safe(evaluation.report_html)  # noqa: S308
+        # Written in the reader's language from the stored result, numbers and escaped text
+        # only (the stored report is the command's and the download's).
+        if not evaluation.result:
+            return evaluation.error or "-"
+        return mark_safe(tariff_report_html(evaluation.result))  # noqa: S308
 
 
 admin.site.unregister(ModelVersion)

@@ -1,6 +1,7 @@
 """Admin of the stored quotes: found by id, zipcode, brand or date; read-only, with their
 breakdown and their price with today's tables."""
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,14 +11,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pricing_site.exceptions import ApplicationError
-from tariffs.admin.common import euros, used_shown
+from pricing_site.numbers import decimal_shown, euros, percent
+from strategies.models import Fuel
+from tariffs.admin.common import used_shown
 from tariffs.models import Quote
+from tariffs.selectors import tariff_get
 from tariffs.services import (
     quote_reprice_compare,
 )
@@ -102,7 +107,7 @@ class QuoteAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Expected claims per year"))
     def frequency_per_year(self, quote: Quote) -> str:
-        return f"{quote.frequency:.4f}"
+        return decimal_shown(quote.frequency, 4)
 
     @admin.display(description=_("Policy"))
     def inputs_table(self, quote: Quote) -> SafeString:
@@ -112,7 +117,10 @@ class QuoteAdmin(admin.ModelAdmin):
             format_html_join(
                 "",
                 "<tr><th>{}</th><td>{}</td></tr>",
-                ((INPUT_LABELS.get(name, name), value) for name, value in quote.inputs.items()),
+                (
+                    (INPUT_LABELS.get(name, name), input_shown(name, value))
+                    for name, value in quote.inputs.items()
+                ),
             ),
         )
 
@@ -129,13 +137,13 @@ class QuoteAdmin(admin.ModelAdmin):
             else gettext("differs from the stored premium")
         )
         return format_html(
-            '<p id="reproduced">{}: {} ({})</p><p id="priced-today">{}: {} ({} %)</p>{}',
+            '<p id="reproduced">{}: {} ({})</p><p id="priced-today">{}: {} ({})</p>{}',
             gettext("With its stored references"),
             euros(repricing.reproduced.premium),
             reproduced,
             gettext("With today's tables"),
             euros(repricing.today.premium),
-            f"{repricing.change_percent:+}",
+            percent(repricing.change_percent, signed=True),
             steps_table(repricing.today.breakdown, table_id="breakdown-today"),
         )
 
@@ -154,14 +162,15 @@ def steps_table(breakdown: list[dict[str, Any]], *, table_id: str) -> SafeString
         (
             (
                 STEP_LABELS.get(step["step"], step["step"]),
-                step.get("explanation", ""),
+                step_explained(step),
                 euros(Decimal(step["amount"])),
                 format_html_join(
                     ", ",
                     "{}: {}",
                     (
-                        (name.replace("_", " "), used_link(name, used))
+                        (USED_LABELS.get(name, name.replace("_", " ")), used_link(name, used))
                         for name, used in step.get("uses", {}).items()
+                        if name not in STORED_TEXTS
                     ),
                 ),
             )
@@ -196,7 +205,98 @@ def used_link(name: str, value: Any) -> SafeString:
     if name == "zipcode":
         url = reverse("admin:zipcodes_zipcode_changelist")
         return format_html('<a href="{}?q={}">{}</a>', url, value, value)
+    if isinstance(value, bool):
+        return format_html("{}", gettext("yes") if value else gettext("no"))
+    if name in ("priced_as_fuel",) and value in Fuel.values:
+        return format_html("{}", Fuel(value).label)
+    if name == "level":
+        return format_html("{}", LEVEL_LABELS.get(value, value))
     return format_html("{}", used_shown(value))
+
+
+# What each reference of a step is, as staff say it.
+USED_LABELS = {
+    "frequency_model_version": _("frequency model"),
+    "frequency": _("claims per year"),
+    "severity_model_version": _("severity model"),
+    "severity": _("cost of a claim"),
+    "large_claim_loading": _("large-claim loading"),
+    "priced_as_fuel": _("priced as"),
+    "zipcode": _("zipcode"),
+    "risk_class": _("risk class"),
+    "factor": _("factor"),
+    "rule": _("rule"),
+    "adjustment_percent": _("adjustment (%)"),
+    "level": _("level"),
+    "brand": _("brand"),
+    "brand_known": _("brand known"),
+    "base_year": _("base year"),
+    "month": _("month"),
+    "value": _("value"),
+    "stale": _("late"),
+    "reference_month": _("reference month"),
+    "reference_value": _("reference value"),
+    "tariff_version": _("tariff version"),
+}
+LEVEL_LABELS = {
+    "brand+fuel": _("brand and fuel"),
+    "brand": _("brand"),
+    "fuel": _("fuel"),
+    "default": _("default"),
+    "none": _("none"),
+}
+# Sentences stored with the quote in the language it was priced in: the explanation says them.
+STORED_TEXTS = ("reason", "fuel_mapping")
+
+
+def step_explained(step: dict[str, Any]) -> str:
+    """What a step did, written from its references in the reader's language; a quote stored
+    before a step carried all of them keeps its stored sentence."""
+    uses = step.get("uses", {})
+    name = step["step"]
+    try:
+        if name == "expected_claim_cost":
+            text = gettext(
+                "%(frequency)s claims a year × %(severity)s a claim × (1 + large-claim loading "
+                "%(loading)s)"
+            ) % {
+                "frequency": decimal_shown(uses["frequency"], 6),
+                "severity": euros(uses["severity"]),
+                "loading": decimal_shown(uses["large_claim_loading"], 4),
+            }
+            if uses.get("priced_as_fuel") and uses.get("fuel_mapping"):
+                text += "; " + gettext("priced as %(fuel)s, a fuel the models know") % {
+                    "fuel": Fuel(uses["priced_as_fuel"]).label
+                    if uses["priced_as_fuel"] in Fuel.values
+                    else uses["priced_as_fuel"]
+                }
+            return text
+        if name == "zone":
+            return gettext(
+                "× zone factor %(factor)s (where the car is kept: the only place location "
+                "enters the premium)"
+            ) % {"factor": decimal_shown(uses["factor"], 2)}
+        if name == "strategy":
+            return gettext("× (1 %(percent)s)") % {
+                "percent": percent(uses["adjustment_percent"], signed=True)
+            }
+        if name == "indexation":
+            return gettext("× health index %(value)s / reference %(reference)s") % {
+                "value": decimal_shown(uses["value"], 2),
+                "reference": decimal_shown(uses["reference_value"], 2),
+            }
+        if name in ("loading", "fee", "minimum"):
+            tariff = tariff_get(tariff_id=uses["tariff_version"])
+            return {
+                "loading": gettext("× (1 + commercial loading %(loading)s)")
+                % {"loading": percent(tariff.commercial_loading * 100, 1)},
+                "fee": gettext("+ policy fee %(fee)s") % {"fee": euros(tariff.policy_fee)},
+                "minimum": gettext("at least the minimum premium %(minimum)s")
+                % {"minimum": euros(tariff.minimum_premium)},
+            }[name]
+    except (KeyError, StopIteration):
+        pass
+    return step.get("explanation", "")
 
 
 STEP_LABELS = {
@@ -208,6 +308,22 @@ STEP_LABELS = {
     "fee": _("Policy fee"),
     "minimum": _("Minimum premium"),
 }
+USES = {"private": _("Private"), "work": _("Work")}
+
+
+def input_shown(name: str, value: Any) -> str:
+    """An answer as staff read it: a yes / no, a fuel or use by its label, a Belgian date."""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if name == "fuel" and value in Fuel.values:
+        return str(Fuel(value).label)
+    if name == "use":
+        return str(USES.get(value, value))
+    if name == "date" and value:
+        return date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    return "-" if value in (None, "") else str(value)
+
+
 INPUT_LABELS = {
     "zipcode": _("Zipcode"),
     "brand": _("Brand"),

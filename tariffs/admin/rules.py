@@ -11,11 +11,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pricing_site.exceptions import ApplicationError
+from pricing_site.numbers import percent
 from strategies.admin import PricingRuleAdmin
 from strategies.models import DraftState, PricingRule
 from strategies.services import pricing_rule_approve
 from tariffs.admin.common import approval_page, impact_simulate
-from tariffs.selectors import impact_analysis_latest_for
+from tariffs.selectors import impact_analysis_get_latest_for
 from tariffs.services import Scenario
 
 
@@ -63,11 +64,11 @@ class TariffPricingRuleAdmin(PricingRuleAdmin):
                 )
             return HttpResponseRedirect(detail)
         subject = gettext(
-            "%(scope)s: %(percent)s %% from %(start)s. Once approved, every new quote it "
+            "%(scope)s: %(percent)s from %(start)s. Once approved, every new quote it "
             "applies to uses it; stored quotes keep theirs."
         ) % {
             "scope": rule.scope,
-            "percent": rule.adjustment_percent,
+            "percent": percent(rule.adjustment_percent, signed=True),
             "start": date_format(rule.valid_from, "SHORT_DATE_FORMAT"),
         }
         return approval_page(
@@ -76,7 +77,7 @@ class TariffPricingRuleAdmin(PricingRuleAdmin):
             title=gettext("Approve rule #%(id)s?") % {"id": rule.pk},
             subject=subject,
             confirm=gettext("Approve rule #%(id)s") % {"id": rule.pk},
-            analysis=impact_analysis_latest_for(kind="rules", object_id=rule.pk),
+            analysis=impact_analysis_get_latest_for(kind="rules", object_id=rule.pk),
             cancel_url=detail,
         )
 

@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from pricing_site.exceptions import ApplicationError
 from pricing_site.forms import BelgianDecimalField, BelgianNumbersMixin
+from pricing_site.numbers import euros, percent
 from strategies.models import DraftState
-from tariffs.admin.common import NOTE_SHOWN, approval_page, euros, impact_simulate_one
+from tariffs.admin.common import NOTE_SHOWN, approval_page, impact_simulate_one
 from tariffs.models import TariffVersion
 from tariffs.selectors import (
-    impact_analysis_latest_for,
+    impact_analysis_get_latest_for,
     tariff_get_current,
 )
 from tariffs.services import (
@@ -104,6 +105,28 @@ class TariffVersionAdmin(BelgianNumbersMixin, admin.ModelAdmin):
 
     actions = ["simulate_impact"]
 
+    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        if obj is None:
+            return self.fieldsets
+        # A stored version is read, never changed: its amounts as staff read them.
+        shown = (
+            "valid_from",
+            "reference_index",
+            "loading",
+            "policy_fee_eur",
+            "minimum_premium_eur",
+            "state",
+            "note",
+            "created_by",
+            "created_at",
+        )
+        return [(None, {"fields": shown})]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        if obj is None:
+            return self.readonly_fields
+        return self.get_fieldsets(request, obj)[0][1]["fields"]
+
     @admin.action(description=_("Simulate the impact of this tariff version"))
     def simulate_impact(
         self, request: HttpRequest, queryset: QuerySet[TariffVersion]
@@ -133,7 +156,7 @@ class TariffVersionAdmin(BelgianNumbersMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Commercial loading"))
     def loading(self, version: TariffVersion) -> str:
-        return f"{version.commercial_loading * 100:.1f} %"
+        return percent(version.commercial_loading * 100, 1)
 
     @admin.display(description=_("Policy fee"))
     def policy_fee_eur(self, version: TariffVersion) -> str:
@@ -174,7 +197,7 @@ class TariffVersionAdmin(BelgianNumbersMixin, admin.ModelAdmin):
             return HttpResponseRedirect(detail)
         if request.method == "POST":
             try:
-                tariff_version_approve(version=version)
+                tariff_version_approve(version=version, approved_by=request.user)
             except ApplicationError as error:
                 self.message_user(request, error.message, messages.ERROR)
             else:
@@ -193,17 +216,17 @@ class TariffVersionAdmin(BelgianNumbersMixin, admin.ModelAdmin):
             request,
             title=gettext("Approve tariff version %(id)s?") % {"id": version.pk},
             subject=gettext(
-                "In force from %(start)s once approved: loading %(loading)s %%, policy fee "
+                "In force from %(start)s once approved: loading %(loading)s, policy fee "
                 "%(fee)s, minimum premium %(minimum)s. Stored quotes keep their version."
             )
             % {
                 "start": date_format(version.valid_from, "SHORT_DATE_FORMAT"),
-                "loading": f"{version.commercial_loading * 100:.1f}",
+                "loading": percent(version.commercial_loading * 100, 1),
                 "fee": euros(version.policy_fee),
                 "minimum": euros(version.minimum_premium),
             },
             confirm=gettext("Approve tariff version %(id)s") % {"id": version.pk},
-            analysis=impact_analysis_latest_for(kind="tariff_version", object_id=version.pk),
+            analysis=impact_analysis_get_latest_for(kind="tariff_version", object_id=version.pk),
             cancel_url=detail,
         )
 

@@ -12,9 +12,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pricing_site.exceptions import ApplicationError
-from tariffs.admin.common import impact_simulate_one
+from tariffs.admin.common import approval_page, impact_simulate_one
 from tariffs.models import ZoningProposal
+from tariffs.selectors import impact_analysis_get_latest_for
 from tariffs.services import Scenario, zoning_proposal_approve
+from tariffs.services.zoning import zoning_map_png
 
 
 @admin.register(ZoningProposal)
@@ -66,25 +68,50 @@ class ZoningProposalAdmin(admin.ModelAdmin):
         return [approve, *super().get_urls()]
 
     def approve_view(self, request: HttpRequest, proposal_id: int) -> HttpResponse:
-        if request.method != "POST" or not self.has_approve_permission(request):
+        """GET: the draft with its latest impact analysis beside the button; POST: approve."""
+        if not self.has_approve_permission(request):
             raise PermissionDenied
         proposal = ZoningProposal.objects.filter(pk=proposal_id).first()
         if proposal is None:
-            raise Http404
-        try:
-            zoning_proposal_approve(proposal=proposal, approved_by=request.user)
-        except ApplicationError as error:
-            self.message_user(request, error.message, messages.ERROR)
-        else:
+            raise Http404(gettext("There is no zoning proposal %(id)s.") % {"id": proposal_id})
+        detail = reverse("admin:tariffs_zoningproposal_change", args=[proposal_id])
+        if proposal.state != ZoningProposal.State.DRAFT:
             self.message_user(
                 request,
-                gettext("Zoning proposal %(id)s applied: classes and factors are in force.")
-                % {"id": proposal.pk},
-                messages.SUCCESS,
+                gettext("Zoning proposal %(id)s is %(state)s; only a draft can be approved.")
+                % {"id": proposal.pk, "state": proposal.get_state_display().lower()},
             )
-        return HttpResponseRedirect(
-            reverse("admin:tariffs_zoningproposal_change", args=[proposal_id])
+            return HttpResponseRedirect(detail)
+        if request.method == "POST":
+            try:
+                zoning_proposal_approve(proposal=proposal, approved_by=request.user)
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Zoning proposal %(id)s applied: classes and factors are in force.")
+                    % {"id": proposal.pk},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(detail)
+        return approval_page(
+            self,
+            request,
+            title=gettext("Approve zoning proposal %(id)s?") % {"id": proposal.pk},
+            subject=gettext(
+                "Approving applies every class and factor of this proposal in one step "
+                "(%(count)s postcodes change class); quotes use them at once. Stored quotes keep "
+                "theirs."
+            )
+            % {"count": proposal.summary.get("changed_postcodes", 0)},
+            confirm=gettext("Approve and apply zoning proposal %(id)s") % {"id": proposal.pk},
+            analysis=impact_analysis_get_latest_for(kind="zoning_proposal", object_id=proposal.pk),
+            cancel_url=detail,
         )
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False  # computed, never edited: reviewed, simulated, then approved as a whole
 
     def change_view(
         self,
@@ -101,6 +128,7 @@ class ZoningProposalAdmin(admin.ModelAdmin):
         )
         context = {
             "proposal": proposal,
+            "map_png": zoning_map_png(proposal=proposal) if proposal.summary else "",
             "moved": moved[:MOVED_SHOWN],
             "moved_not_shown": max(0, proposal.summary.get("changed_postcodes", 0) - MOVED_SHOWN),
             "can_approve": self.has_approve_permission(request)

@@ -151,4 +151,5 @@ class ImpactAnalysisOutputSerializer(serializers.Serializer):
     @extend_schema_field({"type": "object"})
     def get_result(self, analysis: Any) -> dict[str, Any]:
         # The chart is for the admin; API clients draw their own from `histogram`.
+        # Analyses stored before charts were drawn when shown still carry their PNG.
         return {k: v for k, v in analysis.result.items() if k != "histogram_png"}

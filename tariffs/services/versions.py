@@ -8,9 +8,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from pricing_site.exceptions import ApplicationError, ConflictError
+from pricing_site.history import admin_history_record
 from strategies.models import DraftState
 from strategies.services import strategies_load
 from tariffs.caching import tariff_versions_cache_clear
@@ -34,8 +36,9 @@ def tariff_version_create(*, version: TariffVersion, created_by: Any = None) -> 
 
 
 @transaction.atomic
-def tariff_version_approve(*, version: TariffVersion) -> TariffVersion:
-    """Approve a draft tariff version: quotes use it from its date. Its amounts never change."""
+def tariff_version_approve(*, version: TariffVersion, approved_by: Any = None) -> TariffVersion:
+    """Approve a draft tariff version: quotes use it from its date. Its amounts never change;
+    the approval is written in its history."""
     if version.state == DraftState.APPROVED:
         raise ConflictError(
             gettext("Tariff version %(id)s is already approved.") % {"id": version.pk},
@@ -43,6 +46,12 @@ def tariff_version_approve(*, version: TariffVersion) -> TariffVersion:
         )
     version.state = DraftState.APPROVED
     version.save(update_fields=["state"])
+    admin_history_record(
+        user=approved_by,
+        obj=version,
+        message=gettext("Approved: quotes use it from %(start)s.")
+        % {"start": date_format(version.valid_from, "SHORT_DATE_FORMAT")},
+    )
     transaction.on_commit(tariff_versions_cache_clear)
     return version
 

@@ -5,6 +5,7 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -13,6 +14,7 @@ from mlmodels.selectors import dataset_frame_get
 from mlmodels.services.evaluation import Figure, png
 from mlmodels.services.training import dataset_split
 from pricing_site.exceptions import ApplicationError, ConflictError
+from pricing_site.history import admin_history_record
 from tariffs.models import ZoningProposal, ZoningProposalZipcode
 from tariffs.selectors import zoning_proposal_class_factors
 from tariffs.services.training import frequency_fit_without_location
@@ -97,7 +99,6 @@ def zoning_proposal_compute(*, proposal_id: int) -> ZoningProposal:
         proposal.factors = {code: round(f, 4) for code, f in result.factors.items()}
         proposal.breaks = result.breaks
         proposal.summary = zoning_summary(rows, result.factors, current)
-        proposal.map_png = zoning_map_png(rows)
         proposal.state = ZoningProposal.State.DRAFT
         proposal.save()
     return proposal
@@ -134,18 +135,32 @@ def zoning_summary(rows: Any, factors: dict[str, float], current: dict[int, str]
 CLASS_COLOURS = ["#1a9850", "#fee08b", "#d73027", "#762a83", "#4575b4"]
 
 
-def zoning_map_png(rows: Any) -> str:
-    """Belgium's postcodes as points at their coordinates, coloured by proposed class (PNG)."""
+def zoning_map_png(*, proposal: ZoningProposal) -> str:
+    """Belgium's postcodes as points at their coordinates, coloured by proposed class (PNG),
+    drawn when shown so that each reader gets it in their language."""
+    rows = pd.DataFrame(
+        proposal.zipcodes.values_list("longitude", "latitude", "proposed_class"),
+        columns=["long", "lat", "risk_class"],
+    )
     figure = Figure(figsize=(6.4, 5.2), dpi=100, layout="tight")
     axes = figure.subplots()
     located = rows.dropna(subset=["long", "lat"])
     for colour, (code, group) in zip(CLASS_COLOURS, located.groupby("risk_class"), strict=False):
-        axes.scatter(group["long"], group["lat"], s=12, color=colour, label=f"class {code}")
+        axes.scatter(
+            group["long"],
+            group["lat"],
+            s=12,
+            color=colour,
+            label=gettext("class %(code)s") % {"code": code},
+        )
     unlocated = len(rows) - len(located)
     axes.set(
-        title="Proposed class of each postcode",
-        xlabel=f"longitude ({unlocated} postcodes without coordinates not drawn)",
-        ylabel="latitude",
+        title=gettext("Proposed class of each postcode"),
+        xlabel=gettext("longitude (%(count)s postcodes without coordinates not drawn)")
+        % {"count": unlocated}
+        if unlocated
+        else gettext("longitude"),
+        ylabel=gettext("latitude"),
     )
     axes.set_aspect(1 / np.cos(np.radians(50.5)))
     if len(located):
@@ -166,7 +181,7 @@ def zoning_proposal_approve(*, proposal: ZoningProposal, approved_by: Any = None
     zone_table_apply(
         factors=zoning_proposal_class_factors(proposal=proposal),
         classes=dict(proposal.zipcodes.values_list("code", "proposed_class")),
-        description=f"Derived from claims (zoning proposal {proposal.pk})",
+        description=gettext("Derived from claims (zoning proposal %(id)s)") % {"id": proposal.pk},
         changed_by=approved_by,
     )
     now = timezone.now()
@@ -174,4 +189,9 @@ def zoning_proposal_approve(*, proposal: ZoningProposal, approved_by: Any = None
     proposal.approved_by = approved_by
     proposal.approved_at = now
     proposal.save(update_fields=["state", "approved_by", "approved_at"])
+    admin_history_record(
+        user=approved_by,
+        obj=proposal,
+        message=gettext("Approved and applied: every zipcode's class and every class factor."),
+    )
     return proposal

@@ -2,7 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from pricing_site.numbers import euros
 from strategies.models import PricingRule
 from strategies.tests.fixtures import rule
 from tariffs.models import ImpactAnalysis
@@ -47,14 +49,35 @@ def test_a_new_rule_is_a_draft_simulated_then_approved_with_its_analysis_beside_
     assert 'id="impact-totals"' in page
     assert 'id="impact-histogram"' in page
 
-    approval = editor.get(reverse("admin:strategies_pricingrule_approve", args=[draft.pk]))
-    assert 'id="draft-impact"' in approval.content.decode()
-    assert f"€ {analysis.result['total_before']} → € {analysis.result['total_after']}" in (
-        approval.content.decode()
+    approval = editor.get(
+        reverse("admin:strategies_pricingrule_approve", args=[draft.pk]),
+        headers={"accept-language": "nl"},
     )
+    assert 'id="draft-impact"' in approval.content.decode()
+    with translation.override("nl"):  # € 1.234,56, on one line
+        before, after = (euros(analysis.result[key]) for key in ("total_before", "total_after"))
+    assert f"{before} → {after}" in approval.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         editor.post(reverse("admin:strategies_pricingrule_approve", args=[draft.pk]))
     assert PricingRule.objects.get(pk=draft.pk).state == "approved"
+
+
+def test_a_rule_that_moves_no_policy_says_why_on_its_analysis_and_beside_the_button(
+    editor, book, django_capture_on_commit_callbacks
+):
+    draft = rule(fuel="hybrid", percent="-5", state="draft")
+
+    page = simulate(
+        editor, django_capture_on_commit_callbacks, "strategies_pricingrule_changelist", draft.pk
+    ).content.decode()
+    approval = editor.get(
+        reverse("admin:strategies_pricingrule_approve", args=[draft.pk])
+    ).content.decode()
+
+    why = f"Rule #{draft.pk} is for Hybrid: no policy of the portfolio has that fuel."
+    assert "This scenario changes no premium of the portfolio" in page
+    assert why in page
+    assert why in approval
 
 
 def test_approving_a_rule_never_simulated_says_so(editor, book):
@@ -148,3 +171,5 @@ def test_a_draft_tariff_version_is_simulated_then_approved_and_only_then_in_forc
         editor.post(reverse("admin:tariffs_tariffversion_approve", args=[draft.pk]))
 
     assert tariff_get_current(on=date(2026, 6, 1)).id == draft.pk
+    history = editor.get(reverse("admin:tariffs_tariffversion_history", args=[draft.pk]))
+    assert "Approved: quotes use it from 01/01/2026." in history.content.decode()

@@ -1,4 +1,4 @@
-"""Zoning in the admin: derived from a dataset as a job, reviewed, approved with one click."""
+"""Zoning in the admin: derived from a dataset as a job, reviewed, approved with its evidence."""
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -50,7 +50,8 @@ def test_derive_zones_action_computes_a_draft_and_the_page_shows_it(
     assert "Proposed classes" in html
     assert 'id="zoning-map"' in html
     assert "What changes against today" in html
-    assert 'id="approve-button"' in html
+    assert 'id="approve-draft"' in html
+    assert 'name="_save"' not in html  # computed, never edited
 
 
 def test_approve_in_the_admin_applies_the_zoning(
@@ -63,14 +64,22 @@ def test_approve_in_the_admin_applies_the_zoning(
         )
     proposal = ZoningProposal.objects.get()
 
+    approve = reverse("admin:tariffs_zoningproposal_approve", args=[proposal.pk])
+    confirmation = editor.get(approve).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        editor.post(reverse("admin:tariffs_zoningproposal_approve", args=[proposal.pk]))
+        editor.post(approve)
 
+    assert 'id="confirm-approval"' in confirmation
+    assert 'id="draft-not-simulated"' in confirmation  # the missing evidence is said
     proposal.refresh_from_db()
     assert proposal.state == ZoningProposal.State.APPROVED
     assert dict(Zipcode.objects.values_list("code", "risk_class_id")) == dict(
         proposal.zipcodes.values_list("code", "proposed_class")
     )
+    history = editor.get(reverse("admin:tariffs_zoningproposal_history", args=[proposal.pk]))
+    assert "Approved and applied" in history.content.decode()
+    again = editor.get(approve, follow=True).content.decode()
+    assert "only a draft can be approved" in again
 
 
 def test_unknown_proposal_is_a_404(editor):

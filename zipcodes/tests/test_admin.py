@@ -160,3 +160,17 @@ def test_admin_refuses_a_latin1_csv_with_a_clear_message(editor):
 
     assert "not UTF-8" in response.text
     assert not Zipcode.objects.filter(code=4000).exists()
+
+
+def test_zipcode_list_is_searched_by_municipality_in_any_language(admin_client):
+    zipcode_load_csv(
+        lines=[
+            "zipcode,risk_class,municipality,province,other_names",
+            '4000,C,Liège,Province de Liège,"Luik, Lüttich"',
+            "9000,B,Gent,Provincie Oost-Vlaanderen,Gand",
+        ]
+    )
+
+    found = admin_client.get(reverse("admin:zipcodes_zipcode_changelist"), {"q": "luik"})
+
+    assert [row.code for row in found.context["cl"].result_list] == [4000]

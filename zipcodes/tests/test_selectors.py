@@ -6,7 +6,7 @@ import pytest
 
 from pricing_site.exceptions import ApplicationError, NotFoundError
 from zipcodes.models import RiskClass, Zipcode
-from zipcodes.selectors import zipcode_risk_class_get
+from zipcodes.selectors import zipcode_risk_class_get, zipcode_search
 from zipcodes.services import zipcode_load_csv
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,36 @@ def test_zipcode_risk_class_get_answers_from_database_when_redis_is_down(gent, s
     }
 
     assert zipcode_risk_class_get(code=9000).risk_class == "B"
+
+
+@pytest.fixture
+def municipalities():
+    zipcode_load_csv(
+        lines=[
+            "zipcode,risk_class,municipality,province,other_names",
+            '4000,C,Liège,Province de Liège,"Luik, Lüttich"',
+            "2000,C,Antwerpen,Provincie Antwerpen,Anvers",
+            "9000,B,Gent,Provincie Oost-Vlaanderen,Gand",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("Luik", [4000]),
+        ("liege", [4000]),
+        ("LÜTTICH", [4000]),
+        ("Liège", [4000]),
+        ("Anvers", [2000]),
+        ("antwerpen", [2000]),
+        ("9000", [9000]),
+        ("gand", [9000]),
+        ("Namur", []),
+        ("  ", []),
+    ],
+)
+def test_zipcode_search_finds_a_municipality_in_any_language_case_and_accents_aside(
+    municipalities, typed, found
+):
+    assert zipcode_search(term=typed) == found

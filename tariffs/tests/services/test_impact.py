@@ -223,3 +223,34 @@ def test_a_chunk_reads_and_prices_exactly_its_own_policies(book):
 
     assert part["before"] == whole["before"][1000:1500]
     assert part["after"] == whole["after"][1000:1500]
+
+
+def test_a_rule_that_applies_to_no_policy_says_why(
+    book, brands, django_capture_on_commit_callbacks
+):
+    peugeot_hybrid = rule(brands["toyota"], fuel="hybrid", percent="-10", state="draft")
+    hybrid = rule(fuel="hybrid", percent="-5", state="draft")
+    later = rule(fuel="diesel", percent="3", valid_from=date(2030, 1, 1), state="draft")
+
+    result = analyse(
+        book, Scenario(rules=(peugeot_hybrid.pk, hybrid.pk)), django_capture_on_commit_callbacks
+    ).result
+    reasons = {entry["rule"]: entry["why"] for entry in result["rules_not_applied"]}
+    scheduled = analyse(book, Scenario(rules=(later.pk,)), django_capture_on_commit_callbacks)
+    later_reason = scheduled.result["rules_not_applied"][0]
+
+    assert Decimal(result["change"]) == 0
+    # The generated portfolio has no brand column, and only petrol and diesel cars.
+    assert reasons == {peugeot_hybrid.pk: "no_brand_column", hybrid.pk: "no_policy_with_fuel"}
+    # Priced on the date asked for, before the rule starts.
+    assert (later_reason["rule"], later_reason["why"]) == (later.pk, "not_in_force")
+
+
+def test_bonus_malus_bands_are_listed_in_the_order_of_their_numbers(
+    book, django_capture_on_commit_callbacks
+):
+    draft = rule(fuel="diesel", percent="-10", state="draft")
+    result = analyse(book, Scenario(rules=(draft.pk,)), django_capture_on_commit_callbacks).result
+
+    bands = [group["value"] for group in result["by"]["bonus_malus_band"]]
+    assert bands == sorted(bands, key=lambda band: int(band.split("-")[0]))

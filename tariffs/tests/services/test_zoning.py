@@ -11,8 +11,9 @@ from mlmodels.services import dataset_create
 from mlmodels.synthetic import portfolio_generate
 from pricing_site.exceptions import ConflictError
 from tariffs.models import ZoningProposal
-from tariffs.selectors import zoning_version_current
+from tariffs.selectors import zoning_version_get_current
 from tariffs.services import zoning_proposal_approve, zoning_proposal_create
+from tariffs.services.zoning import zoning_map_png
 from zipcodes.models import RiskClass, Zipcode
 from zipcodes.selectors import zipcode_risk_class_get
 from zipcodes.services import zipcode_load_csv
@@ -44,10 +45,10 @@ def test_zoning_proposal_create_changes_nothing_before_approval(real_table, port
     assert proposal.state == ZoningProposal.State.DRAFT
     assert proposal.zipcodes.count() == len(before)
     assert [row["risk_class"] for row in proposal.summary["classes"]] == ["A", "B", "C"]
-    assert proposal.map_png
+    assert zoning_map_png(proposal=proposal)
     assert dict(Zipcode.objects.values_list("code", "risk_class_id")) == before
     assert dict(RiskClass.objects.values_list("code", "factor")) == factors
-    assert zoning_version_current() is None
+    assert zoning_version_get_current() is None
 
 
 def test_zoning_proposal_approve_applies_classes_factors_history_and_clears_cache(
@@ -68,7 +69,7 @@ def test_zoning_proposal_approve_applies_classes_factors_history_and_clears_cach
         )
     assert Zipcode.history.filter(code=moved.code).count() == 2
     assert zipcode_risk_class_get(code=moved.code).risk_class == moved.proposed_class
-    assert zoning_version_current() == proposal.pk
+    assert zoning_version_get_current() == proposal.pk
 
 
 def test_zoning_proposal_approve_refuses_a_proposal_twice(real_table, portfolio_dataset):
