@@ -70,6 +70,11 @@ def main() -> None:
             for label in order:
                 url = f"http://127.0.0.1:{servers[label][0]['PORT']}{path}"
                 run = wrk(url, method, body, token, CONNECTIONS, options.seconds)
+                if run["errors"]:  # a refusal answers fast: its speed says nothing
+                    raise SystemExit(
+                        f"{label} answered {run['errors']} errors on {options.endpoint}: "
+                        "its rounds cannot be compared (a permission or schema it lacks?)"
+                    )
                 throughputs[label].append(run["rps"])
             order.reverse()
     finally:
