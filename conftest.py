@@ -81,6 +81,16 @@ def clean_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the project's language: a request in Dutch leaves Dutch active in the
+    thread, and a later test would read its messages in Dutch."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
