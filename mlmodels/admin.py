@@ -180,7 +180,7 @@ class ModelVersionAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("status"), ordering="-is_production")
     def status_label(self, version: ModelVersion) -> str:
-        return str(ModelVersion.Status(version.status).label)
+        return version.status_label
 
     def has_promote_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("mlmodels.promote_modelversion")

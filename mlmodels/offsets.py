@@ -26,19 +26,33 @@ class Offset:
         return np.array([by_code.get(int(code), 1.0) for code in postcodes])
 
 
-OffsetProvider = Callable[[], Offset]
-providers: dict[str, OffsetProvider] = {}
+@dataclass(frozen=True)
+class OffsetSource:
+    """Where a task's offset comes from: the whole table (to train and score), and cheaply which
+    table it is (to key what was computed with it)."""
+
+    offset: Callable[[], Offset]
+    version: Callable[[], int | None]
 
 
-def offset_provider_register(*, task: str, provider: OffsetProvider) -> None:
-    """Models of *task* learn around the offset *provider* gives (called when it is needed)."""
-    providers[task] = provider
+sources: dict[str, OffsetSource] = {}
+
+
+def offset_source_register(*, task: str, source: OffsetSource) -> None:
+    """Models of *task* learn around the offset *source* gives (asked when it is needed)."""
+    sources[task] = source
 
 
 def offset_get(*, task: str) -> Offset | None:
     """Today's offset of *task*'s models; None when nothing gives one."""
-    provider = providers.get(task)
-    return provider() if provider else None
+    source = sources.get(task)
+    return source.offset() if source else None
+
+
+def offset_version_get(*, task: str) -> int | None:
+    """Which offset *task*'s models get today (the zoning it comes from), without reading it."""
+    source = sources.get(task)
+    return source.version() if source else None
 
 
 def offset_frame(frame: pd.DataFrame, *, offset: Offset) -> pd.DataFrame:

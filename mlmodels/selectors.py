@@ -16,7 +16,7 @@ from mlmodels.caching import (
     production_version_key,
 )
 from mlmodels.models import Dataset, ModelVersion, TrainingJob
-from mlmodels.offsets import offset_get
+from mlmodels.offsets import offset_version_get
 from mlmodels.schema import portfolio_read, portfolio_typed
 from pricing_site.caching import cache_get_or_load
 from pricing_site.exceptions import NotFoundError, ServiceUnavailableError
@@ -92,11 +92,10 @@ def model_version_comparison_get(
             ],
         )
 
-    offset = offset_get(task=version.task)
     key = comparison_key(
         version_id=version.pk,
         production_id=production.pk,
-        zoning_version=offset.version if offset else None,
+        zoning_version=offset_version_get(task=version.task),
         language=get_language(),
     )
     return cache_get_or_load(key=key, entity="comparison", loader=compare, timeout=COMPARISON_TTL)

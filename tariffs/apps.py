@@ -10,8 +10,11 @@ class TariffsConfig(AppConfig):
 
     def ready(self) -> None:
         from mlmodels.models import Task
-        from mlmodels.offsets import offset_provider_register
-        from tariffs.selectors import zone_offset_get
+        from mlmodels.offsets import OffsetSource, offset_source_register
+        from tariffs.selectors import zone_offset_get, zoning_version_get_current
 
         # The tariff prices model × zone factor: its frequency model learns around the zones.
-        offset_provider_register(task=Task.CLAIM_FREQUENCY, provider=zone_offset_get)
+        offset_source_register(
+            task=Task.CLAIM_FREQUENCY,
+            source=OffsetSource(offset=zone_offset_get, version=zoning_version_get_current),
+        )

@@ -6,17 +6,19 @@ from datetime import date
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mlmodels.selectors import dataset_get_latest
 from pricing_site.exceptions import ApplicationError
 from strategies.models import Fuel
-from tariffs.models import ImpactAnalysis
+from tariffs.selectors import impact_analysis_get_latest_for
 from tariffs.services import (
     Scenario,
     impact_analysis_create,
@@ -31,48 +33,68 @@ def used_shown(value: Any) -> str:
 NOTE_SHOWN = 40  # characters of a note in a list; the whole note is on the detail page
 
 
+# Why a simulated rule changed no premium (tariffs.services.impact.rules_not_applied).
+NOT_APPLIED = {
+    "not_in_force": _(
+        "Rule #%(rule)s is not in force on the analysis's pricing date (it applies from %(start)s)."
+    ),
+    "no_brand_column": _(
+        "Rule #%(rule)s is for %(brand)s, but the portfolio has no brand column: no policy has "
+        "a brand."
+    ),
+    "no_policy_of_brand": _("Rule #%(rule)s is for %(brand)s: no policy of the portfolio has it."),
+    "no_policy_with_fuel": _(
+        "Rule #%(rule)s is for %(fuel)s: no policy of the portfolio has that fuel."
+    ),
+}
+
+
 def rules_not_applied_described(result: dict[str, Any]) -> list[str]:
     """Why each simulated rule changed no premium, in the page's language."""
-    described = []
-    for entry in result.get("rules_not_applied", []):
-        names = {
+    return [
+        NOT_APPLIED[entry["why"]]
+        % {
             "rule": entry["rule"],
             "brand": entry["brand"],
-            "fuel": str(Fuel(entry["fuel"]).label) if entry["fuel"] else "",
+            "fuel": Fuel(entry["fuel"]).label if entry["fuel"] else "",
             "start": date_format(date.fromisoformat(entry["valid_from"]), "SHORT_DATE_FORMAT"),
         }
-        why = entry["why"]
-        if why == "not_in_force":
-            text = gettext(
-                "Rule #%(rule)s is not in force on the analysis's pricing date (it applies from "
-                "%(start)s)."
-            )
-        elif why == "no_brand_column":
-            text = gettext(
-                "Rule #%(rule)s is for %(brand)s, but the portfolio has no brand column: no "
-                "policy has a brand."
-            )
-        elif why == "no_policy_of_brand":
-            text = gettext("Rule #%(rule)s is for %(brand)s: no policy of the portfolio has it.")
-        else:
-            text = gettext(
-                "Rule #%(rule)s is for %(fuel)s: no policy of the portfolio has that fuel."
-            )
-        described.append(text % names)
-    return described
+        for entry in result.get("rules_not_applied", [])
+    ]
 
 
-def approval_page(
+def approval_view(
     model_admin: admin.ModelAdmin,
     request: HttpRequest,
     *,
+    not_draft: str | None,
+    approve: Callable[[], Any],
+    approved: str,
     title: str,
     subject: str,
     confirm: str,
-    analysis: ImpactAnalysis | None,
-    cancel_url: str,
+    analysis_kind: str,
+    object_id: int,
+    detail_url: str,
 ) -> HttpResponse:
-    """The page that approves a draft, with its latest impact analysis beside the button."""
+    """Approving a draft (rule, tariff version, zoning): GET shows it with its latest impact
+    analysis beside the button, POST calls *approve*; what is no draft (*not_draft* says why) is
+    said and never approved again."""
+    if not_draft:
+        model_admin.message_user(request, not_draft)
+        return HttpResponseRedirect(detail_url)
+    if request.method == "POST":
+        try:
+            approve()
+        except ApplicationError as error:
+            model_admin.message_user(request, error.message, messages.ERROR)
+        except ValidationError as error:
+            model_admin.message_user(request, "; ".join(error.messages), messages.ERROR)
+        else:
+            model_admin.message_user(request, approved, messages.SUCCESS)
+        return HttpResponseRedirect(detail_url)
+    # The draft's latest analysis: kind is how its scenario names it ("rules", "tariff_version").
+    analysis = impact_analysis_get_latest_for(kind=analysis_kind, object_id=object_id)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -81,7 +103,7 @@ def approval_page(
         "confirm": confirm,
         "analysis": analysis,
         "not_applied": rules_not_applied_described(analysis.result) if analysis else [],
-        "cancel_url": cancel_url,
+        "cancel_url": detail_url,
     }
     return TemplateResponse(request, "admin/tariffs/approve.html", context)
 

@@ -1,22 +1,20 @@
 """The pricing rules' admin as the tariff extends it: simulate the selected rules' impact on the
 portfolio, and approve a draft with its latest analysis beside the button."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pricing_site.exceptions import ApplicationError
 from pricing_site.numbers import percent
 from strategies.admin import PricingRuleAdmin
 from strategies.models import DraftState, PricingRule
 from strategies.services import pricing_rule_approve
-from tariffs.admin.common import approval_page, impact_simulate
-from tariffs.selectors import impact_analysis_get_latest_for
+from tariffs.admin.common import approval_view, impact_simulate
 from tariffs.services import Scenario
 
 
@@ -42,43 +40,30 @@ class TariffPricingRuleAdmin(PricingRuleAdmin):
             raise Http404(gettext("There is no pricing rule %(id)s.") % {"id": rule_id})
         if not self.has_approve_permission(request):
             raise PermissionDenied
-        detail = reverse("admin:strategies_pricingrule_change", args=[rule_id])
-        if rule.state == DraftState.APPROVED:
-            self.message_user(
-                request, gettext("Rule #%(id)s is already approved.") % {"id": rule.pk}
-            )
-            return HttpResponseRedirect(detail)
-        if request.method == "POST":
-            try:
-                pricing_rule_approve(rule=rule, approved_by=request.user)
-            except ApplicationError as error:
-                self.message_user(request, error.message, messages.ERROR)
-            except ValidationError as error:
-                self.message_user(request, "; ".join(error.messages), messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    gettext("Rule #%(id)s is approved: quotes use it from %(start)s.")
-                    % {"id": rule.pk, "start": date_format(rule.valid_from, "SHORT_DATE_FORMAT")},
-                    messages.SUCCESS,
-                )
-            return HttpResponseRedirect(detail)
-        subject = gettext(
-            "%(scope)s: %(percent)s from %(start)s. Once approved, every new quote it "
-            "applies to uses it; stored quotes keep theirs."
-        ) % {
-            "scope": rule.scope,
-            "percent": percent(rule.adjustment_percent, signed=True),
-            "start": date_format(rule.valid_from, "SHORT_DATE_FORMAT"),
-        }
-        return approval_page(
+        start = date_format(rule.valid_from, "SHORT_DATE_FORMAT")
+        return approval_view(
             self,
             request,
+            not_draft=gettext("Rule #%(id)s is already approved.") % {"id": rule.pk}
+            if rule.state == DraftState.APPROVED
+            else None,
+            approve=lambda: pricing_rule_approve(rule=rule, approved_by=request.user),
+            approved=gettext("Rule #%(id)s is approved: quotes use it from %(start)s.")
+            % {"id": rule.pk, "start": start},
             title=gettext("Approve rule #%(id)s?") % {"id": rule.pk},
-            subject=subject,
+            subject=gettext(
+                "%(scope)s: %(percent)s from %(start)s. Once approved, every new quote it "
+                "applies to uses it; stored quotes keep theirs."
+            )
+            % {
+                "scope": rule.scope,
+                "percent": percent(rule.adjustment_percent, signed=True),
+                "start": start,
+            },
             confirm=gettext("Approve rule #%(id)s") % {"id": rule.pk},
-            analysis=impact_analysis_get_latest_for(kind="rules", object_id=rule.pk),
-            cancel_url=detail,
+            analysis_kind="rules",
+            object_id=rule.pk,
+            detail_url=reverse("admin:strategies_pricingrule_change", args=[rule_id]),
         )
 
     def get_urls(self) -> list[URLPattern]:

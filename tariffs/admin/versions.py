@@ -4,10 +4,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,10 +20,9 @@ from pricing_site.exceptions import ApplicationError
 from pricing_site.forms import BelgianDecimalField, BelgianNumbersMixin
 from pricing_site.numbers import euros, percent
 from strategies.models import DraftState
-from tariffs.admin.common import NOTE_SHOWN, approval_page, impact_simulate_one
+from tariffs.admin.common import NOTE_SHOWN, approval_view, impact_simulate_one
 from tariffs.models import TariffVersion
 from tariffs.selectors import (
-    impact_analysis_get_latest_for,
     tariff_get_current,
 )
 from tariffs.services import (
@@ -188,46 +187,31 @@ class TariffVersionAdmin(BelgianNumbersMixin, admin.ModelAdmin):
             raise Http404(gettext("There is no tariff version %(id)s.") % {"id": version_id})
         if not request.user.has_perm("tariffs.add_tariffversion"):
             raise PermissionDenied
-        detail = reverse("admin:tariffs_tariffversion_change", args=[version_id])
-        if version.state == DraftState.APPROVED:
-            self.message_user(
-                request,
-                gettext("Tariff version %(id)s is already approved.") % {"id": version.pk},
-            )
-            return HttpResponseRedirect(detail)
-        if request.method == "POST":
-            try:
-                tariff_version_approve(version=version, approved_by=request.user)
-            except ApplicationError as error:
-                self.message_user(request, error.message, messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    gettext("Tariff version %(id)s is approved: quotes use it from %(start)s.")
-                    % {
-                        "id": version.pk,
-                        "start": date_format(version.valid_from, "SHORT_DATE_FORMAT"),
-                    },
-                    messages.SUCCESS,
-                )
-            return HttpResponseRedirect(detail)
-        return approval_page(
+        start = date_format(version.valid_from, "SHORT_DATE_FORMAT")
+        return approval_view(
             self,
             request,
+            not_draft=gettext("Tariff version %(id)s is already approved.") % {"id": version.pk}
+            if version.state == DraftState.APPROVED
+            else None,
+            approve=lambda: tariff_version_approve(version=version, approved_by=request.user),
+            approved=gettext("Tariff version %(id)s is approved: quotes use it from %(start)s.")
+            % {"id": version.pk, "start": start},
             title=gettext("Approve tariff version %(id)s?") % {"id": version.pk},
             subject=gettext(
                 "In force from %(start)s once approved: loading %(loading)s, policy fee "
                 "%(fee)s, minimum premium %(minimum)s. Stored quotes keep their version."
             )
             % {
-                "start": date_format(version.valid_from, "SHORT_DATE_FORMAT"),
+                "start": start,
                 "loading": percent(version.commercial_loading * 100, 1),
                 "fee": euros(version.policy_fee),
                 "minimum": euros(version.minimum_premium),
             },
             confirm=gettext("Approve tariff version %(id)s") % {"id": version.pk},
-            analysis=impact_analysis_get_latest_for(kind="tariff_version", object_id=version.pk),
-            cancel_url=detail,
+            analysis_kind="tariff_version",
+            object_id=version.pk,
+            detail_url=reverse("admin:tariffs_tariffversion_change", args=[version_id]),
         )
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:

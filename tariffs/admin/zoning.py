@@ -3,18 +3,16 @@ postcodes that move, simulated, then approved as a whole."""
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pricing_site.exceptions import ApplicationError
-from tariffs.admin.common import approval_page, impact_simulate_one
+from tariffs.admin.common import approval_view, impact_simulate_one
 from tariffs.models import ZoningProposal
-from tariffs.selectors import impact_analysis_get_latest_for
 from tariffs.services import Scenario, zoning_proposal_approve
 from tariffs.services.zoning import zoning_map_png
 
@@ -74,30 +72,16 @@ class ZoningProposalAdmin(admin.ModelAdmin):
         proposal = ZoningProposal.objects.filter(pk=proposal_id).first()
         if proposal is None:
             raise Http404(gettext("There is no zoning proposal %(id)s.") % {"id": proposal_id})
-        detail = reverse("admin:tariffs_zoningproposal_change", args=[proposal_id])
-        if proposal.state != ZoningProposal.State.DRAFT:
-            self.message_user(
-                request,
-                gettext("Zoning proposal %(id)s is %(state)s; only a draft can be approved.")
-                % {"id": proposal.pk, "state": proposal.get_state_display().lower()},
-            )
-            return HttpResponseRedirect(detail)
-        if request.method == "POST":
-            try:
-                zoning_proposal_approve(proposal=proposal, approved_by=request.user)
-            except ApplicationError as error:
-                self.message_user(request, error.message, messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    gettext("Zoning proposal %(id)s applied: classes and factors are in force.")
-                    % {"id": proposal.pk},
-                    messages.SUCCESS,
-                )
-            return HttpResponseRedirect(detail)
-        return approval_page(
+        return approval_view(
             self,
             request,
+            not_draft=gettext("Zoning proposal %(id)s is %(state)s; only a draft can be approved.")
+            % {"id": proposal.pk, "state": proposal.get_state_display().lower()}
+            if proposal.state != ZoningProposal.State.DRAFT
+            else None,
+            approve=lambda: zoning_proposal_approve(proposal=proposal, approved_by=request.user),
+            approved=gettext("Zoning proposal %(id)s applied: classes and factors are in force.")
+            % {"id": proposal.pk},
             title=gettext("Approve zoning proposal %(id)s?") % {"id": proposal.pk},
             subject=gettext(
                 "Approving applies every class and factor of this proposal in one step "
@@ -106,8 +90,9 @@ class ZoningProposalAdmin(admin.ModelAdmin):
             )
             % {"count": proposal.summary.get("changed_postcodes", 0)},
             confirm=gettext("Approve and apply zoning proposal %(id)s") % {"id": proposal.pk},
-            analysis=impact_analysis_get_latest_for(kind="zoning_proposal", object_id=proposal.pk),
-            cancel_url=detail,
+            analysis_kind="zoning_proposal",
+            object_id=proposal.pk,
+            detail_url=reverse("admin:tariffs_zoningproposal_change", args=[proposal_id]),
         )
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
