@@ -5,14 +5,19 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from mlmodels.offsets import Offset
 from pricing_site.caching import cache_get_or_load
 from pricing_site.exceptions import ApplicationError, NotFoundError, ServiceUnavailableError
 from strategies.models import DraftState
-from tariffs.caching import TARIFF_VERSIONS_KEY, TARIFF_VERSIONS_TTL
-from tariffs.models import ImpactAnalysis, Quote, TariffVersion, ZoningProposal
+from tariffs.caching import (
+    EVALUATION_REPORT_TTL,
+    TARIFF_VERSIONS_KEY,
+    TARIFF_VERSIONS_TTL,
+    evaluation_report_key,
+)
+from tariffs.models import ImpactAnalysis, Quote, TariffEvaluation, TariffVersion, ZoningProposal
 from zipcodes.selectors import risk_class_factors_get, zipcode_classes_get
 
 
@@ -138,4 +143,17 @@ def zone_offset_get() -> Offset:
         version=zoning_version_get_current(),
         factors=risk_class_factors_get(),
         classes=zipcode_classes_get(),
+    )
+
+
+def tariff_evaluation_report_get(*, evaluation: TariffEvaluation) -> str:
+    """The backtest's report in the active language, drawn once per language (its charts take
+    a fifth of a second) and kept: a finished evaluation never changes."""
+    from tariffs.services.evaluation import tariff_report_html  # the services read selectors
+
+    return cache_get_or_load(
+        key=evaluation_report_key(evaluation_id=evaluation.pk, language=get_language()),
+        entity="evaluation_report",
+        loader=lambda: tariff_report_html(evaluation.result),
+        timeout=EVALUATION_REPORT_TTL,
     )

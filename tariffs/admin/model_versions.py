@@ -16,13 +16,12 @@ from mlmodels.models import Dataset, ModelVersion, Task
 from pricing_site.numbers import decimal_shown
 from tariffs.admin.common import impact_simulate_one
 from tariffs.models import TariffEvaluation
-from tariffs.selectors import zoning_version_get_current
+from tariffs.selectors import tariff_evaluation_report_get, zoning_version_get_current
 from tariffs.services import (
     model_version_scenario,
     tariff_evaluation_create,
     zoning_proposal_create,
 )
-from tariffs.services.evaluation import tariff_report_html
 
 
 class TariffModelVersionAdmin(ModelVersionAdmin):
@@ -47,7 +46,7 @@ class TariffModelVersionAdmin(ModelVersionAdmin):
         evaluation = TariffEvaluation.objects.filter(state=TariffEvaluation.State.DONE).first()
         context: dict[str, Any] = {
             "tariff_evaluation": evaluation,
-            "tariff_report": mark_safe(tariff_report_html(evaluation.result))  # noqa: S308
+            "tariff_report": mark_safe(tariff_evaluation_report_get(evaluation=evaluation))  # noqa: S308
             if evaluation
             else "",
         }
@@ -135,7 +134,7 @@ class TariffEvaluationAdmin(ReadOnlyAdmin):
         # only (the stored report is the command's and the download's).
         if not evaluation.result:
             return evaluation.error or "-"
-        return mark_safe(tariff_report_html(evaluation.result))  # noqa: S308
+        return mark_safe(tariff_evaluation_report_get(evaluation=evaluation))  # noqa: S308
 
 
 admin.site.unregister(ModelVersion)
