@@ -7,15 +7,17 @@ Frequency per year of exposure = 0.10
   × 1.10 for professional use
   × 1.2 above 100 kW
   × 0.9 in a fleet
-  × the region of the postcode: Brussels (1000-1299) 1.4, Antwerp/Liège/Ghent city ranges 1.2,
-    elsewhere 1.0.
+  × the postcode's urbanity: 0.7 + 0.6 × min(n, 40) / 40, n the other postal codes within 10 km
+    (central Brussels 1.3, Liège 1.18, Antwerp and Ghent 1.06, the Ardennes 0.75), about 1 on
+    average over the policies.
 Claims are Poisson(frequency × exposure); each claim costs Gamma(shape 2) with mean
 1,500 euro × 1.15 for TPL+ × 1.3 for TPL++ × 1.2 above 100 kW (the true severity).
-Postcodes are drawn from the real Belgian postal codes (`fixtures/zipcodes.csv`).
+Postcodes are the real Belgian postal codes (`fixtures/zipcodes.csv`), drawn in proportion to
+1 + n, so that towns hold more policies than villages, each policy at its postcode's coordinates
+(`long`, `lat`, as in the real portfolio).
 `sex` is drawn at random and has no effect: it must never be a rating factor.
 """
 
-import csv
 from collections.abc import Callable
 from functools import cache
 
@@ -26,13 +28,32 @@ from django.conf import settings
 BASE_FREQUENCY = 0.10
 MEAN_CLAIM_COST = 1500.0
 COVERAGE_SEVERITY = {"TPL": 1.0, "TPL+": 1.15, "TPL++": 1.3}
-CITY_RANGES = ((2000, 2099), (4000, 4099), (9000, 9099))
+URBAN_RADIUS_KM = 10.0
+URBAN_SATURATION = 40  # neighbours beyond which a place is not more urban
+URBAN_FLOOR = 0.7  # the factor of a place alone
+URBAN_EFFECT = 0.6  # what the densest places add to it
+KM_PER_DEGREE_LAT = 110.57
+KM_PER_DEGREE_LONG = 111.32 * np.cos(np.radians(50.6))  # at Belgium's mean latitude
 
 
 @cache
+def postcode_geography() -> pd.DataFrame:
+    """The fixture's postal codes with their coordinates and urbanity (other codes within
+    URBAN_RADIUS_KM), indexed by code."""
+    table = pd.read_csv(
+        settings.BASE_DIR / "fixtures" / "zipcodes.csv",
+        usecols=["zipcode", "longitude", "latitude"],
+        index_col="zipcode",
+    )
+    dx = np.subtract.outer(table["longitude"].to_numpy(), table["longitude"].to_numpy())
+    dy = np.subtract.outer(table["latitude"].to_numpy(), table["latitude"].to_numpy())
+    distance = np.hypot(dx * KM_PER_DEGREE_LONG, dy * KM_PER_DEGREE_LAT)
+    table["urbanity"] = (distance < URBAN_RADIUS_KM).sum(axis=1) - 1
+    return table
+
+
 def belgian_postcodes() -> np.ndarray:
-    with open(settings.BASE_DIR / "fixtures" / "zipcodes.csv", encoding="utf-8") as file:
-        return np.array([int(row["zipcode"]) for row in csv.DictReader(file)])
+    return postcode_geography().index.to_numpy()
 
 
 def true_severity(frame: pd.DataFrame) -> np.ndarray:
@@ -45,10 +66,8 @@ def true_severity(frame: pd.DataFrame) -> np.ndarray:
 
 
 def postcode_factor(postcode: np.ndarray) -> np.ndarray:
-    factor = np.where((postcode >= 1000) & (postcode <= 1299), 1.4, 1.0)
-    for low, high in CITY_RANGES:
-        factor = np.where((postcode >= low) & (postcode <= high), 1.2, factor)
-    return factor
+    urbanity = postcode_geography()["urbanity"].reindex(postcode).fillna(0).to_numpy()
+    return URBAN_FLOOR + URBAN_EFFECT * np.minimum(urbanity, URBAN_SATURATION) / URBAN_SATURATION
 
 
 ZoneFactor = Callable[[np.ndarray], np.ndarray]
@@ -75,6 +94,8 @@ def portfolio_generate(
 ) -> pd.DataFrame:
     """*rows* policies drawn with *seed*; *zone_factor* gives the true effect of the postcode."""
     random = np.random.default_rng(seed)
+    geography = postcode_geography()
+    weights = 1.0 + geography["urbanity"].to_numpy()
     frame = pd.DataFrame(
         {
             "id": np.arange(1, rows + 1),
@@ -90,9 +111,12 @@ def portfolio_generate(
             "fuel": random.choice(["gasoline", "diesel"], rows, p=[0.69, 0.31]),
             "use": random.choice(["private", "work"], rows, p=[0.95, 0.05]),
             "fleet": (random.random(rows) < 0.03).astype(int),
-            "postcode": random.choice(belgian_postcodes(), rows),
+            "postcode": random.choice(geography.index, rows, p=weights / weights.sum()),
         }
     )
+    located = geography.reindex(frame["postcode"])
+    frame["long"] = located["longitude"].to_numpy()
+    frame["lat"] = located["latitude"].to_numpy()
     nclaims = np.minimum(
         random.poisson(true_frequency(frame, zone_factor) * frame["expo"].to_numpy()), 5
     )

@@ -6,7 +6,8 @@ as PRICING.md spells it out:
 2. per postcode, observed claims O against E: the raw relativity R = O / E;
 3. a postcode with few expected claims borrows strength from its neighbourhood (credibility
    Z = E / (E + k)): nearby postcodes weighted by a Gaussian kernel on the coordinates where the
-   data has them, else the postcode hierarchy (same first two digits, then the province);
+   data or the zipcode table has them, itself blended by its credibility with the postcode
+   hierarchy (same first two digits, then the province), which alone serves without coordinates;
 4. Fisher–Jenks natural breaks cut the smoothed relativities into classes, A the lowest;
 5. class factors Σ O / Σ E, normalised to an exposure-weighted mean of 1, with the model refitted
    with the factors as offset until they stop moving, so the tariff is balanced per class.
@@ -46,17 +47,18 @@ class ZoningResult:
     rounds: int
 
 
-def kernel_relativity(stats: pd.DataFrame, *, bandwidth_km: float) -> np.ndarray:
-    """Σ w·O / Σ w·E over the other postcodes with coordinates, w a Gaussian kernel of distance."""
-    lat = stats["lat"].to_numpy()
-    long = stats["long"].to_numpy()
-    km_per_long = KM_PER_DEGREE_LONG_AT_EQUATOR * np.cos(np.radians(np.nanmean(lat)))
-    dy = (lat[:, None] - lat[None, :]) * KM_PER_DEGREE_LAT
-    dx = (long[:, None] - long[None, :]) * km_per_long
+def kernel_sums(
+    targets: pd.DataFrame, sources: pd.DataFrame, *, bandwidth_km: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Σ w·O and Σ w·E over the *sources* (postcodes with data and coordinates) other than the
+    target itself, w a Gaussian kernel of the distance to each of *targets*."""
+    km_per_long = KM_PER_DEGREE_LONG_AT_EQUATOR * np.cos(np.radians(np.nanmean(sources["lat"])))
+    dy = np.subtract.outer(targets["lat"].to_numpy(), sources["lat"].to_numpy()) * KM_PER_DEGREE_LAT
+    dx = np.subtract.outer(targets["long"].to_numpy(), sources["long"].to_numpy()) * km_per_long
     weights = np.exp(-(dx**2 + dy**2) / (2 * bandwidth_km**2))
     # The neighbourhood leaves the postcode out: its own claims enter once, through credibility.
-    np.fill_diagonal(weights, 0.0)
-    return (weights @ stats["claims"].to_numpy()) / (weights @ stats["expected"].to_numpy())
+    weights[np.equal.outer(targets["code"].to_numpy(), sources["code"].to_numpy())] = 0.0
+    return weights @ sources["claims"].to_numpy(), weights @ sources["expected"].to_numpy()
 
 
 def credible(observed: Any, expected: Any, prior: Any, k: float) -> np.ndarray:
@@ -114,18 +116,28 @@ def smoothed_relativities(
     table_codes: np.ndarray,
     provinces: dict[int, str],
     *,
+    coordinates: dict[int, tuple[float, float]],
     k: float,
     bandwidth_km: float,
 ) -> pd.DataFrame:
-    """Every code of the table and of the data, with its raw and credibility-smoothed relativity."""
+    """Every code of the table and of the data, with its raw and credibility-smoothed relativity.
+    A code the data does not place is placed at *coordinates* (code → longitude, latitude)."""
     codes = np.union1d(table_codes, stats["code"].to_numpy())
     rows = pd.DataFrame({"code": codes}).merge(stats, on="code", how="left")
+    table = pd.DataFrame(
+        [coordinates.get(int(code), (np.nan, np.nan)) for code in codes], columns=["long", "lat"]
+    )
+    rows[["long", "lat"]] = rows[["long", "lat"]].fillna(table)
     rows[["exposure", "claims", "expected"]] = rows[["exposure", "claims", "expected"]].fillna(0.0)
     neighbourhood = hierarchy_relativity(codes, stats, provinces, k=k)
-    located = rows["expected"].gt(0) & rows["lat"].notna() & rows["long"].notna()
-    if located.sum() > 1:
-        neighbourhood[located.to_numpy()] = kernel_relativity(
-            rows[located], bandwidth_km=bandwidth_km
+    located = rows["lat"].notna() & rows["long"].notna()
+    sources = located & rows["expected"].gt(0)
+    if sources.sum() > 1:
+        observed, expected = kernel_sums(rows[located], rows[sources], bandwidth_km=bandwidth_km)
+        # The neighbourhood is itself only as credible as the claims it expects: where few are
+        # close (the countryside of a small portfolio) it leans on the postcode hierarchy.
+        neighbourhood[located.to_numpy()] = credible(
+            observed, expected, neighbourhood[located.to_numpy()], k
         )
     expected = rows["expected"].to_numpy()
     rows["relativity"] = np.divide(
@@ -192,6 +204,7 @@ def zoning_derive(
     fit: FrequencyFit,
     table_codes: np.ndarray,
     provinces: dict[int, str],
+    coordinates: dict[int, tuple[float, float]] | None = None,
     classes: int = 3,
     k: float = CREDIBILITY_K,
     bandwidth_km: float = BANDWIDTH_KM,
@@ -199,7 +212,14 @@ def zoning_derive(
     """The zoning of every postcode in *table_codes* from the claims of *frame* (see module)."""
     per_year = fit(frame, np.ones(len(frame)))
     stats = postcode_stats(frame, frame["expo"].to_numpy(dtype=float) * per_year)
-    rows = smoothed_relativities(stats, table_codes, provinces, k=k, bandwidth_km=bandwidth_km)
+    rows = smoothed_relativities(
+        stats,
+        table_codes,
+        provinces,
+        coordinates=coordinates or {},
+        k=k,
+        bandwidth_km=bandwidth_km,
+    )
     labels, breaks = classes_cut(
         rows["smoothed"].to_numpy(), rows["source"].eq("data").to_numpy(), classes
     )

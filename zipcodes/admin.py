@@ -22,6 +22,16 @@ from zipcodes.models import RiskClass, Zipcode
 from zipcodes.selectors import zipcode_search
 from zipcodes.services import zipcode_file_lines, zipcode_load_csv
 
+EXPORTED_COLUMNS = [
+    "zipcode",
+    "risk_class",
+    "municipality",
+    "province",
+    "other_names",
+    "longitude",
+    "latitude",
+]
+
 
 class ZipcodeResource(resources.ModelResource):
     """Exports in the headered import layout, so an export can be edited and imported again."""
@@ -31,11 +41,13 @@ class ZipcodeResource(resources.ModelResource):
     municipality = fields.Field(attribute="municipality", column_name="municipality")
     province = fields.Field(attribute="province", column_name="province")
     other_names = fields.Field(attribute="other_names", column_name="other_names")
+    longitude = fields.Field(attribute="longitude", column_name="longitude")
+    latitude = fields.Field(attribute="latitude", column_name="latitude")
 
     class Meta:
         model = Zipcode
-        fields = ["zipcode", "risk_class", "municipality", "province", "other_names"]
-        export_order = ["zipcode", "risk_class", "municipality", "province", "other_names"]
+        fields = EXPORTED_COLUMNS
+        export_order = EXPORTED_COLUMNS
 
 
 class ZipcodeImportForm(forms.Form):
@@ -43,7 +55,8 @@ class ZipcodeImportForm(forms.Form):
         label=_("File"),
         help_text=_(
             "CSV (separated by ',' or ';', UTF-8) or XLSX, with a header "
-            "'zipcode,risk_class[,municipality][,province][,other_names]', or the legacy lines "
+            "'zipcode,risk_class[,municipality][,province][,other_names][,longitude,latitude]', "
+            "or the legacy lines "
             "'9000,B' and '9170-9240,A'."
         ),
     )
@@ -76,7 +89,9 @@ class ZipcodeAdmin(SharedLookupsMixin, ExportMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         # The code is the row's identity: changing it would orphan cached lookups and history.
-        return ["code", "updated_at"] if obj else ["updated_at"]
+        # Coordinates come with the postcode file, from a public source (fixtures/README.md).
+        located = ["longitude", "latitude", "updated_at"]
+        return ["code", *located] if obj else located
 
     def get_urls(self) -> list[URLPattern]:
         import_url = path(

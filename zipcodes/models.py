@@ -13,6 +13,9 @@ from pricing_site.numbers import factor
 
 ZIPCODE_MIN = 1000
 ZIPCODE_MAX = 9999
+# Belgium's bounding box with a margin: a coordinate outside it is a typing error.
+LONGITUDE_MIN, LONGITUDE_MAX = 2.5, 6.5
+LATITUDE_MIN, LATITUDE_MAX = 49.4, 51.6
 # A zoning has from 2 to MAX_CLASSES classes, A (lowest risk) first.
 MAX_CLASSES = 5
 
@@ -58,6 +61,19 @@ class Zipcode(models.Model):
         max_length=200,
         blank=True,
         help_text=_("The municipality in the other languages (Luik, Lüttich), for search."),
+    )
+    # Where the postcode lies (degrees, WGS 84), for maps and for zoning by neighbourhood.
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(LONGITUDE_MIN), MaxValueValidator(LONGITUDE_MAX)],
+    )
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(LATITUDE_MIN), MaxValueValidator(LATITUDE_MAX)],
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()

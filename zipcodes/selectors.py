@@ -105,3 +105,11 @@ def zipcode_search(*, term: str) -> list[int]:
 
 def zipcode_provinces_get() -> dict[int, str]:
     return dict(Zipcode.objects.values_list("code", "province"))
+
+
+def zipcode_coordinates_get() -> dict[int, tuple[float, float]]:
+    """Longitude and latitude of every zipcode the table places."""
+    rows = Zipcode.objects.filter(longitude__isnull=False, latitude__isnull=False)
+    return {
+        code: (long, lat) for code, long, lat in rows.values_list("code", "longitude", "latitude")
+    }

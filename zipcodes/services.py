@@ -19,13 +19,33 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from pricing_site.exceptions import ApplicationError
 from zipcodes.caching import risk_classes_cache_clear, zipcode_cache_clear
-from zipcodes.models import ZIPCODE_MAX, ZIPCODE_MIN, RiskClass, Zipcode
+from zipcodes.models import (
+    LATITUDE_MAX,
+    LATITUDE_MIN,
+    LONGITUDE_MAX,
+    LONGITUDE_MIN,
+    ZIPCODE_MAX,
+    ZIPCODE_MIN,
+    RiskClass,
+    Zipcode,
+)
 
 HEADER_ZIPCODE = "zipcode"
 HEADER_RISK_CLASS = "risk_class"
 HEADER_MUNICIPALITY = "municipality"
 HEADER_PROVINCE = "province"
 HEADER_OTHER_NAMES = "other_names"
+HEADER_LONGITUDE = "longitude"
+HEADER_LATITUDE = "latitude"
+# What a file sets on each zipcode, in ZipcodeRow's order; a column the file lacks keeps its value.
+LOADED_FIELDS = (
+    "risk_class_id",
+    "municipality",
+    "province",
+    "other_names",
+    "longitude",
+    "latitude",
+)
 LEGACY_CODE = re.compile(r"^(\d+)(?:\s*-\s*(\d+))?$")
 BATCH_SIZE = 5000
 
@@ -38,6 +58,8 @@ class ZipcodeRow:
     line: int
     province: str | None = None
     other_names: str | None = None
+    longitude: float | None = None
+    latitude: float | None = None
 
 
 @dataclass(frozen=True)
@@ -174,6 +196,12 @@ class ZipcodeCsvParser:
                 name: cells[columns[name]] if name in columns else None
                 for name in (HEADER_MUNICIPALITY, HEADER_PROVINCE, HEADER_OTHER_NAMES)
             }
+            longitude = self.degrees(
+                cells, columns, HEADER_LONGITUDE, (LONGITUDE_MIN, LONGITUDE_MAX), line
+            )
+            latitude = self.degrees(
+                cells, columns, HEADER_LATITUDE, (LATITUDE_MIN, LATITUDE_MAX), line
+            )
             self.add(
                 ZipcodeRow(
                     code,
@@ -182,8 +210,37 @@ class ZipcodeCsvParser:
                     line,
                     named[HEADER_PROVINCE],
                     named[HEADER_OTHER_NAMES],
+                    longitude,
+                    latitude,
                 )
             )
+
+    def degrees(
+        self,
+        cells: list[str],
+        columns: dict[str, int],
+        name: str,
+        bounds: tuple[float, float],
+        line: int,
+    ) -> float | None:
+        """A coordinate in decimal degrees, `4.35` or `4,35`: the bounds of Belgium leave no
+        doubt about the separator. None when the file has no such column or leaves it empty."""
+        raw = cells[columns[name]] if name in columns else ""
+        if not raw:
+            return None
+        low, high = bounds
+        try:
+            value = float(raw.replace(",", "."))
+        except ValueError:
+            value = float("nan")
+        if not low <= value <= high:
+            self.error(
+                line,
+                gettext("%(name)s %(value)r is not in Belgium (between %(low)s and %(high)s).")
+                % {"name": name, "value": raw, "low": low, "high": high},
+            )
+            return None
+        return value
 
     def code_in_range(self, code: int, line: int) -> bool:
         if ZIPCODE_MIN <= code <= ZIPCODE_MAX:
@@ -302,6 +359,8 @@ def zipcode_load_csv(
                         municipality=row.municipality or "",
                         province=row.province or "",
                         other_names=row.other_names or "",
+                        longitude=row.longitude,
+                        latitude=row.latitude,
                         updated_at=now,
                     )
                 )
@@ -309,20 +368,12 @@ def zipcode_load_csv(
             municipality = zipcode.municipality if row.municipality is None else row.municipality
             province = zipcode.province if row.province is None else row.province
             other_names = zipcode.other_names if row.other_names is None else row.other_names
-            new = (row.risk_class, municipality, province, other_names)
-            stored_values = (
-                zipcode.risk_class_id,
-                zipcode.municipality,
-                zipcode.province,
-                zipcode.other_names,
-            )
-            if stored_values != new:
-                (
-                    zipcode.risk_class_id,
-                    zipcode.municipality,
-                    zipcode.province,
-                    zipcode.other_names,
-                ) = new
+            longitude = zipcode.longitude if row.longitude is None else row.longitude
+            latitude = zipcode.latitude if row.latitude is None else row.latitude
+            new = (row.risk_class, municipality, province, other_names, longitude, latitude)
+            if tuple(getattr(zipcode, name) for name in LOADED_FIELDS) != new:
+                for name, value in zip(LOADED_FIELDS, new, strict=True):
+                    setattr(zipcode, name, value)
                 zipcode.updated_at = now
                 to_update.append(zipcode)
         report = ZipcodeLoadReport(
@@ -338,7 +389,7 @@ def zipcode_load_csv(
         bulk_update_with_history(
             to_update,
             Zipcode,
-            ["risk_class", "municipality", "province", "other_names", "updated_at"],
+            [*LOADED_FIELDS, "updated_at"],
             batch_size=BATCH_SIZE,
             default_user=changed_by,
         )

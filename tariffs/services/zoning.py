@@ -20,7 +20,7 @@ from tariffs.selectors import zoning_proposal_class_factors
 from tariffs.services.training import frequency_fit_without_location
 from tariffs.zoning import BANDWIDTH_KM, CREDIBILITY_K, zoning_derive
 from zipcodes.models import MAX_CLASSES
-from zipcodes.selectors import zipcode_classes_get, zipcode_provinces_get
+from zipcodes.selectors import zipcode_classes_get, zipcode_coordinates_get, zipcode_provinces_get
 from zipcodes.services import zone_table_apply
 
 BATCH_SIZE = 5000
@@ -66,6 +66,7 @@ def zoning_proposal_compute(*, proposal_id: int) -> ZoningProposal:
             fit=frequency_fit_without_location,
             table_codes=np.array(sorted(current), dtype=int),
             provinces=zipcode_provinces_get(),
+            coordinates=zipcode_coordinates_get(),
             classes=proposal.classes,
             k=proposal.credibility_k,
             bandwidth_km=proposal.bandwidth_km,

@@ -30,6 +30,33 @@ def test_zipcode_load_csv_reads_headered_file_with_municipality():
     assert stored() == {1000: ("C", "Brussel"), 9000: ("B", "Gent")}
 
 
+def test_zipcode_load_csv_reads_coordinates_with_either_decimal_separator():
+    load(
+        'zipcode,risk_class,longitude,latitude\n9000,B,3.71667,51.05\n4000,C,"5,56749","50,63373"\n'
+    )
+
+    located = dict(Zipcode.objects.values_list("code", "longitude"))
+    assert located == {9000: 3.71667, 4000: 5.56749}
+    assert Zipcode.objects.get(code=4000).latitude == 50.63373
+
+
+def test_zipcode_load_csv_refuses_coordinates_outside_belgium_by_line():
+    with pytest.raises(ApplicationError) as caught:
+        load("zipcode,risk_class,longitude,latitude\n9000,B,51.05,3.71\n1000,C,4.35,50.85\n")
+
+    assert [error["line"] for error in caught.value.extra["errors"]] == [2, 2]
+    assert "longitude '51.05' is not in Belgium" in caught.value.extra["errors"][0]["message"]
+    assert not Zipcode.objects.exists()
+
+
+def test_zipcode_load_csv_keeps_coordinates_a_file_does_not_give():
+    load("zipcode,risk_class,longitude,latitude\n9000,B,3.71667,51.05\n")
+
+    load("9000,A\n")
+
+    assert Zipcode.objects.values_list("longitude", "latitude").get() == (3.71667, 51.05)
+
+
 def test_zipcode_load_csv_keeps_municipality_when_legacy_file_has_none():
     load("zipcode,risk_class,municipality\n9000,B,Gent\n")
 

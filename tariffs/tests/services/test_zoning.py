@@ -51,6 +51,19 @@ def test_zoning_proposal_create_changes_nothing_before_approval(real_table, port
     assert zoning_version_get_current() is None
 
 
+def test_zoning_proposal_places_every_postcode_the_data_does_not_by_the_table(real_table):
+    frame = portfolio_generate(rows=8000, seed=5).drop(columns=["long", "lat"])
+    dataset = dataset_create(content=frame.to_csv(index=False).encode(), name="no-coordinates.csv")[
+        0
+    ]
+
+    proposal = zoning_proposal_create(dataset=dataset)
+
+    assert not proposal.zipcodes.filter(longitude__isnull=True).exists()
+    brussels = proposal.zipcodes.get(code=1000)
+    assert (brussels.longitude, brussels.latitude) == (4.34878, 50.85045)
+
+
 def test_zoning_proposal_approve_applies_classes_factors_history_and_clears_cache(
     real_table, portfolio_dataset, django_capture_on_commit_callbacks
 ):
