@@ -14,6 +14,7 @@ pytest_plugins = [
     "strategies.tests.fixtures",
     "tariffs.tests.fixtures",
     "tests.fixtures",
+    "tests.admin_world",
 ]
 
 SERVICE_START_COMMANDS = {

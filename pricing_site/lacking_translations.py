@@ -9,4 +9,7 @@ LACKING = (
     gettext_noop("Filter by %(field_name)s"),
     gettext_noop("This exporter will export the following fields: "),
     gettext_noop("Select all"),
+    # The headings a changelist gives its search box and page links (read out by screen readers).
+    gettext_noop("Search %(name)s"),
+    gettext_noop("Pagination %(name)s"),
 )

@@ -152,3 +152,15 @@ def impact_simulate(
         messages.SUCCESS,
     )
     return HttpResponseRedirect(reverse("admin:tariffs_impactanalysis_change", args=[analysis.pk]))
+
+
+# The steps of a premium as staff read them (breakdowns, impact movers).
+STEP_LABELS = {
+    "expected_claim_cost": _("Expected claim cost"),
+    "zone": _("Zone"),
+    "strategy": _("Strategy"),
+    "indexation": _("Indexation"),
+    "loading": _("Loading"),
+    "fee": _("Policy fee"),
+    "minimum": _("Minimum premium"),
+}

@@ -12,7 +12,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pricing_site.exceptions import NotFoundError
-from tariffs.admin.common import rules_not_applied_described
+from pricing_site.numbers import percent
+from tariffs.admin.common import STEP_LABELS, rules_not_applied_described
 from tariffs.models import ImpactAnalysis
 from tariffs.selectors import (
     impact_analysis_get,
@@ -46,7 +47,7 @@ class ImpactAnalysisAdmin(admin.ModelAdmin):
     def change(self, analysis: ImpactAnalysis) -> str:
         if not analysis.result:
             return "-"
-        return f"{analysis.result['change_percent']:+.2f} %"
+        return percent(analysis.result["change_percent"], signed=True)
 
     def get_urls(self) -> list[URLPattern]:
         return [
@@ -127,6 +128,16 @@ def impact_context(analysis: ImpactAnalysis) -> dict[str, Any]:
         "scenario": scenario_described(analysis.scenario),
         "dimensions": [(DIMENSION_LABELS.get(name, name), rows) for name, rows in groups.items()],
         "not_applied": rules_not_applied_described(analysis.result),
+        "movers": [
+            {
+                **mover,
+                "steps": [
+                    (STEP_LABELS.get(step, step), amount, mover["steps_after"].get(step))
+                    for step, amount in mover["steps_before"].items()
+                ],
+            }
+            for mover in analysis.result.get("movers", [])
+        ],
         # Drawn when shown, in the reader's language.
         "histogram": list(zip(histogram_labels(), histogram, strict=True)) if histogram else [],
         "histogram_png": histogram_png(histogram) if histogram else "",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from pricing_site.exceptions import ApplicationError
 from pricing_site.numbers import decimal_shown, euros, percent
 from strategies.models import Fuel
-from tariffs.admin.common import used_shown
+from tariffs.admin.common import STEP_LABELS, used_shown
 from tariffs.models import Quote
 from tariffs.selectors import tariff_get
 from tariffs.services import (
@@ -299,15 +299,6 @@ def step_explained(step: dict[str, Any]) -> str:
     return step.get("explanation", "")
 
 
-STEP_LABELS = {
-    "expected_claim_cost": _("Expected claim cost"),
-    "zone": _("Zone"),
-    "strategy": _("Strategy"),
-    "indexation": _("Indexation"),
-    "loading": _("Loading"),
-    "fee": _("Policy fee"),
-    "minimum": _("Minimum premium"),
-}
 USES = {"private": _("Private"), "work": _("Work")}
 
 

@@ -196,25 +196,47 @@ def tariff_evaluate(*, frame: pd.DataFrame) -> dict[str, Any]:
     return result
 
 
-def tariff_warnings(models: TariffModels, zoning_version: int | None) -> list[str]:
-    warnings = []
+# What a backtest warns of, stored as a code and its figures, read in the reader's language.
+WARNINGS = {
+    "location_twice": _(
+        "Model %(model)s uses the postcode: with the zone factor, location counts twice."
+    ),
+    "zoning_changed": _(
+        "Frequency model %(model)s was trained with zoning %(trained_with)s, and today's table "
+        "comes from zoning %(today)s: retrain it on the new zones."
+    ),
+    "no_severity_model": _("No severity model in production: every claim costs one average."),
+}
+
+
+def tariff_warnings(models: TariffModels, zoning_version: int | None) -> list[dict[str, Any]]:
+    warnings: list[dict[str, Any]] = []
     for version in (models.frequency, models.severity):
         if version is None:
             continue
         if version.uses_location:
-            warnings.append(
-                f"Model {version.pk} uses the postcode: with the zone factor, location counts "
-                "twice."
-            )
+            warnings.append({"code": "location_twice", "params": {"model": version.pk}})
         if version.task == Task.CLAIM_FREQUENCY and version.zoning_version != zoning_version:
             warnings.append(
-                f"Frequency model {version.pk} was trained with zoning "
-                f"{version.zoning_version or 'none'}, and today's table comes from zoning "
-                f"{zoning_version or 'none'}: retrain it on the new zones."
+                {
+                    "code": "zoning_changed",
+                    "params": {
+                        "model": version.pk,
+                        "trained_with": version.zoning_version or "-",
+                        "today": zoning_version or "-",
+                    },
+                }
             )
     if models.severity is None:
-        warnings.append("No severity model in production: every claim costs one average.")
+        warnings.append({"code": "no_severity_model", "params": {}})
     return warnings
+
+
+def warning_text(warning: dict[str, Any] | str) -> str:
+    """A backtest's warning in the active language (a backtest stored before codes: its text)."""
+    if isinstance(warning, str):
+        return warning
+    return str(WARNINGS[warning["code"]]) % warning["params"]
 
 
 def double_lift(scored: pd.DataFrame, *, before: np.ndarray) -> list[dict[str, float]]:
@@ -236,6 +258,12 @@ def double_lift(scored: pd.DataFrame, *, before: np.ndarray) -> list[dict[str, f
             }
         )
     return rows
+
+
+CHART_TITLES = {
+    "calibration": _("Predicted / observed cost by decile and claims by zone"),
+    "double_lift": _("Double lift: current vs previous tariff"),
+}
 
 
 def tariff_charts(result: dict[str, Any]) -> dict[str, str]:
@@ -312,9 +340,10 @@ def tariff_report_html(result: dict[str, Any]) -> str:
             f"{rows}</table>"
         )
     images = "".join(
-        f'<img alt="{name}" src="data:image/png;base64,{data}">' for name, data in charts.items()
+        f'<img alt="{html.escape(str(CHART_TITLES[name]))}" src="data:image/png;base64,{data}">'
+        for name, data in charts.items()
     )
-    warnings = "".join(f"<li>{html.escape(w)}</li>" for w in result["warnings"])
+    warnings = "".join(f"<li>{html.escape(warning_text(w))}</li>" for w in result["warnings"])
     page_title = html.escape(gettext("Tariff evaluation"))
     heading = html.escape(
         gettext("Tariff evaluation on the holdout (%(rows)s policies)") % {"rows": result["rows"]}

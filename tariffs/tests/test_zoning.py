@@ -14,7 +14,6 @@ from tariffs.zoning import (
     zoning_derive,
 )
 
-
 # Three bands of latitude: the south ×1.0, the centre ×1.35, the north ×1.8.
 BANDS = [50.5, 50.95]
 

@@ -9,7 +9,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from mlmodels.management.portfolio_files import operator_errors, portfolio_bytes
 from mlmodels.selectors import dataset_frame_get
 from mlmodels.services import dataset_create
-from tariffs.services.evaluation import HEADLINES, tariff_evaluate, tariff_report_html
+from tariffs.services.evaluation import (
+    HEADLINES,
+    tariff_evaluate,
+    tariff_report_html,
+    warning_text,
+)
 
 
 class Command(BaseCommand):
@@ -31,7 +36,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result))
             return
         for warning in result["warnings"]:
-            self.stderr.write(self.style.WARNING(warning))
+            self.stderr.write(self.style.WARNING(warning_text(warning)))
         for key, (label, _decimals) in HEADLINES.items():
             self.stdout.write(f"{label}: {result[key]}")
         for section in ("by_zone", "by_decile", "by_fuel", "by_coverage"):

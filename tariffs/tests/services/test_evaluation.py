@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from mlmodels.offsets import offset_frame
 from mlmodels.pipelines import amount_capped, large_claim_cap_fit
@@ -25,6 +26,7 @@ from tariffs.services.evaluation import (
     tariff_evaluate,
     tariff_models_get,
     tariff_risk,
+    warning_text,
 )
 from zipcodes.services import zipcode_load_csv
 
@@ -174,7 +176,12 @@ def test_tariff_evaluate_warns_when_models_predate_the_zoning(tariff_in_producti
 
     result = tariff_evaluate(frame=dataset_frame_get(dataset=dataset))
 
-    assert any("retrain it on the new zones" in warning for warning in result["warnings"])
+    assert any(warning["code"] == "zoning_changed" for warning in result["warnings"])
+    texts = [warning_text(warning) for warning in result["warnings"]]
+    assert any("retrain it on the new zones" in text for text in texts)
+    with translation.override("nl"):
+        dutch = [warning_text(warning) for warning in result["warnings"]]
+    assert not any("retrain it" in text for text in dutch)
 
 
 def test_evaluate_tariff_command_prints_json_and_writes_the_report(
