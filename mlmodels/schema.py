@@ -93,6 +93,45 @@ FEATURE_LABELS = {
 assert "sex" not in FEATURE_COLUMNS  # noqa: S101 - a law, checked at import
 
 
+# Each problem a portfolio file can have: its English text (stored and answered by the API)
+# and, read in the reader's language, its translation (PROBLEMS_SHOWN).
+PROBLEMS = {
+    "no_rows": "the file holds no rows",
+    "unreadable": "not a readable CSV file ({reason})",
+    "missing_column": "missing column",
+    "unexpected_column": "unexpected column",
+    "missing_value": "missing value",
+    "unknown_category": "unknown category (allowed: {allowed})",
+    "too_long": "longer than {maximum} characters",
+    "not_integer": "not an integer",
+    "not_number": "not a number",
+    "below_minimum": "out of range (must be {bound})",
+    "above_maximum": "out of range (must be <= {maximum})",
+    "duplicated": "duplicated value",
+}
+PROBLEMS_SHOWN = {
+    "no_rows": _("the file holds no rows"),
+    "unreadable": _("not a readable CSV file (%(reason)s)"),
+    "missing_column": _("missing column"),
+    "unexpected_column": _("unexpected column"),
+    "missing_value": _("missing value"),
+    "unknown_category": _("unknown category (allowed: %(allowed)s)"),
+    "too_long": _("longer than %(maximum)s characters"),
+    "not_integer": _("not an integer"),
+    "not_number": _("not a number"),
+    "below_minimum": _("out of range (must be %(bound)s)"),
+    "above_maximum": _("out of range (must be <= %(maximum)s)"),
+    "duplicated": _("duplicated value"),
+}
+
+
+def problem_shown(issue: dict[str, Any]) -> str:
+    """An issue's problem in the active language; a report stored before codes: its text."""
+    if issue.get("code") in PROBLEMS_SHOWN:
+        return str(PROBLEMS_SHOWN[issue["code"]]) % issue["params"]
+    return str(issue["problem"])
+
+
 @dataclass
 class ValidationReport:
     rows: int
@@ -102,19 +141,29 @@ class ValidationReport:
     def is_valid(self) -> bool:
         return not self.issues
 
-    def add(self, column: str | None, problem: str, failing: pd.Series | None = None) -> None:
-        """Record *problem*; *failing* is a boolean mask over rows (file line = index + 2)."""
+    def add(
+        self,
+        column: str | None,
+        code: str,
+        failing: pd.Series | None = None,
+        **params: Any,
+    ) -> None:
+        """Record the problem *code* (PROBLEMS) with its *params*; *failing* is a boolean mask
+        over rows (file line = index + 2). The issue keeps its English text for API clients and
+        its code and figures, so that people read it in their language."""
+        issue = {
+            "column": column,
+            "problem": PROBLEMS[code].format(**params),
+            "code": code,
+            "params": params,
+        }
         if failing is None:
-            self.issues.append(
-                {"column": column, "problem": problem, "count": None, "examples": []}
-            )
+            self.issues.append({**issue, "count": None, "examples": []})
             return
         count = int(failing.sum())
         if count:
             lines = (np.flatnonzero(failing.to_numpy())[:EXAMPLE_ROWS] + 2).tolist()
-            self.issues.append(
-                {"column": column, "problem": problem, "count": count, "example_lines": lines}
-            )
+            self.issues.append({**issue, "count": count, "example_lines": lines})
 
     def as_dict(self) -> dict[str, Any]:
         return {"valid": self.is_valid, "rows": self.rows, "issues": self.issues}
@@ -139,7 +188,7 @@ def report_text(report: dict[str, Any]) -> str:
                 "count": issue["count"],
                 "lines": issue["example_lines"],
             }
-        lines.append(f"- {where}{issue['problem']}{count}")
+        lines.append(f"- {where}{problem_shown(issue)}{count}")
     return "\n".join(lines)
 
 
@@ -147,13 +196,13 @@ def dataset_validate(frame: pd.DataFrame) -> ValidationReport:
     """Every violation of the schema, with counts and example line numbers; read all as text."""
     report = ValidationReport(rows=len(frame))
     if frame.empty:
-        report.add(None, "the file holds no rows")
+        report.add(None, "no_rows")
     present = set(frame.columns)
     for column in PORTFOLIO_SCHEMA:
         if column.required and column.name not in present:
-            report.add(column.name, "missing column")
+            report.add(column.name, "missing_column")
     for name in sorted(present - COLUMNS.keys()):
-        report.add(name, "unexpected column")
+        report.add(name, "unexpected_column")
     for column in PORTFOLIO_SCHEMA:
         if column.name in present:
             column_validate(report, column, frame[column.name])
@@ -164,42 +213,43 @@ def column_validate(report: ValidationReport, column: Column, raw: pd.Series) ->
     text = raw.astype("string").str.strip()
     missing = text.isna() | (text == "")
     if not column.nullable:
-        report.add(column.name, "missing value", missing)
+        report.add(column.name, "missing_value", missing)
     present = ~missing
     if column.kind == "category":
         report.add(
             column.name,
-            f"unknown category (allowed: {', '.join(column.categories)})",
+            "unknown_category",
             present & ~text.isin(column.categories),
+            allowed=", ".join(column.categories),
         )
         return
     if column.kind == "text":
         report.add(
             column.name,
-            f"longer than {column.maximum:g} characters",
+            "too_long",
             present & (text.str.len() > (column.maximum or 0)),
+            maximum=f"{column.maximum:g}",
         )
         return
     numbers = pd.to_numeric(text.where(present), errors="coerce")
     wrong_type = present & numbers.isna()
     if column.kind == "int":
         wrong_type |= present & numbers.notna() & (numbers % 1 != 0)
-    report.add(
-        column.name, f"not a{'n integer' if column.kind == 'int' else ' number'}", wrong_type
-    )
+    report.add(column.name, "not_integer" if column.kind == "int" else "not_number", wrong_type)
     valid = present & ~wrong_type
     if column.minimum is not None:
         below = numbers <= column.minimum if column.minimum_exclusive else numbers < column.minimum
         bound = f"{'>' if column.minimum_exclusive else '>='} {column.minimum:g}"
-        report.add(column.name, f"out of range (must be {bound})", valid & below)
+        report.add(column.name, "below_minimum", valid & below, bound=bound)
     if column.maximum is not None:
         report.add(
             column.name,
-            f"out of range (must be <= {column.maximum:g})",
+            "above_maximum",
             valid & (numbers > column.maximum),
+            maximum=f"{column.maximum:g}",
         )
     if column.unique:
-        report.add(column.name, "duplicated value", valid & numbers.duplicated(keep="first"))
+        report.add(column.name, "duplicated", valid & numbers.duplicated(keep="first"))
 
 
 def portfolio_read(source: Any, *, rows: range | None = None) -> pd.DataFrame:

@@ -23,7 +23,7 @@ def dataset_report(*, content: bytes) -> ValidationReport:
         frame = portfolio_read(io.BytesIO(content))
     except ValueError as error:
         report = ValidationReport(rows=0)
-        report.add(None, str(error))
+        report.add(None, "unreadable", reason=str(error.__cause__ or error))
         return report
     return dataset_validate(frame)
 

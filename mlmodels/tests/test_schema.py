@@ -7,6 +7,7 @@ from pathlib import Path
 import msgspec
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from mlmodels.schema import (
     FEATURE_COLUMNS,
@@ -18,6 +19,7 @@ from mlmodels.schema import (
     portfolio_typed,
     records_columns,
     records_validate,
+    report_text,
 )
 from mlmodels.tests.fixtures import random_record
 
@@ -214,3 +216,27 @@ def test_prediction_record_refuses_what_the_records_check_refuses(name, value):
 
     with pytest.raises(msgspec.ValidationError):
         checked([record])
+
+
+def test_report_text_reads_each_problem_in_the_readers_language(portfolio_frame):
+    report = dataset_validate(broken(portfolio_frame, lambda f: f.pop("expo"))).as_dict()
+
+    with translation.override("nl"):
+        dutch = report_text(report)
+    with translation.override("fr"):
+        french = report_text(report)
+
+    assert "expo: ontbrekende kolom" in dutch
+    assert "expo: colonne manquante" in french
+    assert report["issues"][0]["problem"] == "missing column"  # what API clients read
+
+
+def test_report_text_shows_a_report_stored_before_problem_codes_as_it_was():
+    stored = {
+        "valid": False,
+        "rows": 3,
+        "issues": [{"column": "expo", "problem": "missing column", "count": None}],
+    }
+
+    with translation.override("nl"):
+        assert "expo: missing column" in report_text(stored)
