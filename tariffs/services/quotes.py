@@ -380,7 +380,10 @@ def quote_reprice(*, quote: Quote) -> Repriced:
         severity_version=quote.severity_model_version_id,
         with_severity=quote.severity_model_version_id is not None,
     )
-    return Repriced(*premium_compute(risk.factors))
+    premium, steps = premium_compute(risk.factors)
+    # Priced with the quote's own references: each step used what the stored step used.
+    used = {step["step"]: step.get("uses", {}) for step in quote.breakdown}
+    return Repriced(premium, [{**step, "uses": used.get(step["step"], {})} for step in steps])
 
 
 @dataclass(frozen=True)
