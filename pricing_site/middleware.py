@@ -6,18 +6,21 @@ The request's own log line is the server's access line (gunicorn.conf.py: JSON, 
 id), written once the answer is sent; the application does not write a second one.
 """
 
+import logging
 import re
 import time
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
 from pricing_site.caching import cache_sync, request_generation
 from pricing_site.logs import request_id_var
 from pricing_site.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS
 from pricing_site.throttling import client_request_counter
+from pricing_site.views import handle_bad_request
 
 # A caller's id is kept only when it is short and plain, so log lines cannot be forged through it.
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -53,3 +56,19 @@ class RequestContextMiddleware:
         HTTP_REQUEST_SECONDS.labels(endpoint).observe(duration)
         response[self.header] = request_id
         return response
+
+
+class HostCheckMiddleware:
+    """A Host header we do not serve gets the API's JSON error, with DEBUG on too (Django would
+    answer its HTML debug page there), and is logged as Django logs it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            request.get_host()
+        except DisallowedHost as error:
+            logging.getLogger("django.security.DisallowedHost").error(str(error))
+            return handle_bad_request(request, error)
+        return self.get_response(request)

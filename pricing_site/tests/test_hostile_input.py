@@ -37,13 +37,16 @@ def test_history_refuses_a_month_that_is_not_a_date(api_client, month):
     assert response.json()["fields"][0]["field"] == "from"
 
 
-def test_disallowed_host_is_a_json_error(client, settings):
-    # As in production: DEBUG off, and the HTTPS redirect reads the Host of every request.
-    settings.DEBUG = False
-    settings.SECURE_SSL_REDIRECT = True
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "make run"])
+@pytest.mark.parametrize("path", ["/api/v1/ping", "/admin/"])
+def test_disallowed_host_is_a_json_error(client, settings, debug, path):
+    # In production the HTTPS redirect reads the Host of every request; under `make run` DEBUG
+    # is on, where Django would answer its HTML debug page.
+    settings.DEBUG = debug
+    settings.SECURE_SSL_REDIRECT = not debug
     settings.ALLOWED_HOSTS = ["api.broker.example"]
 
-    response = client.get("/api/v1/ping", headers={"host": "evil.example"})
+    response = client.get(path, headers={"host": "evil.example"})
 
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
