@@ -8,8 +8,6 @@ from django.conf import settings
 from django.core.management import call_command
 
 from mlmodels.services import model_version_promote
-from strategies.models import Fuel, FuelMapping, ModelledFuel
-from strategies.services import fuel_mapping_save
 from zipcodes.services import zipcode_load_csv
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -21,11 +19,8 @@ ZIPCODES = ["zipcode,risk_class,municipality", "1000,C,Brussel", "3000,A,Leuven"
 def pricing_world(demo_history, train, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         zipcode_load_csv(lines=ZIPCODES)
+        # The demo's tables: every fuel can be quoted, those the models never saw as petrol.
         call_command("load_strategies", str(FIXTURES / "strategies.json"), verbosity=0)
-        # Every fuel can be quoted, as staff set it up: those the models never saw as petrol.
-        for fuel in Fuel.values:
-            if fuel not in ModelledFuel.values:
-                fuel_mapping_save(mapping=FuelMapping(fuel=fuel, priced_as=ModelledFuel.PETROL))
         frequency = model_version_promote(version=train(estimator="glm"))
         severity = model_version_promote(version=train(task="claim_severity", estimator="glm"))
         probability = model_version_promote(

@@ -116,6 +116,7 @@ class StrategiesLoadReport:
     brands: int
     aliases: int
     rules: int
+    fuel_mappings: int
 
 
 def optional_date(value: str | None) -> datetime.date | None:
@@ -124,12 +125,13 @@ def optional_date(value: str | None) -> datetime.date | None:
 
 @transaction.atomic
 def strategies_load(*, tables: dict[str, Any]) -> StrategiesLoadReport:
-    """Add the brands and rules of *tables* that are not there yet (loading the same file twice
-    adds nothing), through the same validation as the admin; all or nothing. The file holds the
-    prices in force: its rules are approved."""
+    """Add the brands, rules and fuel mappings of *tables* that are not there yet (loading the
+    same file twice adds nothing), through the same validation as the admin; all or nothing. The
+    file holds the prices in force: its rules are approved."""
     brands = {brand.normalized: brand for brand in Brand.objects.all()}
     known_aliases = set(BrandAlias.objects.values_list("normalized", flat=True))
-    added = {"brands": 0, "aliases": 0, "rules": 0}
+    added = {"brands": 0, "aliases": 0, "rules": 0, "fuel_mappings": 0}
+    mapped = set(FuelMapping.objects.values_list("fuel", flat=True))
     try:
         for entry in tables.get("brands", []):
             brand = brands.get(name_normalize(entry["name"]))
@@ -159,6 +161,15 @@ def strategies_load(*, tables: dict[str, Any]) -> StrategiesLoadReport:
             if not same.exists():
                 pricing_rule_save(rule=rule)
                 added["rules"] += 1
+        # A fuel the models never saw is priced as a modelled one, as staff decided it.
+        for entry in tables.get("fuel_mappings", []):
+            if entry["fuel"] not in mapped:
+                mapping = FuelMapping(
+                    fuel=entry["fuel"], priced_as=entry["priced_as"], note=entry.get("note", "")
+                )
+                fuel_mapping_save(mapping=mapping)
+                mapped.add(mapping.fuel)
+                added["fuel_mappings"] += 1
     except ValidationError as error:
         raise ApplicationError(
             f"Nothing was loaded: {'; '.join(error.messages)}", code="invalid_tables"

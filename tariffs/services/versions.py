@@ -61,14 +61,15 @@ class TariffTablesLoadReport:
     brands: int
     aliases: int
     rules: int
+    fuel_mappings: int
     tariff_versions: int
 
 
 @transaction.atomic
 def tariff_tables_load(*, tables: dict[str, Any]) -> TariffTablesLoadReport:
-    """Add the brands, rules and tariff versions of *tables* that are not there yet (loading the
-    same file twice adds nothing), through the same validation as the admin; all or nothing.
-    The file holds the prices in force: its rules and versions are approved."""
+    """Add the brands, rules, fuel mappings and tariff versions of *tables* not there yet
+    (loading the same file twice adds nothing), through the same validation as the admin; all
+    or nothing. The file holds the prices in force: its rules and versions are approved."""
     strategies = strategies_load(tables=tables)
     added = 0
     try:
@@ -101,5 +102,6 @@ def tariff_tables_load(*, tables: dict[str, Any]) -> TariffTablesLoadReport:
         brands=strategies.brands,
         aliases=strategies.aliases,
         rules=strategies.rules,
+        fuel_mappings=strategies.fuel_mappings,
         tariff_versions=added,
     )

@@ -1,4 +1,5 @@
-"""Load brands, pricing rules and tariff versions from a JSON file (the demo's, or a backup)."""
+"""Load brands, pricing rules, fuel mappings and tariff versions from a JSON file (the demo's,
+or a backup)."""
 
 import json
 from typing import Any
@@ -10,10 +11,15 @@ from tariffs.services import tariff_tables_load
 
 
 class Command(BaseCommand):
-    help = "Add the brands, rules and tariff versions of a JSON file that are not there yet."
+    help = (
+        "Add the brands, rules, fuel mappings and tariff versions of a JSON file that are not "
+        "there yet."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="JSON with 'brands', 'rules' and 'tariff_versions'.")
+        parser.add_argument(
+            "file", help="JSON with 'brands', 'rules', 'fuel_mappings' and 'tariff_versions'."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -28,7 +34,8 @@ class Command(BaseCommand):
             raise CommandError(error.message) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"Added {report.brands} brands, {report.aliases} aliases, {report.rules} rules "
-                f"and {report.tariff_versions} tariff versions."
+                f"Added {report.brands} brands, {report.aliases} aliases, {report.rules} rules, "
+                f"{report.fuel_mappings} fuel mappings and {report.tariff_versions} tariff "
+                "versions."
             )
         )

@@ -87,7 +87,10 @@ def test_load_strategies_command_says_what_it_added(db):
 
     call_command("load_strategies", str(DEMO_TABLES), stdout=out)
 
-    assert "Added 9 brands, 5 aliases, 4 rules and 1 tariff versions." in out.getvalue()
+    assert (
+        "Added 9 brands, 5 aliases, 4 rules, 3 fuel mappings and 1 tariff versions."
+        in out.getvalue()
+    )
 
 
 def test_load_strategies_command_refuses_a_file_in_another_layout(tmp_path):
