@@ -19,7 +19,6 @@ from indices.selectors import (
     health_index_list_latest,
 )
 from pricing_site.api import error_responses
-from pricing_site.exceptions import ApplicationError, NotFoundError
 
 NO_INDEX = "`no_health_index`: nothing stored yet."
 
@@ -31,8 +30,8 @@ class HealthIndexLatestApi(APIView):
         responses={
             200: HealthIndexLatestOutputSerializer,
             **error_responses(
-                _400="`invalid`: `base_year` is not a number; `unknown_base_year`: "
-                "`extra.valid` lists the base years.",
+                _400="`invalid`: `base_year` is not a number.",
+                _404="`unknown_base_year`: `extra.valid` lists the base years.",
                 _503=NO_INDEX,
             ),
         },
@@ -44,14 +43,7 @@ class HealthIndexLatestApi(APIView):
         if base_year is None:
             results = health_index_list_latest()
         else:
-            try:
-                results = [health_index_get_latest(base_year=base_year)]
-            except NotFoundError as error:
-                # A filter value the server does not know is a bad request, as every other bad
-                # filter value; only a path that names nothing answers 404.
-                raise ApplicationError(
-                    error.message, code=error.code, field="base_year", extra=error.extra
-                ) from error
+            results = [health_index_get_latest(base_year=base_year)]
         body = {
             "as_of": max(value.month for value in results),
             "stale": any(value.stale for value in results),
