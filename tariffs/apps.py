@@ -11,6 +11,7 @@ class TariffsConfig(AppConfig):
     def ready(self) -> None:
         from mlmodels.models import Task
         from mlmodels.offsets import OffsetSource, offset_source_register
+        from tariffs import receivers  # noqa: F401 - connects the change log to the domain apps
         from tariffs.selectors import zone_offset_get, zoning_version_get_current
 
         # The tariff prices model × zone factor: its frequency model learns around the zones.

@@ -323,3 +323,44 @@ class TariffEvaluation(models.Model):
             "id": self.pk,
             "state": self.get_state_display(),
         }
+
+
+class TariffChange(models.Model):
+    """One change that put prices in force or took them out: what, from when, drafted and
+    approved by whom, the impact analysis seen at approval and the values before and after.
+
+    Append-only: the database refuses UPDATE and DELETE on its table (migration 0004), so not
+    even a superuser through the ORM rewrites what was decided. People are kept by username, so
+    deleting an account changes no entry."""
+
+    class Kind(models.TextChoices):
+        RULE_APPROVED = "rule_approved", _("Pricing rule approved")
+        RULE_ENDED = "rule_ended", _("Pricing rule ended")
+        TARIFF_VERSION_APPROVED = "tariff_version_approved", _("Tariff version approved")
+        ZONING_APPROVED = "zoning_approved", _("Zoning approved")
+        MODEL_PROMOTED = "model_promoted", _("Model promoted")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    subject = models.CharField(_("what"), max_length=200)
+    object_id = models.PositiveIntegerField(_("object id"))
+    effective_from = models.DateField(_("effective from"))
+    drafted_by = models.CharField(_("drafted by"), max_length=150, blank=True)
+    approved_by = models.CharField(_("approved by"), max_length=150, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    impact = models.JSONField(
+        _("impact at approval"),
+        default=dict,
+        blank=True,
+        help_text=_("The impact analysis of the draft staff saw when approving it."),
+    )
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        verbose_name = _("tariff change")
+        verbose_name_plural = _("tariff changes")
+        indexes = [models.Index(fields=["kind", "-recorded_at"], name="tariffs_change_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"

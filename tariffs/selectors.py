@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext
 
 from mlmodels.offsets import Offset
@@ -17,7 +18,14 @@ from tariffs.caching import (
     TARIFF_VERSIONS_TTL,
     evaluation_report_key,
 )
-from tariffs.models import ImpactAnalysis, Quote, TariffEvaluation, TariffVersion, ZoningProposal
+from tariffs.models import (
+    ImpactAnalysis,
+    Quote,
+    TariffChange,
+    TariffEvaluation,
+    TariffVersion,
+    ZoningProposal,
+)
 from zipcodes.selectors import risk_class_factors_get, zipcode_classes_get
 
 
@@ -157,3 +165,18 @@ def tariff_evaluation_report_get(*, evaluation: TariffEvaluation) -> str:
         loader=lambda: tariff_report_html(evaluation.result),
         timeout=EVALUATION_REPORT_TTL,
     )
+
+
+def tariff_change_list(
+    *, kind: str | None = None, since: date | None = None, until: date | None = None
+) -> QuerySet[TariffChange]:
+    """The change log, newest first; *since* and *until* bound the day each change was recorded
+    (both included)."""
+    changes = TariffChange.objects.all()
+    if kind:
+        changes = changes.filter(kind=kind)
+    if since:
+        changes = changes.filter(recorded_at__date__gte=since)
+    if until:
+        changes = changes.filter(recorded_at__date__lte=until)
+    return changes

@@ -109,7 +109,5 @@ def zipcode_provinces_get() -> dict[int, str]:
 
 def zipcode_coordinates_get() -> dict[int, tuple[float, float]]:
     """Longitude and latitude of every zipcode the table places."""
-    rows = Zipcode.objects.filter(longitude__isnull=False, latitude__isnull=False)
-    return {
-        code: (long, lat) for code, long, lat in rows.values_list("code", "longitude", "latitude")
-    }
+    rows = Zipcode.objects.values_list("code", "longitude", "latitude")
+    return {code: (long, lat) for code, long, lat in rows if long is not None and lat is not None}

@@ -14,6 +14,7 @@ from mlmodels.caching import production_version_cache_clear
 from mlmodels.models import ModelVersion, Task
 from mlmodels.schema import FEATURE_COLUMNS, records_validate
 from mlmodels.scoring import Scorer
+from mlmodels.signals import model_version_promoted
 from pricing_site.exceptions import ConflictError, UnprocessableError
 from pricing_site.history import admin_history_record
 
@@ -102,6 +103,9 @@ def model_version_promote(*, version: ModelVersion, promoted_by: Any = None) -> 
         obj=current,
         message=gettext("Promoted to production (previous: %(previous)s).")
         % {"previous": ", ".join(str(v.pk) for v in retired) or gettext("none")},
+    )
+    model_version_promoted.send(
+        sender=ModelVersion, version=current, retired=retired, promoted_by=promoted_by
     )
     transaction.on_commit(lambda: production_version_cache_clear(task=version.task))
     return current

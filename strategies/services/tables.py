@@ -25,6 +25,7 @@ from strategies.models import (
     FuelMapping,
     PricingRule,
 )
+from strategies.signals import pricing_rule_approved, pricing_rule_ended
 
 
 def brands_changed() -> None:
@@ -70,9 +71,26 @@ def pricing_rule_save(*, rule: PricingRule, changed_by: Any = None) -> PricingRu
     same brand and fuel), recording who changed it; its history keeps every earlier state."""
     rule.changed_by = changed_by
     rule.full_clean()
+    stored = PricingRule.objects.filter(pk=rule.pk, state=DraftState.APPROVED).first()
     rule.save()
+    if stored and rule_ended(stored=stored, rule=rule):
+        pricing_rule_ended.send(
+            sender=PricingRule,
+            rule=rule,
+            before={"valid_to": stored.valid_to, "is_active": stored.is_active},
+            changed_by=changed_by,
+        )
     transaction.on_commit(rules_cache_clear)
     return rule
+
+
+def rule_ended(*, stored: PricingRule, rule: PricingRule) -> bool:
+    """An approved rule stops sooner than it did: made inactive, or given an earlier last day."""
+    if stored.is_active and not rule.is_active:
+        return True
+    return rule.valid_to is not None and (
+        stored.valid_to is None or rule.valid_to < stored.valid_to
+    )
 
 
 @transaction.atomic
@@ -85,7 +103,9 @@ def pricing_rule_approve(*, rule: PricingRule, approved_by: Any = None) -> Prici
             code="rule_already_approved",
         )
     rule.state = DraftState.APPROVED
-    return pricing_rule_save(rule=rule, changed_by=approved_by)
+    pricing_rule_save(rule=rule, changed_by=approved_by)
+    pricing_rule_approved.send(sender=PricingRule, rule=rule, approved_by=approved_by)
+    return rule
 
 
 @transaction.atomic
@@ -160,6 +180,8 @@ def strategies_load(*, tables: dict[str, Any]) -> StrategiesLoadReport:
             )
             if not same.exists():
                 pricing_rule_save(rule=rule)
+                # Prices the file puts in force, approved by whoever loads it.
+                pricing_rule_approved.send(sender=PricingRule, rule=rule, approved_by=None)
                 added["rules"] += 1
         # A fuel the models never saw is priced as a modelled one, as staff decided it.
         for entry in tables.get("fuel_mappings", []):

@@ -1,6 +1,7 @@
-"""Admin of the tariff: its versions, quotes, impact analyses, zoning proposals and backtests,
+"""Admin of the tariff: its versions, quotes, impact analyses, zoning proposals, backtests and
+change log,
 and what it adds to the rules' and the models' admin (simulate, approve, zones)."""
 
-from tariffs.admin import impact, model_versions, quotes, rules, versions, zoning
+from tariffs.admin import changes, impact, model_versions, quotes, rules, versions, zoning
 
-__all__ = ["impact", "model_versions", "quotes", "rules", "versions", "zoning"]
+__all__ = ["changes", "impact", "model_versions", "quotes", "rules", "versions", "zoning"]

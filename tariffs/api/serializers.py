@@ -7,8 +7,9 @@ from rest_framework import serializers
 
 from indices.api.serializers import MonthField
 from mlmodels.schema import COLUMNS
-from pricing_site.api import JsonInputSerializer
+from pricing_site.api import JsonInputSerializer, PageInputSerializer
 from strategies.api.serializers import BrandField, FuelField
+from tariffs.models import TariffChange
 
 COVERAGES = COLUMNS["coverage"].categories
 USES = COLUMNS["use"].categories
@@ -153,3 +154,42 @@ class ImpactAnalysisOutputSerializer(serializers.Serializer):
         # The chart is for the admin; API clients draw their own from `histogram`.
         # Analyses stored before charts were drawn when shown still carry their PNG.
         return {k: v for k, v in analysis.result.items() if k != "histogram_png"}
+
+
+class TariffChangeListInputSerializer(PageInputSerializer):
+    kind = serializers.ChoiceField(choices=TariffChange.Kind.choices, required=False)
+    since = serializers.DateField(required=False, help_text="Recorded on or after this day.")
+    until = serializers.DateField(required=False, help_text="Recorded on or before this day.")
+
+
+class TariffChangeImpactSerializer(serializers.Serializer):
+    analysis = serializers.IntegerField()
+    dataset = serializers.IntegerField()
+    on = serializers.DateField()
+    policies = serializers.IntegerField()
+    total_before = serializers.DecimalField(max_digits=14, decimal_places=2)
+    total_after = serializers.DecimalField(max_digits=14, decimal_places=2)
+    change_percent = serializers.DecimalField(max_digits=8, decimal_places=2)
+    moved_more_than_10_percent = serializers.IntegerField()
+
+
+@extend_schema_field(TariffChangeImpactSerializer(allow_null=True))
+class TariffChangeImpactField(serializers.JSONField):
+    """The impact analysis summary as stored; null when the approval had none."""
+
+    def to_representation(self, value: Any) -> Any:
+        return value or None
+
+
+class TariffChangeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=TariffChange.Kind.choices)
+    subject = serializers.CharField(help_text="What changed, as named when it changed.")
+    object_id = serializers.IntegerField(help_text="The rule, version, proposal or model.")
+    effective_from = serializers.DateField()
+    drafted_by = serializers.CharField(help_text="Username; empty when not known.")
+    approved_by = serializers.CharField(help_text="Username; empty for a loaded tables file.")
+    recorded_at = serializers.DateTimeField()
+    impact = TariffChangeImpactField(help_text="The impact analysis seen at approval.")
+    before = serializers.DictField(help_text="The values before the change.")
+    after = serializers.DictField(help_text="The values after the change.")

@@ -1,4 +1,4 @@
-"""API routes of the tariff: quotes and impact analyses."""
+"""API routes of the tariff: quotes, impact analyses and the change log."""
 
 from django.urls import path
 
@@ -16,4 +16,5 @@ urlpatterns = [
         views.ImpactAnalysisDetailApi.as_view(),
         name="impact_analysis",
     ),
+    path("tariff-changes/", views.TariffChangeListApi.as_view(), name="tariff_changes"),
 ]

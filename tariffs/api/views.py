@@ -9,6 +9,8 @@ from rest_framework.views import APIView
 from pricing_site.api import (
     IDEMPOTENCY_KEY_PARAMETER,
     error_responses,
+    paginated,
+    paginated_response,
 )
 from pricing_site.idempotency import idempotency_parse
 from tariffs.api.serializers import (
@@ -17,8 +19,10 @@ from tariffs.api.serializers import (
     QuoteCreateInputSerializer,
     QuoteOutputSerializer,
     QuoteRepricingOutputSerializer,
+    TariffChangeListInputSerializer,
+    TariffChangeOutputSerializer,
 )
-from tariffs.selectors import impact_analysis_get, quote_get
+from tariffs.selectors import impact_analysis_get, quote_get, tariff_change_list
 from tariffs.services import (
     QuoteRequest,
     Scenario,
@@ -154,3 +158,28 @@ class ImpactAnalysisDetailApi(APIView):
     def get(self, request: Request, analysis_id: int) -> Response:
         analysis = impact_analysis_get(analysis_id=analysis_id)
         return Response(ImpactAnalysisOutputSerializer(analysis).data, status=status.HTTP_200_OK)
+
+
+class TariffChangeListApi(APIView):
+    @extend_schema(
+        summary="The tariff change log: every change that put prices in force or took them out",
+        operation_id="tariff_changes_list",
+        parameters=[TariffChangeListInputSerializer],
+        responses={
+            200: paginated(TariffChangeOutputSerializer),
+            **error_responses(_400="`invalid`."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = TariffChangeListInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return paginated_response(
+            request=request,
+            view=self,
+            queryset=tariff_change_list(
+                kind=query.validated_data.get("kind"),
+                since=query.validated_data.get("since"),
+                until=query.validated_data.get("until"),
+            ),
+            serializer_class=TariffChangeOutputSerializer,
+        )

@@ -17,6 +17,7 @@ from strategies.models import DraftState
 from strategies.services import strategies_load
 from tariffs.caching import tariff_versions_cache_clear
 from tariffs.models import TariffVersion
+from tariffs.services.changes import tariff_version_approval_record
 
 
 @transaction.atomic
@@ -35,6 +36,15 @@ def tariff_version_create(*, version: TariffVersion, created_by: Any = None) -> 
     return version
 
 
+def tariff_version_in_force(*, on: datetime.date) -> TariffVersion | None:
+    """The approved version quotes of *on* use (read fresh: inside an approval, not cached)."""
+    return (
+        TariffVersion.objects.filter(state=DraftState.APPROVED, valid_from__lte=on)
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def tariff_version_approve(*, version: TariffVersion, approved_by: Any = None) -> TariffVersion:
     """Approve a draft tariff version: quotes use it from its date. Its amounts never change;
@@ -44,8 +54,10 @@ def tariff_version_approve(*, version: TariffVersion, approved_by: Any = None) -
             gettext("Tariff version %(id)s is already approved.") % {"id": version.pk},
             code="tariff_version_already_approved",
         )
+    previous = tariff_version_in_force(on=version.valid_from)
     version.state = DraftState.APPROVED
     version.save(update_fields=["state"])
+    tariff_version_approval_record(version=version, previous=previous, approved_by=approved_by)
     admin_history_record(
         user=approved_by,
         obj=version,
@@ -76,7 +88,8 @@ def tariff_tables_load(*, tables: dict[str, Any]) -> TariffTablesLoadReport:
         for entry in tables.get("tariff_versions", []):
             valid_from = datetime.date.fromisoformat(entry["valid_from"])
             if not TariffVersion.objects.filter(valid_from=valid_from).exists():
-                tariff_version_create(
+                previous = tariff_version_in_force(on=valid_from)
+                version = tariff_version_create(
                     version=TariffVersion(
                         valid_from=valid_from,
                         reference_base_year=entry["reference_base_year"],
@@ -88,6 +101,7 @@ def tariff_tables_load(*, tables: dict[str, Any]) -> TariffTablesLoadReport:
                         state=DraftState.APPROVED,
                     )
                 )
+                tariff_version_approval_record(version=version, previous=previous, approved_by=None)
                 added += 1
     except ValidationError as error:
         raise ApplicationError(

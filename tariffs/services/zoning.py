@@ -17,10 +17,15 @@ from pricing_site.exceptions import ApplicationError, ConflictError
 from pricing_site.history import admin_history_record
 from tariffs.models import ZoningProposal, ZoningProposalZipcode
 from tariffs.selectors import zoning_proposal_class_factors
+from tariffs.services.changes import zoning_approval_record
 from tariffs.services.training import frequency_fit_without_location
 from tariffs.zoning import BANDWIDTH_KM, CREDIBILITY_K, zoning_derive
-from zipcodes.models import MAX_CLASSES
-from zipcodes.selectors import zipcode_classes_get, zipcode_coordinates_get, zipcode_provinces_get
+from zipcodes.models import MAX_CLASSES, RiskClass
+from zipcodes.selectors import (
+    zipcode_classes_get,
+    zipcode_coordinates_get,
+    zipcode_provinces_get,
+)
 from zipcodes.services import zone_table_apply
 
 BATCH_SIZE = 5000
@@ -179,6 +184,7 @@ def zoning_proposal_approve(*, proposal: ZoningProposal, approved_by: Any = None
             % {"id": proposal.pk, "state": proposal.get_state_display().lower()},
             code="zoning_not_draft",
         )
+    factors_before = dict(RiskClass.objects.values_list("code", "factor"))
     zone_table_apply(
         factors=zoning_proposal_class_factors(proposal=proposal),
         classes=dict(proposal.zipcodes.values_list("code", "proposed_class")),
@@ -190,6 +196,9 @@ def zoning_proposal_approve(*, proposal: ZoningProposal, approved_by: Any = None
     proposal.approved_by = approved_by
     proposal.approved_at = now
     proposal.save(update_fields=["state", "approved_by", "approved_at"])
+    zoning_approval_record(
+        proposal=proposal, factors_before=factors_before, approved_by=approved_by
+    )
     admin_history_record(
         user=approved_by,
         obj=proposal,

@@ -1,0 +1,10 @@
+"""What the pricing rules announce to the layers above (the tariff's change log), sent inside the
+transaction that made the change: a receiver that fails undoes it."""
+
+from django.dispatch import Signal
+
+# A rule was approved: quotes use it from its start. Arguments: rule, approved_by.
+pricing_rule_approved = Signal()
+# An approved rule was ended (a last day set or moved, or made inactive). Arguments: rule,
+# before ({"valid_to", "is_active"} as they were), changed_by.
+pricing_rule_ended = Signal()

@@ -1,0 +1,166 @@
+"""Admin of the tariff change log: read, filtered and exported, never edited or deleted."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export import resources
+from import_export.admin import ExportMixin
+
+from mlmodels.models import Task
+from pricing_site.numbers import euros, percent
+from strategies.models import DraftState, Fuel
+from tariffs.models import TariffChange
+
+# The values before and after, by their labels (the keys the log stores).
+VALUE_LABELS = {
+    "brand": _("Brand"),
+    "fuel": _("Fuel"),
+    "adjustment_percent": _("adjustment (%)"),
+    "valid_from": _("valid from"),
+    "valid_to": _("valid to"),
+    "is_active": _("active"),
+    "state": _("state"),
+    "version": _("version"),
+    "commercial_loading": _("commercial loading"),
+    "policy_fee": _("policy fee (EUR)"),
+    "minimum_premium": _("minimum premium (EUR)"),
+    "reference_base_year": _("reference base year"),
+    "reference_month": _("reference month"),
+    "factors": _("class factors"),
+    "changed_postcodes": _("postcodes changing class"),
+    "moves": _("moves"),
+    "task": _("task"),
+    "versions": _("versions"),
+}
+
+
+class TariffChangeResource(resources.ModelResource):
+    """The log as a spreadsheet: one line per change, every column."""
+
+    class Meta:
+        model = TariffChange
+        fields = [
+            "id",
+            "kind",
+            "subject",
+            "object_id",
+            "effective_from",
+            "drafted_by",
+            "approved_by",
+            "recorded_at",
+            "impact",
+            "before",
+            "after",
+        ]
+        export_order = fields
+
+
+def impact_described(impact: dict[str, Any]) -> str:
+    if not impact:
+        return gettext("no impact analysis")
+    return gettext(
+        "analysis %(analysis)s: %(before)s → %(after)s (%(change)s), %(moved)s of %(policies)s "
+        "policies move by more than 10 %%"
+    ) % {
+        "analysis": impact["analysis"],
+        "before": euros(impact["total_before"]),
+        "after": euros(impact["total_after"]),
+        "change": percent(impact["change_percent"], signed=True),
+        "moved": impact["moved_more_than_10_percent"],
+        "policies": impact["policies"],
+    }
+
+
+# Stored codes shown by their labels.
+CODE_LABELS: dict[str, Any] = {"state": DraftState, "fuel": Fuel, "task": Task}
+
+
+def value_shown(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if value is None or value == "":
+        return "-"
+    if key in CODE_LABELS and value in CODE_LABELS[key].values:
+        return str(CODE_LABELS[key](value).label)
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "-"
+    if isinstance(value, dict):
+        return ", ".join(f"{name}: {item}" for name, item in value.items()) or "-"
+    return str(value)
+
+
+def values_table(values: dict[str, Any]) -> SafeString:
+    if not values:
+        return format_html("{}", "-")
+    return format_html(
+        "<table>{}</table>",
+        format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td></tr>",
+            (
+                (VALUE_LABELS.get(key, key), value_shown(key, value))
+                for key, value in values.items()
+            ),
+        ),
+    )
+
+
+@admin.register(TariffChange)
+class TariffChangeAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [TariffChangeResource]
+    list_display = [
+        "recorded_at",
+        "kind",
+        "subject",
+        "effective",
+        "drafted_by",
+        "approved_by",
+        "impact_shown",
+    ]
+    list_filter = ["kind", "recorded_at", "effective_from"]
+    date_hierarchy = "recorded_at"
+    search_fields = ["subject", "drafted_by", "approved_by"]
+    fields = readonly_fields = (
+        "kind",
+        "subject",
+        "object_id",
+        "effective_from",
+        "drafted_by",
+        "approved_by",
+        "recorded_at",
+        "impact_shown",
+        "before_shown",
+        "after_shown",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    @admin.display(description=_("effective from"), ordering="effective_from")
+    def effective(self, change: TariffChange) -> str:
+        return date_format(change.effective_from, "SHORT_DATE_FORMAT")
+
+    @admin.display(description=_("impact at approval"))
+    def impact_shown(self, change: TariffChange) -> str:
+        return impact_described(change.impact)
+
+    @admin.display(description=_("before"))
+    def before_shown(self, change: TariffChange) -> SafeString:
+        return values_table(change.before)
+
+    @admin.display(description=_("after"))
+    def after_shown(self, change: TariffChange) -> SafeString:
+        return values_table(change.after)

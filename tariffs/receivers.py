@@ -1,0 +1,31 @@
+"""The domain apps' announcements the tariff writes in its change log (connected in
+TariffsConfig.ready), inside the transaction that made the change."""
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from mlmodels.signals import model_version_promoted
+from strategies.signals import pricing_rule_approved, pricing_rule_ended
+from tariffs.services.changes import (
+    model_promotion_record,
+    rule_approval_record,
+    rule_end_record,
+)
+
+
+@receiver(pricing_rule_approved)
+def rule_approved(sender: type, rule: Any, approved_by: Any, **kwargs: Any) -> None:
+    rule_approval_record(rule=rule, approved_by=approved_by)
+
+
+@receiver(pricing_rule_ended)
+def rule_ended(sender: type, rule: Any, before: dict, changed_by: Any, **kwargs: Any) -> None:
+    rule_end_record(rule=rule, before=before, changed_by=changed_by)
+
+
+@receiver(model_version_promoted)
+def model_promoted(
+    sender: type, version: Any, retired: list, promoted_by: Any, **kwargs: Any
+) -> None:
+    model_promotion_record(version=version, retired=retired, promoted_by=promoted_by)

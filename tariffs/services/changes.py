@@ -1,0 +1,184 @@
+"""The tariff change log: one entry per change that put prices in force or took them out,
+written in the transaction of the change itself (see TariffChange; the database keeps it
+append-only)."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+from mlmodels.models import ModelVersion
+from strategies.models import PricingRule
+from tariffs.models import ImpactAnalysis, TariffChange, TariffVersion, ZoningProposal
+from tariffs.selectors import impact_analysis_get_latest_for
+
+# The share of policies whose premium moves by more than this (%) is part of every summary.
+MOVED_THRESHOLD = "10"
+
+
+def username(user: Any) -> str:
+    return getattr(user, "username", "") or ""
+
+
+def impact_summary(analysis: ImpactAnalysis | None) -> dict[str, Any]:
+    """What the approver saw: the analysis, its dataset and date, the total premium change and
+    how many policies move by more than 10 %."""
+    if analysis is None or not analysis.result:
+        return {}
+    result = analysis.result
+    return {
+        "analysis": analysis.pk,
+        "dataset": analysis.dataset_id,
+        "on": analysis.on.isoformat(),
+        "policies": result.get("policies"),
+        "total_before": result.get("total_before"),
+        "total_after": result.get("total_after"),
+        "change_percent": result.get("change_percent"),
+        "moved_more_than_10_percent": result.get("moved_more_than", {}).get(MOVED_THRESHOLD),
+    }
+
+
+def plain(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as JSON keeps them exactly: amounts and dates as text."""
+    return {
+        key: str(value) if isinstance(value, Decimal | datetime.date) else value
+        for key, value in values.items()
+    }
+
+
+def tariff_change_record(
+    *,
+    kind: str,
+    subject: Any,
+    effective_from: datetime.date,
+    drafted_by: Any = None,
+    approved_by: Any = None,
+    impact_kind: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> TariffChange:
+    """Append one entry; *subject* is the changed object (named in the project's language, the
+    same for every reader of the log), *impact_kind* the scenario key its analyses use."""
+    with translation.override(settings.LANGUAGE_CODE):
+        name = str(subject)
+    analysis = (
+        impact_analysis_get_latest_for(kind=impact_kind, object_id=subject.pk)
+        if impact_kind
+        else None
+    )
+    return TariffChange.objects.create(
+        kind=kind,
+        subject=name[:200],
+        object_id=subject.pk,
+        effective_from=effective_from,
+        drafted_by=username(drafted_by),
+        approved_by=username(approved_by),
+        impact=impact_summary(analysis),
+        before=plain(before or {}),
+        after=plain(after or {}),
+    )
+
+
+def rule_values(rule: PricingRule) -> dict[str, Any]:
+    return {
+        "brand": rule.brand.name if rule.brand else "",
+        "fuel": rule.fuel,
+        "adjustment_percent": rule.adjustment_percent.quantize(Decimal("0.01")),
+        "valid_from": rule.valid_from,
+        "valid_to": rule.valid_to,
+        "is_active": rule.is_active,
+    }
+
+
+def rule_approval_record(*, rule: PricingRule, approved_by: Any) -> TariffChange:
+    # Its author: who saved its first version (the history keeps each version's changed_by).
+    first = rule.history.order_by("history_date", "history_id").first()
+    return tariff_change_record(
+        kind=TariffChange.Kind.RULE_APPROVED,
+        subject=rule,
+        effective_from=rule.valid_from,
+        drafted_by=first.changed_by if first else None,
+        approved_by=approved_by,
+        impact_kind="rules",
+        before={"state": "draft"},
+        after={**rule_values(rule), "state": "approved"},
+    )
+
+
+def rule_end_record(*, rule: PricingRule, before: dict[str, Any], changed_by: Any) -> TariffChange:
+    ended_on = rule.valid_to if rule.is_active and rule.valid_to else timezone.localdate()
+    return tariff_change_record(
+        kind=TariffChange.Kind.RULE_ENDED,
+        subject=rule,
+        effective_from=ended_on,
+        approved_by=changed_by,
+        before=before,
+        after={"valid_to": rule.valid_to, "is_active": rule.is_active},
+    )
+
+
+def version_values(version: TariffVersion | None) -> dict[str, Any]:
+    if version is None:
+        return {}
+    return {
+        "version": version.pk,
+        "valid_from": version.valid_from,
+        "commercial_loading": version.commercial_loading,
+        "policy_fee": version.policy_fee,
+        "minimum_premium": version.minimum_premium,
+        "reference_base_year": version.reference_base_year,
+        "reference_month": version.reference_month,
+    }
+
+
+def tariff_version_approval_record(
+    *, version: TariffVersion, previous: TariffVersion | None, approved_by: Any
+) -> TariffChange:
+    return tariff_change_record(
+        kind=TariffChange.Kind.TARIFF_VERSION_APPROVED,
+        subject=version,
+        effective_from=version.valid_from,
+        drafted_by=version.created_by,
+        approved_by=approved_by,
+        impact_kind="tariff_version",
+        before=version_values(previous),
+        after=version_values(version),
+    )
+
+
+def zoning_approval_record(
+    *, proposal: ZoningProposal, factors_before: dict[str, Any], approved_by: Any
+) -> TariffChange:
+    return tariff_change_record(
+        kind=TariffChange.Kind.ZONING_APPROVED,
+        subject=proposal,
+        effective_from=timezone.localdate(),
+        drafted_by=proposal.created_by,
+        approved_by=approved_by,
+        impact_kind="zoning_proposal",
+        before={"factors": factors_before},
+        after={
+            "factors": proposal.factors,
+            "changed_postcodes": proposal.summary.get("changed_postcodes"),
+            "moves": proposal.summary.get("moves", {}),
+        },
+    )
+
+
+def model_promotion_record(
+    *, version: ModelVersion, retired: list[ModelVersion], promoted_by: Any
+) -> TariffChange:
+    return tariff_change_record(
+        kind=TariffChange.Kind.MODEL_PROMOTED,
+        subject=version,
+        effective_from=timezone.localdate(),
+        drafted_by=version.trained_by,
+        approved_by=promoted_by,
+        impact_kind=f"{'frequency' if version.task == 'claim_frequency' else 'severity'}_model"
+        if version.task in ("claim_frequency", "claim_severity")
+        else None,
+        before={"task": version.task, "versions": [previous.pk for previous in retired]},
+        after={"task": version.task, "versions": [version.pk]},
+    )

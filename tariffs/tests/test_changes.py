@@ -1,0 +1,206 @@
+"""The tariff change log: every change that puts prices in force is recorded with its author,
+approver, impact and values, and nobody can rewrite or delete an entry."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from mlmodels.services import model_version_promote
+from strategies.models import DraftState, PricingRule
+from strategies.services import pricing_rule_approve, pricing_rule_save
+from strategies.tests.fixtures import rule
+from tariffs.models import ImpactAnalysis, TariffChange, TariffVersion
+from tariffs.services import tariff_version_approve, tariff_version_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def author(django_user_model):
+    return django_user_model.objects.create_user("anna")
+
+
+@pytest.fixture
+def approver(django_user_model):
+    return django_user_model.objects.create_user("bruno")
+
+
+def analysed(scenario: dict, dataset) -> ImpactAnalysis:
+    """A finished impact analysis of *scenario*, as the approval page shows it."""
+    return ImpactAnalysis.objects.create(
+        dataset=dataset,
+        on=date(2026, 11, 24),
+        scenario=scenario,
+        state=ImpactAnalysis.State.DONE,
+        result={
+            "policies": 1000,
+            "total_before": "500000.00",
+            "total_after": "487500.00",
+            "change_percent": "-2.50",
+            "moved_more_than": {"5": 300, "10": 120, "25": 0},
+        },
+    )
+
+
+def test_approving_a_rule_records_author_approver_impact_and_values(author, approver, dataset):
+    draft = pricing_rule_save(
+        rule=PricingRule(
+            fuel="diesel",
+            adjustment_percent=Decimal("-10"),
+            valid_from=date(2026, 12, 1),
+            state=DraftState.DRAFT,
+        ),
+        changed_by=author,
+    )
+    analysis = analysed({"rules": [draft.pk]}, dataset)
+
+    pricing_rule_approve(rule=draft, approved_by=approver)
+
+    change = TariffChange.objects.get()
+    assert change.kind == TariffChange.Kind.RULE_APPROVED
+    assert (change.drafted_by, change.approved_by) == ("anna", "bruno")
+    assert change.object_id == draft.pk
+    assert change.effective_from == date(2026, 12, 1)
+    assert change.impact["analysis"] == analysis.pk
+    assert change.impact["change_percent"] == "-2.50"
+    assert change.impact["moved_more_than_10_percent"] == 120
+    assert change.before == {"state": "draft"}
+    assert change.after["adjustment_percent"] == "-10.00"
+    assert change.after["state"] == "approved"
+
+
+def test_ending_an_approved_rule_records_its_last_day(approver):
+    approved = rule(fuel="diesel", percent="-8")
+
+    approved.valid_to = date(2026, 12, 31)
+    pricing_rule_save(rule=approved, changed_by=approver)
+
+    change = TariffChange.objects.get(kind=TariffChange.Kind.RULE_ENDED)
+    assert change.before == {"valid_to": None, "is_active": True}
+    assert change.after == {"valid_to": "2026-12-31", "is_active": True}
+    assert change.effective_from == date(2026, 12, 31)
+
+
+def test_editing_a_draft_records_nothing(approver):
+    draft = rule(fuel="diesel", percent="-8", state=DraftState.DRAFT)
+
+    draft.valid_to = date(2026, 12, 31)
+    pricing_rule_save(rule=draft, changed_by=approver)
+
+    assert not TariffChange.objects.exists()
+
+
+def test_approving_a_tariff_version_records_the_one_it_replaces(tariff, author, approver):
+    draft = tariff_version_create(
+        version=TariffVersion(
+            reference_base_year=2013,
+            reference_month=date(2025, 1, 1),
+            commercial_loading=Decimal("0.300"),
+            policy_fee=Decimal("25.00"),
+            minimum_premium=Decimal("150.00"),
+            valid_from=date(2026, 7, 1),
+        ),
+        created_by=author,
+    )
+
+    tariff_version_approve(version=draft, approved_by=approver)
+
+    change = TariffChange.objects.get(kind=TariffChange.Kind.TARIFF_VERSION_APPROVED)
+    assert (change.drafted_by, change.approved_by) == ("anna", "bruno")
+    assert change.before["version"] == tariff.pk
+    assert change.before["commercial_loading"] == "0.250"
+    assert change.after["commercial_loading"] == "0.300"
+    assert change.impact == {}
+
+
+def test_promoting_a_model_records_the_version_it_retires(train, approver):
+    first = model_version_promote(version=train(estimator="glm"))
+    second = train(estimator="glm")
+
+    model_version_promote(version=second, promoted_by=approver)
+
+    change = TariffChange.objects.filter(kind=TariffChange.Kind.MODEL_PROMOTED).first()
+    assert change.before == {"task": "claim_frequency", "versions": [first.pk]}
+    assert change.after == {"task": "claim_frequency", "versions": [second.pk]}
+    assert change.approved_by == "bruno"
+
+
+@pytest.fixture
+def entry():
+    rule(fuel="diesel", percent="-8").delete()  # a rule gone since: its entry stays
+    return TariffChange.objects.create(
+        kind=TariffChange.Kind.RULE_APPROVED,
+        subject="#1 diesel: -8,00 %",
+        object_id=1,
+        effective_from=date(2026, 1, 1),
+        approved_by="bruno",
+    )
+
+
+@pytest.mark.parametrize(
+    "rewrite",
+    [
+        lambda entry: TariffChange.objects.filter(pk=entry.pk).update(approved_by="mallory"),
+        lambda entry: TariffChange.objects.filter(pk=entry.pk).delete(),
+        lambda entry: entry.delete(),
+        lambda entry: (setattr(entry, "approved_by", "mallory"), entry.save()),
+        lambda entry: connection.cursor().execute(
+            "UPDATE tariffs_tariffchange SET approved_by = 'mallory' WHERE id = %s", [entry.pk]
+        ),
+        lambda entry: connection.cursor().execute(
+            "DELETE FROM tariffs_tariffchange WHERE id = %s", [entry.pk]
+        ),
+    ],
+    ids=["orm update", "orm queryset delete", "orm delete", "orm save", "sql update", "sql delete"],
+)
+def test_the_database_refuses_to_rewrite_or_delete_an_entry(entry, rewrite):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        rewrite(entry)
+
+    assert TariffChange.objects.get(pk=entry.pk).approved_by == "bruno"
+
+
+def test_the_admin_lists_filters_and_exports_but_never_edits(admin_client, entry):
+    changelist = reverse("admin:tariffs_tariffchange_changelist")
+
+    listed = admin_client.get(changelist, {"kind": "rule_approved"})
+    page = admin_client.get(reverse("admin:tariffs_tariffchange_change", args=[entry.pk]))
+    export = admin_client.post(
+        reverse("admin:tariffs_tariffchange_export"),
+        {"format": "0", **{f"tariffchangeresource_{name}": "on" for name in ("id", "approved_by")}},
+    )
+
+    assert "#1 diesel" in listed.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    assert (
+        admin_client.post(
+            reverse("admin:tariffs_tariffchange_delete", args=[entry.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert rows[0]["approved_by"] == "bruno"
+    assert TariffChange.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_api_lists_the_log_filtered_by_kind_and_day(api_client, entry):
+    url = reverse("api:tariffs:tariff_changes")
+
+    body = api_client.get(url, {"kind": "rule_approved", "since": "2020-01-01"}).json()
+    none = api_client.get(url, {"kind": "model_promoted"}).json()
+    bad = api_client.get(url, {"kind": "everything"})
+
+    assert body["count"] == 1
+    assert body["results"][0]["approved_by"] == "bruno"
+    assert body["results"][0]["impact"] is None
+    assert none["count"] == 0
+    assert (bad.status_code, bad.json()["fields"][0]["field"]) == (400, "kind")
+
+
+def test_the_api_log_needs_a_client(client):
+    assert client.get(reverse("api:tariffs:tariff_changes")).status_code == 401
