@@ -1,5 +1,7 @@
-"""Schema post-processing: the errors every API operation can answer, documented once."""
+"""Schema post-processing: the errors every API operation can answer, documented once, and
+enum member names a client generator cannot get wrong."""
 
+import re
 from typing import Any
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
@@ -44,4 +46,28 @@ def add_common_error_responses(
                         "content": {"application/json": {"schema": ERROR_REF}},
                     },
                 )
+    return result
+
+
+# What a symbol in an enum value is called in a member's name ("TPL+" is TPL_PLUS).
+SYMBOL_NAMES = {"+": "PLUS", "-": "MINUS", "/": "SLASH", ".": "DOT", " ": ""}
+PLAIN_VALUE = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+def enum_member_name(value: str) -> str:
+    words = re.findall(r"[A-Za-z0-9]+|[^A-Za-z0-9_]", value)
+    return "_".join(filter(None, (SYMBOL_NAMES.get(word, word).upper() for word in words)))
+
+
+def add_enum_member_names(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Name the members of each string enum with a symbol in a value (`x-enum-varnames`), so
+    generators keep TPL, TPL+ and TPL++ apart instead of dropping the symbols into one name."""
+    for schema in result.get("components", {}).get("schemas", {}).values():
+        values = schema.get("enum")
+        if schema.get("type") != "string" or not values:
+            continue
+        if not all(PLAIN_VALUE.match(str(value)) for value in values):
+            schema["x-enum-varnames"] = [enum_member_name(str(value)) for value in values]
     return result

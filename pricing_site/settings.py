@@ -281,8 +281,9 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "pricing_site.openapi.add_common_error_responses",
+        "pricing_site.openapi.add_enum_member_names",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {"TariffChangeKindEnum": "tariffs.models.TariffChange.Kind"},
     # Swagger UI from our own static files (drf-spectacular-sidecar), not from a CDN's @latest.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
