@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -16,6 +17,7 @@ from indices.clients import (
     statbel_health_index_fetch,
 )
 from indices.models import HealthIndex, HealthIndexFetch
+from indices.signals import health_index_latest_changed
 from pricing_site.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -35,12 +37,23 @@ class HealthIndexStoreReport:
         )
 
 
+def latest_by_base_year() -> dict[int, dict[str, str]]:
+    """The latest month and its value of each base year, as the change log records them."""
+    months = HealthIndex.objects.values("base_year").annotate(latest=Max("month"))
+    wanted = Q()
+    for row in months:
+        wanted |= Q(base_year=row["base_year"], month=row["latest"])
+    rows = HealthIndex.objects.filter(wanted) if months else HealthIndex.objects.none()
+    return {row.base_year: {"month": f"{row.month:%Y-%m}", "value": str(row.value)} for row in rows}
+
+
 @transaction.atomic
 def health_index_store(
     *, observations: list[HealthIndexObservation], source: str
 ) -> HealthIndexStoreReport:
     """Upsert published values; a revision is kept in the history and logged, nothing deleted."""
     now = timezone.now()
+    latest_before = latest_by_base_year()
     stored = {
         (row.base_year, row.month): row
         for row in HealthIndex.objects.select_for_update().filter(
@@ -76,6 +89,14 @@ def health_index_store(
     changed = [(row.base_year, f"{row.month:%Y-%m}") for row in to_create + revised]
     if changed:
         transaction.on_commit(lambda: health_index_cache_clear(months=changed))
+        latest_after = latest_by_base_year()
+        moved = [
+            {"base_year": base, "before": latest_before.get(base, {}), "after": after}
+            for base, after in sorted(latest_after.items())
+            if latest_before.get(base) != after
+        ]
+        if moved:
+            health_index_latest_changed.send(sender=HealthIndex, changes=moved)
     return HealthIndexStoreReport(
         created=len(to_create),
         revised=revisions,

@@ -339,9 +339,10 @@ class TariffChange(models.Model):
         TARIFF_VERSION_APPROVED = "tariff_version_approved", _("Tariff version approved")
         ZONING_APPROVED = "zoning_approved", _("Zoning approved")
         MODEL_PROMOTED = "model_promoted", _("Model promoted")
+        INDEX_MONTH = "index_month", _("Health index month in use")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    subject = models.CharField(_("what"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=200)
     object_id = models.PositiveIntegerField(_("object id"))
     effective_from = models.DateField(_("effective from"))
     drafted_by = models.CharField(_("drafted by"), max_length=150, blank=True)
@@ -363,4 +364,5 @@ class TariffChange(models.Model):
         indexes = [models.Index(fields=["kind", "-recorded_at"], name="tariffs_change_kind_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.subject}"
+        # Not the stored subject: that is in the project's language, a title in the reader's.
+        return f"{self.get_kind_display()} ({self.object_id})"

@@ -5,9 +5,11 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from indices.signals import health_index_latest_changed
 from mlmodels.signals import model_version_promoted
 from strategies.signals import pricing_rule_approved, pricing_rule_ended
 from tariffs.services.changes import (
+    index_month_record,
     model_promotion_record,
     rule_approval_record,
     rule_end_record,
@@ -29,3 +31,11 @@ def model_promoted(
     sender: type, version: Any, retired: list, promoted_by: Any, **kwargs: Any
 ) -> None:
     model_promotion_record(version=version, retired=retired, promoted_by=promoted_by)
+
+
+@receiver(health_index_latest_changed)
+def index_month_changed(sender: type, changes: list[dict], **kwargs: Any) -> None:
+    for change in changes:
+        index_month_record(
+            base_year=change["base_year"], before=change["before"], after=change["after"]
+        )

@@ -38,6 +38,17 @@ VALUE_LABELS = {
     "moves": _("moves"),
     "task": _("task"),
     "versions": _("versions"),
+    "month": _("month"),
+    "value": _("value"),
+}
+# What each kind of change is about, named in the reader's language.
+SUBJECTS = {
+    TariffChange.Kind.RULE_APPROVED: _("Pricing rule #%(id)s"),
+    TariffChange.Kind.RULE_ENDED: _("Pricing rule #%(id)s"),
+    TariffChange.Kind.TARIFF_VERSION_APPROVED: _("Tariff version %(id)s"),
+    TariffChange.Kind.ZONING_APPROVED: _("Zoning proposal %(id)s"),
+    TariffChange.Kind.MODEL_PROMOTED: _("Model version %(id)s"),
+    TariffChange.Kind.INDEX_MONTH: _("Health index base %(id)s"),
 }
 
 
@@ -118,7 +129,7 @@ class TariffChangeAdmin(ExportMixin, admin.ModelAdmin):
     list_display = [
         "recorded_at",
         "kind",
-        "subject",
+        "what",
         "effective",
         "drafted_by",
         "approved_by",
@@ -127,9 +138,11 @@ class TariffChangeAdmin(ExportMixin, admin.ModelAdmin):
     list_filter = ["kind", "recorded_at", "effective_from"]
     date_hierarchy = "recorded_at"
     search_fields = ["subject", "drafted_by", "approved_by"]
+    # The stored `subject` is the object's name in the project's language when it changed: kept
+    # for the export and the API; staff read what changed in their own language.
     fields = readonly_fields = (
         "kind",
-        "subject",
+        "what",
         "object_id",
         "effective_from",
         "drafted_by",
@@ -148,6 +161,10 @@ class TariffChangeAdmin(ExportMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+    @admin.display(description=_("what"), ordering="object_id")
+    def what(self, change: TariffChange) -> str:
+        return str(SUBJECTS[TariffChange.Kind(change.kind)]) % {"id": change.object_id}
 
     @admin.display(description=_("effective from"), ordering="effective_from")
     def effective(self, change: TariffChange) -> str:

@@ -4,28 +4,30 @@ from django.db import migrations, models
 
 # The change log is append-only in the database itself: no UPDATE and no DELETE, whoever asks.
 POSTGRESQL_APPEND_ONLY = """
-CREATE FUNCTION tariffs_tariffchange_append_only() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION tariffs_tariffchange_append_only() RETURNS trigger AS $$
 BEGIN
     RAISE EXCEPTION 'the tariff change log is append-only: %% refused', TG_OP
         USING ERRCODE = 'integrity_constraint_violation';
 END;
 $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS tariffs_tariffchange_append_only ON tariffs_tariffchange;
 CREATE TRIGGER tariffs_tariffchange_append_only
     BEFORE UPDATE OR DELETE ON tariffs_tariffchange
     FOR EACH ROW EXECUTE FUNCTION tariffs_tariffchange_append_only();
 """
 POSTGRESQL_DROP = """
-DROP TRIGGER tariffs_tariffchange_append_only ON tariffs_tariffchange;
-DROP FUNCTION tariffs_tariffchange_append_only();
+DROP TRIGGER IF EXISTS tariffs_tariffchange_append_only ON tariffs_tariffchange;
+DROP FUNCTION IF EXISTS tariffs_tariffchange_append_only();
 """
 SQLITE_APPEND_ONLY = [
-    f"""CREATE TRIGGER tariffs_tariffchange_no_{operation.lower()}
+    f"""CREATE TRIGGER IF NOT EXISTS tariffs_tariffchange_no_{operation.lower()}
     BEFORE {operation} ON tariffs_tariffchange
     BEGIN SELECT RAISE(ABORT, 'the tariff change log is append-only: {operation} refused'); END;"""
     for operation in ("UPDATE", "DELETE")
 ]
 SQLITE_DROP = [
-    f"DROP TRIGGER tariffs_tariffchange_no_{operation};" for operation in ("update", "delete")
+    f"DROP TRIGGER IF EXISTS tariffs_tariffchange_no_{operation};"
+    for operation in ("update", "delete")
 ]
 
 
@@ -69,12 +71,13 @@ class Migration(migrations.Migration):
                             ("tariff_version_approved", "Tariff version approved"),
                             ("zoning_approved", "Zoning approved"),
                             ("model_promoted", "Model promoted"),
+                            ("index_month", "Health index month in use"),
                         ],
                         max_length=30,
                         verbose_name="kind",
                     ),
                 ),
-                ("subject", models.CharField(max_length=200, verbose_name="what")),
+                ("subject", models.CharField(max_length=200, verbose_name="subject")),
                 ("object_id", models.PositiveIntegerField(verbose_name="object id")),
                 ("effective_from", models.DateField(verbose_name="effective from")),
                 (

@@ -40,12 +40,15 @@ def impact_summary(analysis: ImpactAnalysis | None) -> dict[str, Any]:
     }
 
 
-def plain(values: dict[str, Any]) -> dict[str, Any]:
-    """Values as JSON keeps them exactly: amounts and dates as text."""
-    return {
-        key: str(value) if isinstance(value, Decimal | datetime.date) else value
-        for key, value in values.items()
-    }
+def plain(value: Any) -> Any:
+    """*value* as JSON keeps it exactly: amounts and dates as text, at any depth."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, Decimal | datetime.date):
+        return str(value)
+    return value
 
 
 def tariff_change_record(
@@ -181,4 +184,19 @@ def model_promotion_record(
         else None,
         before={"task": version.task, "versions": [previous.pk for previous in retired]},
         after={"task": version.task, "versions": [version.pk]},
+    )
+
+
+def index_month_record(
+    *, base_year: int, before: dict[str, str], after: dict[str, str]
+) -> TariffChange:
+    """Quotes index with a new latest month (or its revised value): no one approves it, Statbel
+    publishes it."""
+    return TariffChange.objects.create(
+        kind=TariffChange.Kind.INDEX_MONTH,
+        subject=f"health index base {base_year}",
+        object_id=base_year,
+        effective_from=timezone.localdate(),
+        before=before,
+        after=after,
     )

@@ -10,6 +10,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from indices.clients import HealthIndexObservation
+from indices.services import health_index_store
 from mlmodels.services import model_version_promote
 from strategies.models import DraftState, PricingRule
 from strategies.services import pricing_rule_approve, pricing_rule_save
@@ -175,7 +177,7 @@ def test_the_admin_lists_filters_and_exports_but_never_edits(admin_client, entry
         {"format": "0", **{f"tariffchangeresource_{name}": "on" for name in ("id", "approved_by")}},
     )
 
-    assert "#1 diesel" in listed.content.decode()
+    assert "Pricing rule #1" in listed.content.decode()
     assert 'name="_save"' not in page.content.decode()
     assert (
         admin_client.post(
@@ -204,3 +206,22 @@ def test_the_api_lists_the_log_filtered_by_kind_and_day(api_client, entry):
 
 def test_the_api_log_needs_a_client(client):
     assert client.get(reverse("api:tariffs:tariff_changes")).status_code == 401
+
+
+def test_a_new_index_month_records_the_month_quotes_now_use():
+    store = [
+        HealthIndexObservation(month=date(2026, 9, 1), base_year=2013, value=Decimal("134.10")),
+    ]
+    health_index_store(observations=store, source="bestat")
+    newer = [
+        HealthIndexObservation(month=date(2026, 10, 1), base_year=2013, value=Decimal("134.55")),
+    ]
+
+    health_index_store(observations=newer, source="bestat")
+    health_index_store(observations=newer, source="bestat")  # the same month again: no change
+
+    change = TariffChange.objects.filter(kind=TariffChange.Kind.INDEX_MONTH).first()
+    assert TariffChange.objects.filter(kind=TariffChange.Kind.INDEX_MONTH).count() == 2
+    assert change.before == {"month": "2026-09", "value": "134.10"}
+    assert change.after == {"month": "2026-10", "value": "134.55"}
+    assert change.object_id == 2013
