@@ -1,9 +1,11 @@
 """A small but complete pricing world for project-wide API tests: the demo tables, index and
 rules, and a production model trained on a small generated portfolio."""
 
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 
@@ -27,3 +29,10 @@ def pricing_world(demo_history, train, django_capture_on_commit_callbacks):
             version=train(task="claim_probability", estimator="glm")
         )
     return {"frequency": frequency, "severity": severity, "probability": probability}
+
+
+@pytest.fixture
+def risk_classes():
+    """The risk classes a migration creates, which a test in a transaction of its own (a live
+    server, a worker) finds flushed by the one before it."""
+    import_module("zipcodes.migrations.0002_risk_classes").create_risk_classes(apps, None)

@@ -21,7 +21,7 @@ PACKAGE = "pricing_partner_client"
 
 
 @pytest.fixture
-def partner(live_server, tmp_path, pricing_world):
+def partner(live_server, tmp_path, risk_classes, pricing_world):
     """The generated package, and a client of it authenticated as a partner that quotes."""
     schema = tmp_path / "schema.json"
     answer = requests.get(f"{live_server.url}/api/schema/?format=json", timeout=30)

@@ -114,6 +114,8 @@ class ZoningProposalAdmin(admin.ModelAdmin):
         context = {
             "proposal": proposal,
             "map_png": zoning_map_png(proposal=proposal) if proposal.summary else "",
+            "postcodes": proposal.zipcodes.count(),
+            "postcodes_placed": proposal.zipcodes.filter(longitude__isnull=False).count(),
             "moved": moved[:MOVED_SHOWN],
             "moved_not_shown": max(0, proposal.summary.get("changed_postcodes", 0) - MOVED_SHOWN),
             "can_approve": self.has_approve_permission(request)

@@ -2,12 +2,11 @@
 found by the name each says, and amounts, percentages and factors written the Belgian way."""
 
 from datetime import date
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 
 from tariffs.models import ImpactAnalysis
+from tariffs.services import zoning_proposal_create
 from zipcodes.services import zipcode_load_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,9 +18,7 @@ def language(request):
 
 
 @pytest.fixture
-def municipalities():
-    # A flush after an earlier transactional test removed the risk classes the migration made.
-    import_module("zipcodes.migrations.0002_risk_classes").create_risk_classes(apps, None)
+def municipalities(risk_classes):
     zipcode_load_csv(
         lines=[
             "zipcode,risk_class,municipality,province,other_names",
@@ -77,3 +74,18 @@ def test_an_impact_analysis_shows_its_amounts_the_belgian_way_on_one_line(
     totals = staff_page.inner_text("#impact-totals")
     assert "€\u00a06.430.056,56" in totals
     assert "€\u00a0-25.887,37 (-0,40\u00a0%)" in totals
+
+
+@pytest.fixture
+def proposal(risk_classes, book, admin_user):
+    return zoning_proposal_create(dataset=book, created_by=admin_user)
+
+
+def test_a_zoning_proposal_draws_every_postcode_on_the_map_of_belgium(
+    staff_page, live_server, proposal, language
+):
+    staff_page.goto(f"{live_server.url}/admin/tariffs/zoningproposal/{proposal.pk}/change/")
+
+    assert staff_page.locator("#zoning-map").evaluate("i => i.naturalWidth") > 0
+    placed = {"nl": "1149 van 1149 postcodes op de kaart.", "fr": "1149 codes postaux sur 1149"}
+    assert placed[language] in staff_page.inner_text("#zoning-map-placed")

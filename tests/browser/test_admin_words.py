@@ -5,10 +5,8 @@ French nor data. The test client's twin (tests/test_admin_texts.py) checks our c
 phrases; this one also catches English from Django, libraries and stored rows."""
 
 import re
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 
 from tests.admin_world import admin_pages
 
@@ -34,17 +32,11 @@ def language(request):
     return request.param
 
 
-@pytest.fixture(autouse=True)
-def risk_classes():
-    """The classes a migration creates, which a test in a transaction of its own flushes."""
-    import_module("zipcodes.migrations.0002_risk_classes").create_risk_classes(apps, None)
-
-
 def english_words(text: str) -> list[str]:
     return sorted({word for word in WORD.findall(text) if word.lower() in ENGLISH_WORDS})
 
 
-def test_every_admin_page_shows_no_english_word(staff_page, live_server, world):
+def test_every_admin_page_shows_no_english_word(staff_page, live_server, risk_classes, world):
     found = {}
     for page in admin_pages(world):
         response = staff_page.goto(f"{live_server.url}{page}")
