@@ -3,8 +3,6 @@
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model
-from django.http import HttpRequest
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -13,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ExportMixin
 
+from mlmodels.admin import ReadOnlyAdmin
 from mlmodels.models import Task
 from pricing_site.numbers import euros, percent
 from strategies.models import DraftState, Fuel
@@ -124,7 +123,7 @@ def values_table(values: dict[str, Any]) -> SafeString:
 
 
 @admin.register(TariffChange)
-class TariffChangeAdmin(ExportMixin, admin.ModelAdmin):
+class TariffChangeAdmin(ExportMixin, ReadOnlyAdmin):
     resource_classes = [TariffChangeResource]
     list_display = [
         "recorded_at",
@@ -152,15 +151,6 @@ class TariffChangeAdmin(ExportMixin, admin.ModelAdmin):
         "before_shown",
         "after_shown",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
     @admin.display(description=_("what"), ordering="object_id")
     def what(self, change: TariffChange) -> str:

@@ -14,6 +14,8 @@ from strategies.models import PricingRule
 from tariffs.models import ImpactAnalysis, TariffChange, TariffVersion, ZoningProposal
 from tariffs.selectors import impact_analysis_get_latest_for
 
+# The scenario key an impact analysis of a candidate model uses, by the model's task.
+MODEL_SCENARIO_KEYS = {"claim_frequency": "frequency_model", "claim_severity": "severity_model"}
 # The share of policies whose premium moves by more than this (%) is part of every summary.
 MOVED_THRESHOLD = "10"
 
@@ -179,9 +181,7 @@ def model_promotion_record(
         effective_from=timezone.localdate(),
         drafted_by=version.trained_by,
         approved_by=promoted_by,
-        impact_kind=f"{'frequency' if version.task == 'claim_frequency' else 'severity'}_model"
-        if version.task in ("claim_frequency", "claim_severity")
-        else None,
+        impact_kind=MODEL_SCENARIO_KEYS.get(version.task),
         before={"task": version.task, "versions": [previous.pk for previous in retired]},
         after={"task": version.task, "versions": [version.pk]},
     )
