@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 # Fixtures other apps' tests build on: recorded Statbel answers, the demo index, trained models.
 pytest_plugins = [
+    "pricing_site.tests.fixtures",
     "indices.tests.fixtures",
     "mlmodels.tests.fixtures",
     "strategies.tests.fixtures",

@@ -203,9 +203,19 @@ class ModelVersionAdmin(ReadOnlyAdmin):
             reverse("admin:mlmodels_modelversion_promote", args=[version_id])
         )
 
+    # The confirmation page; a layer above extends it with what a promotion rests on.
+    promote_confirmation_template = "admin/mlmodels/modelversion/promote_confirmation.html"
+
+    def promote_extra_context(self, version: ModelVersion) -> dict[str, Any]:
+        return {}
+
     def promote(self, request: HttpRequest, version: ModelVersion) -> None:
         try:
-            model_version_promote(version=version, promoted_by=request.user)
+            model_version_promote(
+                version=version,
+                promoted_by=request.user,
+                reason=request.POST.get("reason", "")[:PROMOTION_REASON_MAX],
+            )
         except ApplicationError as error:
             self.message_user(request, error.message, messages.ERROR)
         else:
@@ -246,10 +256,9 @@ class ModelVersionAdmin(ReadOnlyAdmin):
             "title": gettext("Promote model version %(id)s to production?") % {"id": version.pk},
             "version": version,
             **comparison_context(version),
+            **self.promote_extra_context(version),
         }
-        return TemplateResponse(
-            request, "admin/mlmodels/modelversion/promote_confirmation.html", context
-        )
+        return TemplateResponse(request, self.promote_confirmation_template, context)
 
     def change_view(
         self,
@@ -272,6 +281,8 @@ class ModelVersionAdmin(ReadOnlyAdmin):
             request, object_id, form_url, {**(extra_context or {}), **context}
         )
 
+
+PROMOTION_REASON_MAX = 2000  # characters of the written reason a promotion may carry
 
 TASK_SHORT: dict[str, Any] = {
     Task.CLAIM_FREQUENCY: _("Frequency"),

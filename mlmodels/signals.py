@@ -4,5 +4,6 @@ the transaction that made the change: a receiver that fails undoes it."""
 from django.dispatch import Signal
 
 # A version went into production. Arguments: version, retired (the versions it replaced),
-# promoted_by.
+# promoted_by, approved_alone (by who trained it, as the deployment allows), reason (written when
+# no impact analysis backs it).
 model_version_promoted = Signal()

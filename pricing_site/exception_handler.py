@@ -21,6 +21,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from pricing_site.exceptions import (
     ApplicationError,
     ConflictError,
+    ForbiddenError,
     NotFoundError,
     ServiceUnavailableError,
     UnprocessableError,
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 APPLICATION_ERROR_STATUS: dict[type[ApplicationError], int] = {
     NotFoundError: status.HTTP_404_NOT_FOUND,
+    ForbiddenError: status.HTTP_403_FORBIDDEN,
     ConflictError: status.HTTP_409_CONFLICT,
     UnprocessableError: status.HTTP_422_UNPROCESSABLE_ENTITY,
     ServiceUnavailableError: status.HTTP_503_SERVICE_UNAVAILABLE,

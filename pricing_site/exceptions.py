@@ -31,6 +31,12 @@ class NotFoundError(ApplicationError):
     default_code = "not_found"
 
 
+class ForbiddenError(ApplicationError):
+    """The user may not do this, however well-formed the request (answered 403)."""
+
+    default_code = "permission_denied"
+
+
 class ConflictError(ApplicationError):
     default_code = "conflict"
 

@@ -1,4 +1,4 @@
-"""Reads shared by every app: the API client behind a token."""
+"""Reads shared by every app: the API client behind a token, a staff account by name."""
 
 from dataclasses import dataclass
 from functools import cached_property
@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from rest_framework.authtoken.models import Token
 
 from pricing_site.caching import API_CLIENT_TTL, api_client_key, cache_get_or_load
+from pricing_site.exceptions import NotFoundError
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,13 @@ def api_client_get(*, token_key: str) -> ApiClientPrincipal | None:
         loader=load,
         timeout=API_CLIENT_TTL,
     )
+
+
+def staff_user_get(*, username: str) -> AbstractBaseUser:
+    """The active staff account named *username* (a command names who approves or drafts)."""
+    user = get_user_model().objects.filter(username=username, is_active=True, is_staff=True).first()
+    if user is None:
+        raise NotFoundError(
+            f"There is no active staff account named {username!r}.", code="user_not_found"
+        )
+    return user

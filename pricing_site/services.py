@@ -36,6 +36,7 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "tariffs.add_impactanalysis",
         "tariffs.view_tariffversion",
         "tariffs.add_tariffversion",
+        "tariffs.approve_tariffversion",
         "tariffs.view_quote",
         "strategies.view_fuelmapping",
         "strategies.add_fuelmapping",
@@ -44,6 +45,7 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "mlmodels.view_modelversion",
         "mlmodels.view_dataset",
         "tariffs.view_tariffevaluation",
+        "tariffs.view_tariffchange",
     ),
     "model managers": (
         "zipcodes.view_zipcode",
@@ -58,6 +60,7 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "tariffs.view_zoningproposal",
         "tariffs.view_impactanalysis",
         "tariffs.add_impactanalysis",
+        "tariffs.view_tariffchange",
     ),
 }
 

@@ -344,3 +344,7 @@ PRICING_SHARED_DIR = env.path("PRICING_SHARED_DIR", default=BASE_DIR.parent / "s
 PRICING_QUOTE_HORIZON_DAYS = env.int("PRICING_QUOTE_HORIZON_DAYS", default=366)
 # Largest dataset accepted by the upload API.
 PRICING_DATASET_MAX_BYTES = env.int("PRICING_DATASET_MAX_BYTES", default=50 * 1024 * 1024)
+# Four eyes: whoever approves a price change (or promotes a model) is not its author. A deployment
+# that has one pricing person may allow approving one's own draft; each such approval is marked
+# in the tariff change log.
+PRICING_SINGLE_PERSON_APPROVAL = env.bool("PRICING_SINGLE_PERSON_APPROVAL", default=False)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +64,7 @@ class TariffVersion(models.Model):
         ordering = ["-valid_from", "-pk"]
         verbose_name = _("tariff version")
         verbose_name_plural = _("tariff versions")
+        permissions = [("approve_tariffversion", "Can approve a draft tariff version")]
 
     def __str__(self) -> str:
         return _("Tariff v%(id)s from %(date)s") % {
@@ -354,6 +355,16 @@ class TariffChange(models.Model):
         blank=True,
         help_text=_("The impact analysis of the draft staff saw when approving it."),
     )
+    reason = models.TextField(
+        _("reason"),
+        blank=True,
+        help_text=_("Why it was approved without an impact analysis of the draft, in words."),
+    )
+    approved_alone = models.BooleanField(
+        _("approved by its author"),
+        default=False,
+        help_text=_("Approved by the person who drafted it, as this deployment allows."),
+    )
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
 
@@ -362,6 +373,17 @@ class TariffChange(models.Model):
         verbose_name = _("tariff change")
         verbose_name_plural = _("tariff changes")
         indexes = [models.Index(fields=["kind", "-recorded_at"], name="tariffs_change_kind_idx")]
+        constraints = [
+            # Four eyes, held by the database: every approval writes its entry in its own
+            # transaction, so an author approving their own draft cannot commit (unless the
+            # deployment allows it, and then the entry says so).
+            models.CheckConstraint(
+                condition=Q(drafted_by="")
+                | ~Q(drafted_by=F("approved_by"))
+                | Q(approved_alone=True),
+                name="tariffs_change_four_eyes",
+            ),
+        ]
 
     def __str__(self) -> str:
         # Not the stored subject: that is in the project's language, a title in the reader's.

@@ -1,6 +1,7 @@
 """The domain apps' announcements the tariff writes in its change log (connected in
 TariffsConfig.ready), inside the transaction that made the change."""
 
+from datetime import datetime
 from typing import Any
 
 from django.dispatch import receiver
@@ -17,8 +18,22 @@ from tariffs.services.changes import (
 
 
 @receiver(pricing_rule_approved)
-def rule_approved(sender: type, rule: Any, approved_by: Any, **kwargs: Any) -> None:
-    rule_approval_record(rule=rule, approved_by=approved_by)
+def rule_approved(
+    sender: type,
+    rule: Any,
+    approved_by: Any,
+    approved_alone: bool,
+    drafted_at: datetime,
+    reason: str,
+    **kwargs: Any,
+) -> None:
+    rule_approval_record(
+        rule=rule,
+        approved_by=approved_by,
+        approved_alone=approved_alone,
+        drafted_at=drafted_at,
+        reason=reason,
+    )
 
 
 @receiver(pricing_rule_ended)
@@ -28,9 +43,21 @@ def rule_ended(sender: type, rule: Any, before: dict, changed_by: Any, **kwargs:
 
 @receiver(model_version_promoted)
 def model_promoted(
-    sender: type, version: Any, retired: list, promoted_by: Any, **kwargs: Any
+    sender: type,
+    version: Any,
+    retired: list,
+    promoted_by: Any,
+    approved_alone: bool,
+    reason: str,
+    **kwargs: Any,
 ) -> None:
-    model_promotion_record(version=version, retired=retired, promoted_by=promoted_by)
+    model_promotion_record(
+        version=version,
+        retired=retired,
+        promoted_by=promoted_by,
+        approved_alone=approved_alone,
+        reason=reason,
+    )
 
 
 @receiver(health_index_latest_changed)

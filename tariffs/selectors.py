@@ -2,13 +2,14 @@
 proposals and today's zone factors as the frequency model's offset."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext
 
 from mlmodels.offsets import Offset
+from mlmodels.selectors import dataset_get_latest
 from pricing_site.caching import cache_get_or_load
 from pricing_site.exceptions import ApplicationError, NotFoundError, ServiceUnavailableError
 from strategies.models import DraftState
@@ -124,6 +125,46 @@ def impact_analysis_get_latest_for(*, kind: str, object_id: int) -> ImpactAnalys
 
 
 RECENT_ANALYSES = 100
+
+
+@dataclass(frozen=True)
+class ApprovalEvidence:
+    """The impact analysis an approval rests on, and why it does not when it does not."""
+
+    analysis: ImpactAnalysis | None  # the draft's latest, valid or not
+    problem: str  # "" when it is evidence; else "not_simulated", "other_dataset", "changed_since"
+
+    def described(self) -> str:
+        """The problem in the reader's language (empty when there is none)."""
+        if not self.problem:
+            return ""
+        analysis = self.analysis.pk if self.analysis else None
+        return {
+            "not_simulated": gettext("it was never simulated"),
+            "other_dataset": gettext(
+                "its latest impact analysis (%(id)s) priced another dataset than the current "
+                "portfolio"
+            )
+            % {"id": analysis},
+            "changed_since": gettext("it changed after its latest impact analysis (%(id)s)")
+            % {"id": analysis},
+        }[self.problem]
+
+
+def approval_evidence_get(*, kind: str, object_id: int, drafted_at: datetime) -> ApprovalEvidence:
+    """The draft's latest finished analysis and whether it is evidence for approving it: run
+    after the draft's last change (*drafted_at*), on the current portfolio dataset."""
+    analysis = impact_analysis_get_latest_for(kind=kind, object_id=object_id)
+    current = dataset_get_latest()
+    if analysis is None:
+        problem = "not_simulated"
+    elif current is None or analysis.dataset_id != current.pk:
+        problem = "other_dataset"
+    elif analysis.created_at < drafted_at:
+        problem = "changed_since"
+    else:
+        problem = ""
+    return ApprovalEvidence(analysis=analysis, problem=problem)
 
 
 def zoning_proposal_class_factors(*, proposal: ZoningProposal) -> dict[str, Decimal]:

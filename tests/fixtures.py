@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 
-from mlmodels.services import model_version_promote
+from mlmodels.tests.fixtures import promote
 from zipcodes.services import zipcode_load_csv
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -23,11 +23,9 @@ def pricing_world(demo_history, train, django_capture_on_commit_callbacks):
         zipcode_load_csv(lines=ZIPCODES)
         # The demo's tables: every fuel can be quoted, those the models never saw as petrol.
         call_command("load_strategies", str(FIXTURES / "strategies.json"), verbosity=0)
-        frequency = model_version_promote(version=train(estimator="glm"))
-        severity = model_version_promote(version=train(task="claim_severity", estimator="glm"))
-        probability = model_version_promote(
-            version=train(task="claim_probability", estimator="glm")
-        )
+        frequency = promote(train(estimator="glm"))
+        severity = promote(train(task="claim_severity", estimator="glm"))
+        probability = promote(train(task="claim_probability", estimator="glm"))
     return {"frequency": frequency, "severity": severity, "probability": probability}
 
 

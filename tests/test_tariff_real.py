@@ -18,12 +18,22 @@ pytestmark = [
 
 
 @pytest.fixture
-def tariff_result(django_capture_on_commit_callbacks):
+def tariff_result(approver, django_capture_on_commit_callbacks):
     data = str(REAL_PORTFOLIO)
     quiet = {"stdout": StringIO(), "stderr": StringIO()}
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_zipcodes", str(settings.BASE_DIR / "fixtures" / "zipcodes.csv"), **quiet)
-        call_command("derive_zones", "--data", data, "--approve", **quiet)
+        call_command(
+            "derive_zones",
+            "--data",
+            data,
+            "--approve",
+            "--approved-by",
+            "approver",
+            "--reason",
+            "The real portfolio's first zoning.",
+            **quiet,
+        )
         for task in ("claim_frequency", "claim_severity"):
             call_command(
                 "train_model",
@@ -36,6 +46,8 @@ def tariff_result(django_capture_on_commit_callbacks):
                 "--cv",
                 "0",
                 "--promote-if-better",
+                "--approved-by",
+                "approver",
                 **quiet,
             )
     out = StringIO()

@@ -128,6 +128,16 @@ class DatasetCreateInputSerializer(serializers.Serializer):
     name = serializers.CharField(required=False, max_length=200)
 
 
+class ModelVersionPromoteInputSerializer(JsonInputSerializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Why it is promoted. Required for a frequency or severity model that no impact "
+        "analysis of the current portfolio backs; kept in the tariff change log.",
+    )
+
+
 class ModelVersionOutputSerializer(serializers.ModelSerializer):
     status = serializers.CharField()
     dataset = DatasetOutputSerializer()

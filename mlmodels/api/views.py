@@ -18,6 +18,7 @@ from mlmodels.api.serializers import (
     ModelVersionCreateInputSerializer,
     ModelVersionListInputSerializer,
     ModelVersionOutputSerializer,
+    ModelVersionPromoteInputSerializer,
     PredictionCreateInputSerializer,
     PredictionOutputSerializer,
     PredictionQueryInputSerializer,
@@ -146,20 +147,32 @@ class ModelVersionPromoteApi(APIView):
 
     @extend_schema(
         summary="Put a model version in production",
-        request=None,
+        description="Four eyes: the client promoting is not the one that trained the version. "
+        "A frequency or severity model needs an impact analysis of it on the current portfolio "
+        "(`POST /api/v1/impact-analyses/` with its id as `frequency_model` or `severity_model`) "
+        "or a written `reason`.",
+        request=ModelVersionPromoteInputSerializer,
         responses={
             200: ModelVersionOutputSerializer,
             **error_responses(
+                _400="`validation_error`.",
+                _403="`same_author_and_approver`: the version was trained by this client; "
+                "`approval_not_permitted`.",
                 _404=NOT_FOUND,
                 _409="`already_production`.",
                 _422="`artifact_rejected`: the artifact does not verify, load or predict; "
-                "production is unchanged.",
+                "`impact_analysis_required`: no impact analysis of it on the current portfolio "
+                "and no `reason`. Production is unchanged.",
             ),
         },
     )
     def post(self, request: Request, version_id: int) -> Response:
+        body = ModelVersionPromoteInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         version = model_version_promote(
-            version=model_version_get(version_id=version_id), promoted_by=request.user
+            version=model_version_get(version_id=version_id),
+            promoted_by=request.user,
+            reason=body.validated_data.get("reason", ""),
         )
         return Response(ModelVersionOutputSerializer(version).data, status=status.HTTP_200_OK)
 

@@ -15,6 +15,7 @@ from mlmodels.models import ModelVersion, Task
 from mlmodels.schema import FEATURE_COLUMNS, records_validate
 from mlmodels.scoring import Scorer
 from mlmodels.signals import model_version_promoted
+from pricing_site.approvals import approval_check
 from pricing_site.exceptions import ConflictError, UnprocessableError
 from pricing_site.history import admin_history_record
 
@@ -67,9 +68,20 @@ def model_version_verify(*, version: ModelVersion) -> None:
 
 
 @transaction.atomic
-def model_version_promote(*, version: ModelVersion, promoted_by: Any = None) -> ModelVersion:
+def model_version_promote(
+    *, version: ModelVersion, promoted_by: Any, reason: str = ""
+) -> ModelVersion:
     """Promote *version*, once verified, and retire the previous production version of the
-    same task."""
+    same task. The promoter holds the right and did not train it (four eyes); the tariff's change
+    log, written by the signal's receiver, refuses a frequency or severity model without an impact
+    analysis of it or a written *reason*."""
+    trained_by = ModelVersion.objects.values_list("trained_by", flat=True).get(pk=version.pk)
+    approved_alone = approval_check(
+        author_ids=[trained_by],
+        approver=promoted_by,
+        permission="mlmodels.promote_modelversion",
+        subject=gettext("model version %(id)s") % {"id": version.pk},
+    )
     model_version_verify(version=version)
     # Locking every version of the task serialises concurrent promotions: the last one wins and
     # the database constraint guarantees there is never a second production version.
@@ -105,7 +117,12 @@ def model_version_promote(*, version: ModelVersion, promoted_by: Any = None) -> 
         % {"previous": ", ".join(str(v.pk) for v in retired) or gettext("none")},
     )
     model_version_promoted.send(
-        sender=ModelVersion, version=current, retired=retired, promoted_by=promoted_by
+        sender=ModelVersion,
+        version=current,
+        retired=retired,
+        promoted_by=promoted_by,
+        approved_alone=approved_alone,
+        reason=reason,
     )
     transaction.on_commit(lambda: production_version_cache_clear(task=version.task))
     return current

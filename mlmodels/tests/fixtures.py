@@ -7,6 +7,7 @@ import pytest
 from mlmodels.schema import portfolio_typed
 from mlmodels.services import dataset_create, model_version_promote, model_version_train
 from mlmodels.synthetic import portfolio_generate
+from pricing_site.tests.fixtures import approver_get
 
 FAST_PARAMS = {
     "glm": {},
@@ -65,18 +66,24 @@ def train(dataset):
     return train_version
 
 
+def promote(version):
+    """Put *version* in production as a test's set-up does: approved by someone who did not
+    train it, with a written reason in place of an impact analysis."""
+    return model_version_promote(version=version, promoted_by=approver_get(), reason="Test set-up.")
+
+
 @pytest.fixture
 def production_version(train, django_capture_on_commit_callbacks):
     version = train()
     with django_capture_on_commit_callbacks(execute=True):
-        return model_version_promote(version=version)
+        return promote(version)
 
 
 @pytest.fixture
 def production_severity(train, django_capture_on_commit_callbacks):
     version = train(task="claim_severity", estimator="glm")
     with django_capture_on_commit_callbacks(execute=True):
-        return model_version_promote(version=version)
+        return promote(version)
 
 
 @pytest.fixture

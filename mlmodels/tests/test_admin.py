@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from mlmodels.models import TrainingJob
 from mlmodels.selectors import model_version_comparison_get
-from mlmodels.services import evaluation, model_version_promote, model_version_train
+from mlmodels.services import evaluation, model_version_train
 from mlmodels.services.jobs import training_job_run
-from mlmodels.tests.fixtures import tamper
+from mlmodels.tests.fixtures import promote, tamper
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,8 @@ def test_model_manager_promotes_from_detail_page(
 
     with django_capture_on_commit_callbacks(execute=True):
         staff(client, "model managers").post(
-            reverse("admin:mlmodels_modelversion_promote", args=[candidate.pk])
+            reverse("admin:mlmodels_modelversion_promote", args=[candidate.pk]),
+            {"reason": "Better on the holdout."},
         )
 
     candidate.refresh_from_db()
@@ -73,7 +74,10 @@ def test_promotion_is_written_in_the_history_of_both_versions(
     manager = staff(client, "model managers")
 
     with django_capture_on_commit_callbacks(execute=True):
-        manager.post(reverse("admin:mlmodels_modelversion_promote", args=[candidate.pk]))
+        manager.post(
+            reverse("admin:mlmodels_modelversion_promote", args=[candidate.pk]),
+            {"reason": "Better on the holdout."},
+        )
 
     promoted = manager.get(reverse("admin:mlmodels_modelversion_history", args=[candidate.pk]))
     retired = manager.get(
@@ -130,10 +134,8 @@ def test_promotion_asks_to_confirm_and_warns_in_red_when_the_candidate_is_worse(
     client, dataset, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        production = model_version_promote(
-            version=model_version_train(
-                dataset=dataset, task="claim_frequency", estimator="glm", cv=0
-            )
+        production = promote(
+            model_version_train(dataset=dataset, task="claim_frequency", estimator="glm", cv=0)
         )
     # One boosting iteration: close to a constant, clearly worse than the GLM.
     worse = model_version_train(

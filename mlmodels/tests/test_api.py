@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from mlmodels.artifacts import artifact_dump
 from mlmodels.models import ModelVersion, TrainingJob
+from mlmodels.services import model_version_train
 from mlmodels.services.evaluation import version_pipeline
 from mlmodels.tests.fixtures import random_record, tamper
 
@@ -239,10 +240,38 @@ def test_promote_needs_permission_and_promotes(make_api_client, production_versi
     url = reverse("api:mlmodels:promote", kwargs={"version_id": candidate.pk})
 
     assert make_api_client().post(url).status_code == 403
-    response = make_api_client("mlmodels.promote_modelversion").post(url)
+    promoter = make_api_client("mlmodels.promote_modelversion")
+    unbacked = promoter.post(url)
+    response = promoter.post(url, {"reason": "Better on the holdout."}, format="json")
 
+    # A frequency model changes premiums: an impact analysis of it, or a written reason.
+    assert (unbacked.status_code, unbacked.json()["code"]) == (422, "impact_analysis_required")
+    assert unbacked.json()["fields"][0]["field"] == "reason"
     assert response.status_code == 200
     assert response.json()["status"] == "production"
+
+
+def test_promote_refuses_the_client_that_trained_the_version(
+    make_api_client, production_version, dataset
+):
+    promoter = make_api_client("mlmodels.promote_modelversion")
+    own = model_version_train(
+        dataset=dataset,
+        task="claim_frequency",
+        estimator="glm",
+        cv=0,
+        trained_by=promoter.user,
+    )
+
+    response = promoter.post(
+        reverse("api:mlmodels:promote", kwargs={"version_id": own.pk}),
+        {"reason": "Mine is better."},
+        format="json",
+    )
+
+    assert (response.status_code, response.json()["code"]) == (403, "same_author_and_approver")
+    own.refresh_from_db()
+    assert not own.is_production
 
 
 def test_dataset_upload_validates_and_recognises_same_file(make_api_client, portfolio_csv):

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from mlmodels.models import ModelVersion
 from mlmodels.tests.fixtures import tamper
+from tariffs.models import TariffChange
 
 pytestmark = pytest.mark.django_db
 
@@ -73,14 +74,49 @@ def test_validate_dataset_accepts_real_portfolio(run):
     assert "Valid: 163212 rows." in run("validate_dataset", str(REAL_PORTFOLIO))
 
 
-def test_train_model_shows_progress_and_promotes_first_version(portfolio_path, run):
+def test_train_model_shows_progress_and_promotes_first_version(portfolio_path, run, approver):
     output = train(
-        run, portfolio_path, "claim_frequency", "glm", "--cv", "2", "--promote-if-better"
+        run,
+        portfolio_path,
+        "claim_frequency",
+        "glm",
+        "--cv",
+        "2",
+        "--promote-if-better",
+        "--approved-by",
+        "approver",
     )
 
     assert "[ 10%] cross-validation fold 1/2" in output
     assert "is now in production" in output
     assert ModelVersion.objects.get().is_production
+    change = TariffChange.objects.get()
+    assert change.approved_by == "approver"
+    assert "no version of this task in production" in change.reason
+
+
+def test_train_model_promotes_only_with_an_approver_who_did_not_train_it(
+    portfolio_path, run, approver
+):
+    with pytest.raises(CommandError, match="--approved-by"):
+        train(run, portfolio_path, "claim_frequency", "glm", "--cv", "0", "--promote-if-better")
+    assert not ModelVersion.objects.exists()
+
+    with pytest.raises(CommandError, match="four eyes"):
+        train(
+            run,
+            portfolio_path,
+            "claim_frequency",
+            "glm",
+            "--cv",
+            "0",
+            "--trained-by",
+            "approver",
+            "--promote-if-better",
+            "--approved-by",
+            "approver",
+        )
+    assert not ModelVersion.objects.filter(is_production=True).exists()
 
 
 def test_train_model_refuses_invalid_dataset(portfolio_path, run):
@@ -91,8 +127,18 @@ def test_train_model_refuses_invalid_dataset(portfolio_path, run):
     assert not ModelVersion.objects.exists()
 
 
-def test_compare_models_prints_table_and_writes_report(portfolio_path, tmp_path, run):
-    train(run, portfolio_path, "claim_frequency", "glm", "--cv", "0", "--promote-if-better")
+def test_compare_models_prints_table_and_writes_report(portfolio_path, tmp_path, run, approver):
+    train(
+        run,
+        portfolio_path,
+        "claim_frequency",
+        "glm",
+        "--cv",
+        "0",
+        "--promote-if-better",
+        "--approved-by",
+        "approver",
+    )
     train(run, portfolio_path, "claim_frequency", "hist_gradient_boosting", "--cv", "0")
     candidate = ModelVersion.objects.filter(is_production=False).get()
     report = tmp_path / "report.html"
@@ -104,22 +150,41 @@ def test_compare_models_prints_table_and_writes_report(portfolio_path, tmp_path,
     assert "data:image/png;base64," in report.read_text()
 
 
-def test_promote_model_refuses_a_tampered_artifact(portfolio_path, run):
+def test_promote_model_refuses_a_tampered_artifact(portfolio_path, run, approver):
     train(run, portfolio_path, "claim_probability", "glm", "--cv", "0")
     version = ModelVersion.objects.get()
     tamper(version)
 
     with pytest.raises(CommandError, match="cannot be promoted"):
-        run("promote_model", str(version.pk))
+        run("promote_model", str(version.pk), "--approved-by", "approver")
 
     version.refresh_from_db()
     assert not version.is_production
 
 
-def test_promote_model_promotes_and_refuses_twice(portfolio_path, run):
+def test_promote_model_promotes_and_refuses_twice(portfolio_path, run, approver):
     train(run, portfolio_path, "claim_probability", "glm", "--cv", "0")
     version = ModelVersion.objects.get()
 
-    assert "is now in production" in run("promote_model", str(version.pk))
+    assert "is now in production" in run(
+        "promote_model", str(version.pk), "--approved-by", "approver"
+    )
     with pytest.raises(CommandError, match="already in production"):
-        run("promote_model", str(version.pk))
+        run("promote_model", str(version.pk), "--approved-by", "approver")
+
+
+def test_promote_model_names_its_approver_and_needs_evidence_for_a_premium_model(
+    portfolio_path, run, approver
+):
+    train(run, portfolio_path, "claim_frequency", "glm", "--cv", "0")
+    version = ModelVersion.objects.get()
+
+    with pytest.raises(CommandError, match="no-such-user"):
+        run("promote_model", str(version.pk), "--approved-by", "no-such-user")
+    with pytest.raises(CommandError, match="never simulated"):
+        run("promote_model", str(version.pk), "--approved-by", "approver")
+    assert not TariffChange.objects.exists()
+
+    run("promote_model", str(version.pk), "--approved-by", "approver", "--reason", "Urgent fix.")
+
+    assert TariffChange.objects.get().reason == "Urgent fix."

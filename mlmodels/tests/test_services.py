@@ -13,11 +13,10 @@ from mlmodels.services import (
     SAME_DATA_LINE,
     InvalidDatasetError,
     dataset_create,
-    model_version_promote,
     model_version_train,
     model_versions_compare,
 )
-from mlmodels.tests.fixtures import tamper
+from mlmodels.tests.fixtures import promote, tamper
 from pricing_site.exceptions import (
     ApplicationError,
     ConflictError,
@@ -92,11 +91,11 @@ def test_model_version_promote_retires_previous_production(
 ):
     first, second = train(), train(estimator="glm")
     with django_capture_on_commit_callbacks(execute=True):
-        model_version_promote(version=first)
+        promote(first)
     assert model_version_get_production_id(task="claim_frequency") == first.pk
 
     with django_capture_on_commit_callbacks(execute=True):
-        model_version_promote(version=second)
+        promote(second)
 
     first.refresh_from_db()
     assert (first.is_production, first.status) == (False, "retired")
@@ -110,7 +109,7 @@ def test_model_version_promote_refuses_a_tampered_artifact_and_keeps_production(
     tamper(candidate)
 
     with pytest.raises(UnprocessableError, match="SHA-256") as refused:
-        model_version_promote(version=candidate)
+        promote(candidate)
 
     assert refused.value.code == "artifact_rejected"
     production_version.refresh_from_db()
@@ -124,7 +123,7 @@ def test_model_version_promote_refuses_a_model_that_does_not_predict(train, monk
     )
 
     with pytest.raises(UnprocessableError, match="not plausible"):
-        model_version_promote(version=candidate)
+        promote(candidate)
 
     candidate.refresh_from_db()
     assert not candidate.is_production
@@ -132,7 +131,7 @@ def test_model_version_promote_refuses_a_model_that_does_not_predict(train, monk
 
 def test_model_version_promote_refuses_version_already_in_production(production_version):
     with pytest.raises(ConflictError):
-        model_version_promote(version=production_version)
+        promote(production_version)
 
 
 def test_database_refuses_second_production_version(production_version, train):
@@ -151,21 +150,21 @@ def test_model_version_get_production_id_raises_503_error_without_production():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_model_version_promote_leaves_one_winner_when_concurrent(train):
+def test_model_version_promote_leaves_one_winner_when_concurrent(train, approver):
     versions = [train(), train(estimator="glm")]
     barrier = threading.Barrier(2)
     errors = []
 
-    def promote(version):
+    def promote_at_once(version):
         try:
             barrier.wait()
-            model_version_promote(version=version)
+            promote(version)
         except Exception as error:  # noqa: BLE001
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=promote, args=(version,)) for version in versions]
+    threads = [threading.Thread(target=promote_at_once, args=(version,)) for version in versions]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -9,9 +9,8 @@ import pytest
 from django.db import connection
 
 from mlmodels import serving
-from mlmodels.services import model_version_promote
 from mlmodels.serving import loaded_model_get, model_version_predict
-from mlmodels.tests.fixtures import tamper
+from mlmodels.tests.fixtures import promote, tamper
 
 RECORD = {
     "coverage": "TPL",
@@ -58,7 +57,7 @@ def test_process_keeps_serving_its_model_when_the_promoted_one_cannot_load(
     model_version_predict(task="claim_frequency", records=[RECORD])
     candidate = train(estimator="glm")
     with django_capture_on_commit_callbacks(execute=True):
-        model_version_promote(version=candidate)
+        promote(candidate)
     tamper(candidate)  # after promotion: verified then, altered since
 
     prediction = model_version_predict(task="claim_frequency", records=[RECORD])
@@ -76,7 +75,7 @@ def test_process_keeps_serving_its_model_when_the_promoted_one_cannot_load(
 @pytest.mark.django_db(transaction=True)
 def test_promotion_reaches_another_process_without_restart(train, media_root):
     first, second = train(), train(estimator="glm")
-    model_version_promote(version=first)
+    promote(first)
     env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_MEDIA_ROOT": str(media_root)}
     other = subprocess.Popen(
         [sys.executable, "-c", OTHER_PROCESS],
@@ -89,7 +88,7 @@ def test_promotion_reaches_another_process_without_restart(train, media_root):
         assert ask(other) == first.pk
         assert ask(other) == first.pk
 
-        model_version_promote(version=second)
+        promote(second)
 
         assert ask(other) == second.pk
     finally:

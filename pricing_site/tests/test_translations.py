@@ -76,7 +76,9 @@ def test_api_validation_errors_speak_the_clients_language(
     assert body["fields"][0]["message"] == required
 
 
-def test_admin_refuses_to_approve_an_overlapping_rule_in_dutch_with_belgian_dates(client, brands):
+def test_admin_refuses_to_approve_an_overlapping_rule_in_dutch_with_belgian_dates(
+    client, second_editor, brands
+):
     editor = User.objects.create_user("editor", password="x", is_staff=True)
     editor.groups.add(Group.objects.get(name="pricing editors"))
     client.force_login(editor)
@@ -96,8 +98,9 @@ def test_admin_refuses_to_approve_an_overlapping_rule_in_dutch_with_belgian_date
     )
     draft = PricingRule.objects.exclude(pk=existing.pk).get()
 
-    response = client.post(
+    response = second_editor.post(
         reverse("admin:strategies_pricingrule_approve", args=[draft.pk]),
+        {"reason": "Vervangt de herfstregel."},
         headers={"accept-language": "nl"},
         follow=True,
     )

@@ -1,6 +1,7 @@
 """Writes of the strategies app: brands and their aliases, pricing rules, fuel mappings."""
 
 from strategies.services.tables import (
+    TABLES_FILE_REASON,
     StrategiesLoadReport,
     brand_alias_delete,
     brand_alias_save,
@@ -15,6 +16,7 @@ from strategies.services.tables import (
 )
 
 __all__ = [
+    "TABLES_FILE_REASON",
     "StrategiesLoadReport",
     "brand_alias_delete",
     "brand_alias_save",

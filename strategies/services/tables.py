@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
+from pricing_site.approvals import approval_check
 from pricing_site.exceptions import ApplicationError, ConflictError
 from pricing_site.text import name_normalize
 from strategies.caching import (
@@ -26,6 +27,9 @@ from strategies.models import (
     PricingRule,
 )
 from strategies.signals import pricing_rule_approved, pricing_rule_ended
+
+# Why the rules of a tables file are in force without an impact analysis (the change log says so).
+TABLES_FILE_REASON = "Loaded from a tables file: the prices in force when the file was written."
 
 
 def brands_changed() -> None:
@@ -94,17 +98,38 @@ def rule_ended(*, stored: PricingRule, rule: PricingRule) -> bool:
 
 
 @transaction.atomic
-def pricing_rule_approve(*, rule: PricingRule, approved_by: Any = None) -> PricingRule:
+def pricing_rule_approve(*, rule: PricingRule, approved_by: Any, reason: str = "") -> PricingRule:
     """Approve a draft rule: quotes use it from its start date (refused while it overlaps an
-    approved rule of the same brand and fuel: end that one first)."""
+    approved rule of the same brand and fuel: end that one first). The approver holds the right
+    and did not draft or change the draft (four eyes); the tariff's change log, written by the
+    signal's receiver, refuses it without an impact analysis of the draft as it stands or a
+    written *reason*."""
     if rule.state == DraftState.APPROVED:
         raise ConflictError(
             gettext("Rule #%(id)s is already approved.") % {"id": rule.pk},
             code="rule_already_approved",
         )
+    approved_alone = approval_check(
+        author_ids=rule.history.values_list("changed_by", flat=True),
+        approver=approved_by,
+        permission="strategies.approve_pricingrule",
+        subject=gettext("rule #%(id)s") % {"id": rule.pk},
+    )
+    drafted_at = PricingRule.objects.values_list("updated_at", flat=True).get(pk=rule.pk)
     rule.state = DraftState.APPROVED
-    pricing_rule_save(rule=rule, changed_by=approved_by)
-    pricing_rule_approved.send(sender=PricingRule, rule=rule, approved_by=approved_by)
+    try:
+        pricing_rule_save(rule=rule, changed_by=approved_by)
+        pricing_rule_approved.send(
+            sender=PricingRule,
+            rule=rule,
+            approved_by=approved_by,
+            approved_alone=approved_alone,
+            drafted_at=drafted_at,
+            reason=reason,
+        )
+    except Exception:
+        rule.state = DraftState.DRAFT  # refused and rolled back: the caller's rule is a draft
+        raise
     return rule
 
 
@@ -181,7 +206,14 @@ def strategies_load(*, tables: dict[str, Any]) -> StrategiesLoadReport:
             if not same.exists():
                 pricing_rule_save(rule=rule)
                 # Prices the file puts in force, approved by whoever loads it.
-                pricing_rule_approved.send(sender=PricingRule, rule=rule, approved_by=None)
+                pricing_rule_approved.send(
+                    sender=PricingRule,
+                    rule=rule,
+                    approved_by=None,
+                    approved_alone=False,
+                    drafted_at=rule.updated_at,
+                    reason=TABLES_FILE_REASON,
+                )
                 added["rules"] += 1
         # A fuel the models never saw is priced as a modelled one, as staff decided it.
         for entry in tables.get("fuel_mappings", []):

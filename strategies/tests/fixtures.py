@@ -53,6 +53,20 @@ def editor(client):
     return client
 
 
+@pytest.fixture
+def second_editor(db):
+    """Another member of the pricing editors, in a client of their own: four eyes approve what
+    `editor` drafts."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    user = User.objects.create_user("second-editor", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="pricing editors"))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def rule_form(brand, **changes):
     """What the rule admin's add form posts."""
     return {

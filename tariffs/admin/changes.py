@@ -64,8 +64,10 @@ class TariffChangeResource(resources.ModelResource):
             "effective_from",
             "drafted_by",
             "approved_by",
+            "approved_alone",
             "recorded_at",
             "impact",
+            "reason",
             "before",
             "after",
         ]
@@ -134,7 +136,7 @@ class TariffChangeAdmin(ExportMixin, ReadOnlyAdmin):
         "approved_by",
         "impact_shown",
     ]
-    list_filter = ["kind", "recorded_at", "effective_from"]
+    list_filter = ["kind", "recorded_at", "effective_from", "approved_alone"]
     date_hierarchy = "recorded_at"
     search_fields = ["subject", "drafted_by", "approved_by"]
     # The stored `subject` is the object's name in the project's language when it changed: kept
@@ -146,8 +148,10 @@ class TariffChangeAdmin(ExportMixin, ReadOnlyAdmin):
         "effective_from",
         "drafted_by",
         "approved_by",
+        "approved_alone",
         "recorded_at",
         "impact_shown",
+        "reason",
         "before_shown",
         "after_shown",
     )

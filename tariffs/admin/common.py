@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from mlmodels.selectors import dataset_get_latest
 from pricing_site.exceptions import ApplicationError
 from strategies.models import Fuel
-from tariffs.selectors import impact_analysis_get_latest_for
+from tariffs.selectors import ApprovalEvidence
 from tariffs.services import (
     Scenario,
     impact_analysis_create,
@@ -63,29 +63,32 @@ def rules_not_applied_described(result: dict[str, Any]) -> list[str]:
     ]
 
 
+APPROVAL_REASON_MAX = 2000  # characters of the written reason an approval may carry
+
+
 def approval_view(
     model_admin: admin.ModelAdmin,
     request: HttpRequest,
     *,
     not_draft: str | None,
-    approve: Callable[[], Any],
+    approve: Callable[[str], Any],
     approved: str,
     title: str,
     subject: str,
     confirm: str,
-    analysis_kind: str,
-    object_id: int,
+    evidence: ApprovalEvidence,
     detail_url: str,
 ) -> HttpResponse:
     """Approving a draft (rule, tariff version, zoning): GET shows it with its latest impact
-    analysis beside the button, POST calls *approve*; what is no draft (*not_draft* says why) is
-    said and never approved again."""
+    analysis beside the button (and why it is not evidence when it is not), POST calls *approve*
+    with the reason written; what is no draft (*not_draft* says why) is said and never approved
+    again."""
     if not_draft:
         model_admin.message_user(request, not_draft)
         return HttpResponseRedirect(detail_url)
     if request.method == "POST":
         try:
-            approve()
+            approve(request.POST.get("reason", "")[:APPROVAL_REASON_MAX])
         except ApplicationError as error:
             model_admin.message_user(request, error.message, messages.ERROR)
         except ValidationError as error:
@@ -93,16 +96,16 @@ def approval_view(
         else:
             model_admin.message_user(request, approved, messages.SUCCESS)
         return HttpResponseRedirect(detail_url)
-    # The draft's latest analysis: kind is how its scenario names it ("rules", "tariff_version").
-    analysis = impact_analysis_get_latest_for(kind=analysis_kind, object_id=object_id)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "title": title,
         "subject": subject,
         "confirm": confirm,
-        "analysis": analysis,
-        "not_applied": rules_not_applied_described(analysis.result) if analysis else [],
+        "evidence": evidence,
+        "not_applied": rules_not_applied_described(evidence.analysis.result)
+        if evidence.analysis
+        else [],
         "cancel_url": detail_url,
     }
     return TemplateResponse(request, "admin/tariffs/approve.html", context)

@@ -16,8 +16,13 @@ from mlmodels.models import Dataset, ModelVersion, Task
 from pricing_site.numbers import decimal_shown
 from tariffs.admin.common import impact_simulate_one
 from tariffs.models import TariffEvaluation
-from tariffs.selectors import tariff_evaluation_report_get, zoning_version_get_current
+from tariffs.selectors import (
+    approval_evidence_get,
+    tariff_evaluation_report_get,
+    zoning_version_get_current,
+)
 from tariffs.services import (
+    MODEL_SCENARIO_KEYS,
     model_version_scenario,
     tariff_evaluation_create,
     zoning_proposal_create,
@@ -26,7 +31,20 @@ from tariffs.services import (
 
 class TariffModelVersionAdmin(ModelVersionAdmin):
     change_form_template = "admin/tariffs/modelversion_change_form.html"
+    promote_confirmation_template = "admin/tariffs/modelversion_promote.html"
     actions = [*ModelVersionAdmin.actions, "simulate_impact"]
+
+    def promote_extra_context(self, version: ModelVersion) -> dict[str, Any]:
+        """A frequency or severity model changes premiums: its impact analysis is the evidence
+        (a claim-probability model prices nothing)."""
+        kind = MODEL_SCENARIO_KEYS.get(version.task)
+        if kind is None:
+            return {}
+        return {
+            "evidence": approval_evidence_get(
+                kind=kind, object_id=version.pk, drafted_at=version.created_at
+            )
+        }
 
     @admin.action(description=_("Simulate the impact of this version on the premiums"))
     def simulate_impact(

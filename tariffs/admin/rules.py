@@ -15,6 +15,7 @@ from strategies.admin import PricingRuleAdmin
 from strategies.models import DraftState, PricingRule
 from strategies.services import pricing_rule_approve
 from tariffs.admin.common import approval_view, impact_simulate
+from tariffs.selectors import approval_evidence_get
 from tariffs.services import Scenario
 
 
@@ -34,7 +35,8 @@ class TariffPricingRuleAdmin(PricingRuleAdmin):
         return request.user.has_perm("strategies.approve_pricingrule")
 
     def approve_view(self, request: HttpRequest, rule_id: int) -> HttpResponse:
-        """GET: the draft with its latest impact analysis beside the button; POST: approve."""
+        """GET: the draft with its evidence beside the button; POST: approve, by another person
+        than its author."""
         rule = PricingRule.objects.filter(pk=rule_id).select_related("brand").first()
         if rule is None:
             raise Http404(gettext("There is no pricing rule %(id)s.") % {"id": rule_id})
@@ -47,7 +49,9 @@ class TariffPricingRuleAdmin(PricingRuleAdmin):
             not_draft=gettext("Rule #%(id)s is already approved.") % {"id": rule.pk}
             if rule.state == DraftState.APPROVED
             else None,
-            approve=lambda: pricing_rule_approve(rule=rule, approved_by=request.user),
+            approve=lambda reason: pricing_rule_approve(
+                rule=rule, approved_by=request.user, reason=reason
+            ),
             approved=gettext("Rule #%(id)s is approved: quotes use it from %(start)s.")
             % {"id": rule.pk, "start": start},
             title=gettext("Approve rule #%(id)s?") % {"id": rule.pk},
@@ -61,8 +65,9 @@ class TariffPricingRuleAdmin(PricingRuleAdmin):
                 "start": start,
             },
             confirm=gettext("Approve rule #%(id)s") % {"id": rule.pk},
-            analysis_kind="rules",
-            object_id=rule.pk,
+            evidence=approval_evidence_get(
+                kind="rules", object_id=rule.pk, drafted_at=rule.updated_at
+            ),
             detail_url=reverse("admin:strategies_pricingrule_change", args=[rule_id]),
         )
 

@@ -22,9 +22,7 @@ from pricing_site.numbers import euros, percent
 from strategies.models import DraftState
 from tariffs.admin.common import NOTE_SHOWN, approval_view, impact_simulate_one
 from tariffs.models import TariffVersion
-from tariffs.selectors import (
-    tariff_get_current,
-)
+from tariffs.selectors import approval_evidence_get, tariff_get_current
 from tariffs.services import (
     Scenario,
     tariff_version_approve,
@@ -181,11 +179,12 @@ class TariffVersionAdmin(BelgianNumbersMixin, admin.ModelAdmin):
         return [approve, *super().get_urls()]
 
     def approve_view(self, request: HttpRequest, version_id: int) -> HttpResponse:
-        """GET: the draft with its latest impact analysis beside the button; POST: approve."""
+        """GET: the draft with its evidence beside the button; POST: approve, by another person
+        than its author."""
         version = TariffVersion.objects.filter(pk=version_id).first()
         if version is None:
             raise Http404(gettext("There is no tariff version %(id)s.") % {"id": version_id})
-        if not request.user.has_perm("tariffs.add_tariffversion"):
+        if not request.user.has_perm("tariffs.approve_tariffversion"):
             raise PermissionDenied
         start = date_format(version.valid_from, "SHORT_DATE_FORMAT")
         return approval_view(
@@ -194,7 +193,9 @@ class TariffVersionAdmin(BelgianNumbersMixin, admin.ModelAdmin):
             not_draft=gettext("Tariff version %(id)s is already approved.") % {"id": version.pk}
             if version.state == DraftState.APPROVED
             else None,
-            approve=lambda: tariff_version_approve(version=version, approved_by=request.user),
+            approve=lambda reason: tariff_version_approve(
+                version=version, approved_by=request.user, reason=reason
+            ),
             approved=gettext("Tariff version %(id)s is approved: quotes use it from %(start)s.")
             % {"id": version.pk, "start": start},
             title=gettext("Approve tariff version %(id)s?") % {"id": version.pk},
@@ -209,8 +210,9 @@ class TariffVersionAdmin(BelgianNumbersMixin, admin.ModelAdmin):
                 "minimum": euros(version.minimum_premium),
             },
             confirm=gettext("Approve tariff version %(id)s") % {"id": version.pk},
-            analysis_kind="tariff_version",
-            object_id=version.pk,
+            evidence=approval_evidence_get(
+                kind="tariff_version", object_id=version.pk, drafted_at=version.created_at
+            ),
             detail_url=reverse("admin:tariffs_tariffversion_change", args=[version_id]),
         )
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tariffs.admin.common import approval_view, impact_simulate_one
 from tariffs.models import ZoningProposal
+from tariffs.selectors import approval_evidence_get
 from tariffs.services import Scenario, zoning_proposal_approve
 from tariffs.services.zoning import zoning_map_png
 
@@ -66,7 +67,8 @@ class ZoningProposalAdmin(admin.ModelAdmin):
         return [approve, *super().get_urls()]
 
     def approve_view(self, request: HttpRequest, proposal_id: int) -> HttpResponse:
-        """GET: the draft with its latest impact analysis beside the button; POST: approve."""
+        """GET: the draft with its evidence beside the button; POST: approve, by another person
+        than its author."""
         if not self.has_approve_permission(request):
             raise PermissionDenied
         proposal = ZoningProposal.objects.filter(pk=proposal_id).first()
@@ -79,7 +81,9 @@ class ZoningProposalAdmin(admin.ModelAdmin):
             % {"id": proposal.pk, "state": proposal.get_state_display().lower()}
             if proposal.state != ZoningProposal.State.DRAFT
             else None,
-            approve=lambda: zoning_proposal_approve(proposal=proposal, approved_by=request.user),
+            approve=lambda reason: zoning_proposal_approve(
+                proposal=proposal, approved_by=request.user, reason=reason
+            ),
             approved=gettext("Zoning proposal %(id)s applied: classes and factors are in force.")
             % {"id": proposal.pk},
             title=gettext("Approve zoning proposal %(id)s?") % {"id": proposal.pk},
@@ -90,8 +94,9 @@ class ZoningProposalAdmin(admin.ModelAdmin):
             )
             % {"count": proposal.summary.get("changed_postcodes", 0)},
             confirm=gettext("Approve and apply zoning proposal %(id)s") % {"id": proposal.pk},
-            analysis_kind="zoning_proposal",
-            object_id=proposal.pk,
+            evidence=approval_evidence_get(
+                kind="zoning_proposal", object_id=proposal.pk, drafted_at=proposal.created_at
+            ),
             detail_url=reverse("admin:tariffs_zoningproposal_change", args=[proposal_id]),
         )
 

@@ -189,7 +189,13 @@ class TariffChangeOutputSerializer(serializers.Serializer):
     effective_from = serializers.DateField()
     drafted_by = serializers.CharField(help_text="Username; empty when not known.")
     approved_by = serializers.CharField(help_text="Username; empty for a loaded tables file.")
+    approved_alone = serializers.BooleanField(
+        help_text="Approved by its own author, as a deployment with one-person approval allows."
+    )
     recorded_at = serializers.DateTimeField()
     impact = TariffChangeImpactField(help_text="The impact analysis seen at approval.")
+    reason = serializers.CharField(
+        help_text="Why it was approved without an impact analysis of the draft; may be empty."
+    )
     before = serializers.DictField(help_text="The values before the change.")
     after = serializers.DictField(help_text="The values after the change.")

@@ -2,7 +2,12 @@
 backtests; import from here."""
 
 from tariffs.services.evaluation import tariff_evaluation_create
-from tariffs.services.impact import Scenario, impact_analysis_create, model_version_scenario
+from tariffs.services.impact import (
+    MODEL_SCENARIO_KEYS,
+    Scenario,
+    impact_analysis_create,
+    model_version_scenario,
+)
 from tariffs.services.portfolio import (
     PortfolioPrices,
     PricingTables,
@@ -36,6 +41,7 @@ from tariffs.services.zoning import (
 
 __all__ = [
     "CENT",
+    "MODEL_SCENARIO_KEYS",
     "PortfolioPrices",
     "PremiumFactors",
     "PricingTables",

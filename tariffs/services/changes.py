@@ -8,14 +8,15 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from mlmodels.models import ModelVersion
+from pricing_site.exceptions import UnprocessableError
 from strategies.models import PricingRule
 from tariffs.models import ImpactAnalysis, TariffChange, TariffVersion, ZoningProposal
-from tariffs.selectors import impact_analysis_get_latest_for
+from tariffs.selectors import approval_evidence_get
+from tariffs.services.impact import MODEL_SCENARIO_KEYS
 
-# The scenario key an impact analysis of a candidate model uses, by the model's task.
-MODEL_SCENARIO_KEYS = {"claim_frequency": "frequency_model", "claim_severity": "severity_model"}
 # The share of policies whose premium moves by more than this (%) is part of every summary.
 MOVED_THRESHOLD = "10"
 
@@ -60,19 +61,36 @@ def tariff_change_record(
     effective_from: datetime.date,
     drafted_by: Any = None,
     approved_by: Any = None,
+    approved_alone: bool = False,
     impact_kind: str | None = None,
+    drafted_at: datetime.datetime | None = None,
+    reason: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> TariffChange:
     """Append one entry; *subject* is the changed object (named in the project's language, the
-    same for every reader of the log), *impact_kind* the scenario key its analyses use."""
+    same for every reader of the log). An approval whose draft can be simulated (*impact_kind*,
+    the scenario key its analyses use) rests on an impact analysis of the draft as it stood at
+    *drafted_at*, on the current portfolio, or on a written *reason*; refused otherwise (422
+    `impact_analysis_required`)."""
+    analysis = None
+    if impact_kind:
+        evidence = approval_evidence_get(
+            kind=impact_kind, object_id=subject.pk, drafted_at=drafted_at or timezone.now()
+        )
+        if evidence.problem and not reason.strip():
+            raise UnprocessableError(
+                gettext(
+                    "%(subject)s cannot be approved: %(problem)s. Simulate its impact on the "
+                    "current portfolio first, or write why it is approved without."
+                )
+                % {"subject": subject, "problem": evidence.described()},
+                code="impact_analysis_required",
+                field="reason",
+            )
+        analysis = None if evidence.problem else evidence.analysis
     with translation.override(settings.LANGUAGE_CODE):
         name = str(subject)
-    analysis = (
-        impact_analysis_get_latest_for(kind=impact_kind, object_id=subject.pk)
-        if impact_kind
-        else None
-    )
     return TariffChange.objects.create(
         kind=kind,
         subject=name[:200],
@@ -80,7 +98,9 @@ def tariff_change_record(
         effective_from=effective_from,
         drafted_by=username(drafted_by),
         approved_by=username(approved_by),
+        approved_alone=approved_alone,
         impact=impact_summary(analysis),
+        reason=reason.strip(),
         before=plain(before or {}),
         after=plain(after or {}),
     )
@@ -97,7 +117,14 @@ def rule_values(rule: PricingRule) -> dict[str, Any]:
     }
 
 
-def rule_approval_record(*, rule: PricingRule, approved_by: Any) -> TariffChange:
+def rule_approval_record(
+    *,
+    rule: PricingRule,
+    approved_by: Any,
+    approved_alone: bool,
+    drafted_at: datetime.datetime,
+    reason: str,
+) -> TariffChange:
     # Its author: who saved its first version (the history keeps each version's changed_by).
     first = rule.history.order_by("history_date", "history_id").first()
     return tariff_change_record(
@@ -106,7 +133,10 @@ def rule_approval_record(*, rule: PricingRule, approved_by: Any) -> TariffChange
         effective_from=rule.valid_from,
         drafted_by=first.changed_by if first else None,
         approved_by=approved_by,
+        approved_alone=approved_alone,
         impact_kind="rules",
+        drafted_at=drafted_at,
+        reason=reason,
         before={"state": "draft"},
         after={**rule_values(rule), "state": "approved"},
     )
@@ -139,7 +169,12 @@ def version_values(version: TariffVersion | None) -> dict[str, Any]:
 
 
 def tariff_version_approval_record(
-    *, version: TariffVersion, previous: TariffVersion | None, approved_by: Any
+    *,
+    version: TariffVersion,
+    previous: TariffVersion | None,
+    approved_by: Any,
+    approved_alone: bool,
+    reason: str,
 ) -> TariffChange:
     return tariff_change_record(
         kind=TariffChange.Kind.TARIFF_VERSION_APPROVED,
@@ -147,14 +182,22 @@ def tariff_version_approval_record(
         effective_from=version.valid_from,
         drafted_by=version.created_by,
         approved_by=approved_by,
+        approved_alone=approved_alone,
         impact_kind="tariff_version",
+        drafted_at=version.created_at,  # a version never changes once stored
+        reason=reason,
         before=version_values(previous),
         after=version_values(version),
     )
 
 
 def zoning_approval_record(
-    *, proposal: ZoningProposal, factors_before: dict[str, Any], approved_by: Any
+    *,
+    proposal: ZoningProposal,
+    factors_before: dict[str, Any],
+    approved_by: Any,
+    approved_alone: bool,
+    reason: str,
 ) -> TariffChange:
     return tariff_change_record(
         kind=TariffChange.Kind.ZONING_APPROVED,
@@ -162,7 +205,10 @@ def zoning_approval_record(
         effective_from=timezone.localdate(),
         drafted_by=proposal.created_by,
         approved_by=approved_by,
+        approved_alone=approved_alone,
         impact_kind="zoning_proposal",
+        drafted_at=proposal.created_at,  # a proposal is computed once, never edited
+        reason=reason,
         before={"factors": factors_before},
         after={
             "factors": proposal.factors,
@@ -173,7 +219,12 @@ def zoning_approval_record(
 
 
 def model_promotion_record(
-    *, version: ModelVersion, retired: list[ModelVersion], promoted_by: Any
+    *,
+    version: ModelVersion,
+    retired: list[ModelVersion],
+    promoted_by: Any,
+    approved_alone: bool,
+    reason: str,
 ) -> TariffChange:
     return tariff_change_record(
         kind=TariffChange.Kind.MODEL_PROMOTED,
@@ -181,7 +232,11 @@ def model_promotion_record(
         effective_from=timezone.localdate(),
         drafted_by=version.trained_by,
         approved_by=promoted_by,
+        approved_alone=approved_alone,
+        # A claim-probability model prices nothing: there is no premium impact to simulate.
         impact_kind=MODEL_SCENARIO_KEYS.get(version.task),
+        drafted_at=version.created_at,
+        reason=reason,
         before={"task": version.task, "versions": [previous.pk for previous in retired]},
         after={"task": version.task, "versions": [version.pk]},
     )

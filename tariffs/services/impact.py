@@ -76,6 +76,14 @@ class Scenario:
         }
 
 
+# The scenario key that prices with a candidate model, by the model's task: only these two price
+# the premium.
+MODEL_SCENARIO_KEYS: dict[str, str] = {
+    Task.CLAIM_FREQUENCY.value: "frequency_model",
+    Task.CLAIM_SEVERITY.value: "severity_model",
+}
+
+
 def model_version_scenario(*, version: ModelVersion) -> Scenario:
     """The scenario that prices with *version* instead of its task's production model."""
     if version.task == Task.CLAIM_FREQUENCY:

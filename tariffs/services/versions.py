@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from pricing_site.approvals import approval_check
 from pricing_site.exceptions import ApplicationError, ConflictError
 from pricing_site.history import admin_history_record
 from strategies.models import DraftState
-from strategies.services import strategies_load
+from strategies.services import TABLES_FILE_REASON, strategies_load
 from tariffs.caching import tariff_versions_cache_clear
 from tariffs.models import TariffVersion
 from tariffs.services.changes import tariff_version_approval_record
@@ -46,18 +47,33 @@ def tariff_version_in_force(*, on: datetime.date) -> TariffVersion | None:
 
 
 @transaction.atomic
-def tariff_version_approve(*, version: TariffVersion, approved_by: Any = None) -> TariffVersion:
+def tariff_version_approve(
+    *, version: TariffVersion, approved_by: Any, reason: str = ""
+) -> TariffVersion:
     """Approve a draft tariff version: quotes use it from its date. Its amounts never change;
-    the approval is written in its history."""
+    the approval is written in its history and the change log. The approver holds the right and
+    did not draft it (four eyes), and saw an impact analysis of it or writes a *reason*."""
     if version.state == DraftState.APPROVED:
         raise ConflictError(
             gettext("Tariff version %(id)s is already approved.") % {"id": version.pk},
             code="tariff_version_already_approved",
         )
+    approved_alone = approval_check(
+        author_ids=[version.created_by_id],
+        approver=approved_by,
+        permission="tariffs.approve_tariffversion",
+        subject=gettext("tariff version %(id)s") % {"id": version.pk},
+    )
     previous = tariff_version_in_force(on=version.valid_from)
     version.state = DraftState.APPROVED
     version.save(update_fields=["state"])
-    tariff_version_approval_record(version=version, previous=previous, approved_by=approved_by)
+    tariff_version_approval_record(
+        version=version,
+        previous=previous,
+        approved_by=approved_by,
+        approved_alone=approved_alone,
+        reason=reason,
+    )
     admin_history_record(
         user=approved_by,
         obj=version,
@@ -101,7 +117,13 @@ def tariff_tables_load(*, tables: dict[str, Any]) -> TariffTablesLoadReport:
                         state=DraftState.APPROVED,
                     )
                 )
-                tariff_version_approval_record(version=version, previous=previous, approved_by=None)
+                tariff_version_approval_record(
+                    version=version,
+                    previous=previous,
+                    approved_by=None,
+                    approved_alone=False,
+                    reason=TABLES_FILE_REASON,
+                )
                 added += 1
     except ValidationError as error:
         raise ApplicationError(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from mlmodels.selectors import dataset_frame_get
 from mlmodels.services.evaluation import Figure, png
 from mlmodels.services.training import dataset_split
+from pricing_site.approvals import approval_check
 from pricing_site.exceptions import ApplicationError, ConflictError
 from pricing_site.history import admin_history_record
 from tariffs.models import ZoningProposal, ZoningProposalZipcode
@@ -175,8 +176,12 @@ def zoning_map_png(*, proposal: ZoningProposal) -> str:
 
 
 @transaction.atomic
-def zoning_proposal_approve(*, proposal: ZoningProposal, approved_by: Any = None) -> ZoningProposal:
-    """Apply a draft zoning: every zipcode's class and every class factor, in one transaction."""
+def zoning_proposal_approve(
+    *, proposal: ZoningProposal, approved_by: Any, reason: str = ""
+) -> ZoningProposal:
+    """Apply a draft zoning: every zipcode's class and every class factor, in one transaction.
+    The approver holds the right and did not derive it (four eyes), and saw an impact analysis
+    of it or writes a *reason*."""
     proposal = ZoningProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.state != ZoningProposal.State.DRAFT:
         raise ConflictError(
@@ -184,6 +189,12 @@ def zoning_proposal_approve(*, proposal: ZoningProposal, approved_by: Any = None
             % {"id": proposal.pk, "state": proposal.get_state_display().lower()},
             code="zoning_not_draft",
         )
+    approved_alone = approval_check(
+        author_ids=[proposal.created_by_id],
+        approver=approved_by,
+        permission="tariffs.approve_zoningproposal",
+        subject=gettext("zoning proposal %(id)s") % {"id": proposal.pk},
+    )
     factors_before = dict(RiskClass.objects.values_list("code", "factor"))
     zone_table_apply(
         factors=zoning_proposal_class_factors(proposal=proposal),
@@ -197,7 +208,11 @@ def zoning_proposal_approve(*, proposal: ZoningProposal, approved_by: Any = None
     proposal.approved_at = now
     proposal.save(update_fields=["state", "approved_by", "approved_at"])
     zoning_approval_record(
-        proposal=proposal, factors_before=factors_before, approved_by=approved_by
+        proposal=proposal,
+        factors_before=factors_before,
+        approved_by=approved_by,
+        approved_alone=approved_alone,
+        reason=reason,
     )
     admin_history_record(
         user=approved_by,

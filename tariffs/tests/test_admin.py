@@ -15,7 +15,7 @@ from zipcodes.services import zipcode_load_csv
 pytestmark = pytest.mark.django_db
 
 
-def test_admin_refuses_to_approve_an_overlapping_rule_in_plain_words(editor, brands):
+def test_admin_refuses_to_approve_an_overlapping_rule_in_plain_words(editor, second_editor, brands):
     existing = rule(
         brands["toyota"],
         fuel="diesel",
@@ -26,8 +26,10 @@ def test_admin_refuses_to_approve_an_overlapping_rule_in_plain_words(editor, bra
     editor.post(reverse("admin:strategies_pricingrule_add"), rule_form(brands["toyota"]))
     draft = PricingRule.objects.exclude(pk=existing.pk).get()
 
-    response = editor.post(
-        reverse("admin:strategies_pricingrule_approve", args=[draft.pk]), follow=True
+    response = second_editor.post(
+        reverse("admin:strategies_pricingrule_approve", args=[draft.pk]),
+        {"reason": "Replaces the autumn rule."},
+        follow=True,
     )
 
     assert f"Another active rule for Toyota + Diesel (rule #{existing.pk}" in response.text

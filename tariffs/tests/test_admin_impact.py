@@ -24,7 +24,7 @@ def simulate(client, capture, changelist: str, pk: int):
 
 
 def test_a_new_rule_is_a_draft_simulated_then_approved_with_its_analysis_beside_the_button(
-    editor, book, django_capture_on_commit_callbacks
+    editor, second_editor, book, django_capture_on_commit_callbacks
 ):
     editor.post(
         reverse("admin:strategies_pricingrule_add"),
@@ -57,8 +57,13 @@ def test_a_new_rule_is_a_draft_simulated_then_approved_with_its_analysis_beside_
     with translation.override("nl"):  # € 1.234,56, on one line
         before, after = (euros(analysis.result[key]) for key in ("total_before", "total_after"))
     assert f"{before} → {after}" in approval.content.decode()
+    refused = editor.post(
+        reverse("admin:strategies_pricingrule_approve", args=[draft.pk]), follow=True
+    )
+    assert "four eyes" in refused.content.decode()  # its author cannot approve it
+    assert PricingRule.objects.get(pk=draft.pk).state == "draft"
     with django_capture_on_commit_callbacks(execute=True):
-        editor.post(reverse("admin:strategies_pricingrule_approve", args=[draft.pk]))
+        second_editor.post(reverse("admin:strategies_pricingrule_approve", args=[draft.pk]))
     assert PricingRule.objects.get(pk=draft.pk).state == "approved"
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from indices.clients import HealthIndexObservation
 from indices.services import health_index_store
 from mlmodels.services import model_version_promote
+from mlmodels.tests.fixtures import promote
 from strategies.models import DraftState, PricingRule
 from strategies.services import pricing_rule_approve, pricing_rule_save
 from strategies.tests.fixtures import rule
@@ -29,7 +30,7 @@ def author(django_user_model):
 
 @pytest.fixture
 def approver(django_user_model):
-    return django_user_model.objects.create_user("bruno")
+    return django_user_model.objects.create_user("bruno", is_staff=True, is_superuser=True)
 
 
 def analysed(scenario: dict, dataset) -> ImpactAnalysis:
@@ -110,10 +111,11 @@ def test_approving_a_tariff_version_records_the_one_it_replaces(tariff, author, 
         created_by=author,
     )
 
-    tariff_version_approve(version=draft, approved_by=approver)
+    tariff_version_approve(version=draft, approved_by=approver, reason="The 2026 renewal terms.")
 
     change = TariffChange.objects.get(kind=TariffChange.Kind.TARIFF_VERSION_APPROVED)
     assert (change.drafted_by, change.approved_by) == ("anna", "bruno")
+    assert change.reason == "The 2026 renewal terms."
     assert change.before["version"] == tariff.pk
     assert change.before["commercial_loading"] == "0.250"
     assert change.after["commercial_loading"] == "0.300"
@@ -121,10 +123,10 @@ def test_approving_a_tariff_version_records_the_one_it_replaces(tariff, author, 
 
 
 def test_promoting_a_model_records_the_version_it_retires(train, approver):
-    first = model_version_promote(version=train(estimator="glm"))
+    first = promote(train(estimator="glm"))
     second = train(estimator="glm")
 
-    model_version_promote(version=second, promoted_by=approver)
+    model_version_promote(version=second, promoted_by=approver, reason="Better on the holdout.")
 
     change = TariffChange.objects.filter(kind=TariffChange.Kind.MODEL_PROMOTED).first()
     assert change.before == {"task": "claim_frequency", "versions": [first.pk]}

@@ -55,7 +55,7 @@ def test_derive_zones_action_computes_a_draft_and_the_page_shows_it(
 
 
 def test_approve_in_the_admin_applies_the_zoning(
-    editor, dataset, django_capture_on_commit_callbacks
+    editor, second_editor, dataset, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         editor.post(
@@ -65,12 +65,15 @@ def test_approve_in_the_admin_applies_the_zoning(
     proposal = ZoningProposal.objects.get()
 
     approve = reverse("admin:tariffs_zoningproposal_approve", args=[proposal.pk])
-    confirmation = editor.get(approve).content.decode()
+    confirmation = second_editor.get(approve).content.decode()
+    unbacked = second_editor.post(approve, follow=True).content.decode()
+    assert "never simulated" in unbacked
     with django_capture_on_commit_callbacks(execute=True):
-        editor.post(approve)
+        second_editor.post(approve, {"reason": "The first zoning of this portfolio."})
 
     assert 'id="confirm-approval"' in confirmation
     assert 'id="draft-not-simulated"' in confirmation  # the missing evidence is said
+    assert 'name="reason"' in confirmation
     proposal.refresh_from_db()
     assert proposal.state == ZoningProposal.State.APPROVED
     assert dict(Zipcode.objects.values_list("code", "risk_class_id")) == dict(

@@ -55,29 +55,41 @@ def page(browser, request):
     context.close()
 
 
+def logged_in(page, live_server, username: str, language: str | None = None):
+    if language:
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", ADMIN_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector(f"html[lang={language}] #site-name" if language else "#site-name")
+    return page
+
+
 @pytest.fixture
 def admin_page(page, live_server, django_user_model):
     """A business user logged in through the login form."""
     django_user_model.objects.create_superuser("staff", password=ADMIN_PASSWORD)
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "staff")
-    page.fill("#id_password", ADMIN_PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#site-name")
-    return page
+    return logged_in(page, live_server, "staff")
+
+
+@pytest.fixture
+def approver_page(browser, live_server, django_user_model, request):
+    """A second business user, in a browser of their own and in the module's language if it has
+    one: four eyes approve what the first drafts."""
+    language = request.getfixturevalue("language") if "language" in request.fixturenames else None
+    django_user_model.objects.create_superuser("second", password=ADMIN_PASSWORD)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    yield logged_in(context.new_page(), live_server, "second", language)
+    context.close()
 
 
 @pytest.fixture
 def staff_page(page, live_server, django_user_model, language):
     """A business user who reads the admin in *language* (a fixture of the module), logged in
     through the login form."""
-    page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": live_server.url}]
-    )
     django_user_model.objects.create_superuser("staff", password=ADMIN_PASSWORD)
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "staff")
-    page.fill("#id_password", ADMIN_PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector(f"html[lang={language}] #site-name")
-    return page
+    return logged_in(page, live_server, "staff", language)

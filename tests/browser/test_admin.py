@@ -67,21 +67,60 @@ def test_zipcode_import_with_bad_line_explains_and_changes_nothing(
     assert Zipcode.objects.get(code=9000).risk_class_id == "B"
 
 
-def draft_and_approve_rule(
-    page, live_server, *, brand: Brand, fuel: str, percent: str, valid_from: str
-) -> None:
-    """A rule typed as staff do: saved as a draft, then approved from its page."""
+def draft_rule(page, live_server, *, brand: Brand, fuel: str, percent: str, valid_from: str) -> int:
+    """A rule typed as staff do: saved as a draft; its id."""
     page.goto(f"{live_server.url}/admin/strategies/pricingrule/add/")
     page.select_option("#id_brand", str(brand.pk))
     page.select_option("#id_fuel", fuel)
     page.fill("#id_adjustment_percent", percent)
     page.fill("#id_valid_from", valid_from)
     page.click("input[name=_continue]")
-    page.click("#approve-draft")
+    page.wait_for_selector("#approve-draft")
+    return PricingRule.objects.latest("pk").pk
+
+
+def approve_rule(page, live_server, rule_id: int, reason: str = "") -> None:
+    page.goto(f"{live_server.url}/admin/strategies/pricingrule/{rule_id}/approve/")
+    if reason:
+        page.fill("#approval-reason", reason)
     page.click("#confirm-approval")
 
 
-def test_overlapping_rule_is_refused_at_approval_in_plain_words(admin_page, live_server):
+def draft_and_approve_rule(author, approver, live_server, **rule_fields) -> None:
+    """One editor drafts, another approves (four eyes), writing why there is no analysis."""
+    rule_id = draft_rule(author, live_server, **rule_fields)
+    approve_rule(approver, live_server, rule_id, reason="Announced to the brokers last week.")
+
+
+def test_author_cannot_approve_and_another_editor_approves_with_a_reason_in_the_log(
+    admin_page, approver_page, live_server
+):
+    bmw = brand_save(brand=Brand(name="BMW"))
+    rule_id = draft_rule(
+        admin_page, live_server, brand=bmw, fuel="petrol", percent="5", valid_from="2026-01-01"
+    )
+
+    approve_rule(admin_page, live_server, rule_id, reason="My own rule.")
+    assert "four eyes" in admin_page.inner_text(".messagelist .error")
+    approver_page.goto(f"{live_server.url}/admin/strategies/pricingrule/{rule_id}/approve/")
+    assert "never simulated" in approver_page.inner_text("#draft-not-simulated")
+    approver_page.click("#confirm-approval")  # the reason is required: the form stays
+    assert PricingRule.objects.get(pk=rule_id).state == "draft"
+    approve_rule(approver_page, live_server, rule_id, reason="Announced to the brokers.")
+    approver_page.wait_for_selector(".messagelist .success")
+
+    assert PricingRule.objects.get(pk=rule_id).state == "approved"
+    approver_page.goto(f"{live_server.url}/admin/tariffs/tariffchange/")
+    row = approver_page.inner_text("#result_list tbody tr")
+    assert "staff" in row  # drafted by
+    assert "second" in row  # approved by
+    approver_page.click("#result_list tbody tr a")
+    assert "Announced to the brokers." in approver_page.inner_text("#content")
+
+
+def test_overlapping_rule_is_refused_at_approval_in_plain_words(
+    admin_page, approver_page, live_server
+):
     toyota = brand_save(brand=Brand(name="Toyota"))
     rule(
         toyota,
@@ -92,20 +131,36 @@ def test_overlapping_rule_is_refused_at_approval_in_plain_words(admin_page, live
     )
 
     draft_and_approve_rule(
-        admin_page, live_server, brand=toyota, fuel="diesel", percent="-5", valid_from="2026-12-01"
+        admin_page,
+        approver_page,
+        live_server,
+        brand=toyota,
+        fuel="diesel",
+        percent="-5",
+        valid_from="2026-12-01",
     )
 
-    assert "Another active rule for Toyota + Diesel" in admin_page.inner_text(".messagelist .error")
+    assert "Another active rule for Toyota + Diesel" in approver_page.inner_text(
+        ".messagelist .error"
+    )
     assert PricingRule.objects.filter(state="draft").count() == 1
 
 
-def test_valid_rule_added_is_picked_by_resolve(admin_page, live_server, make_api_client):
+def test_valid_rule_added_is_picked_by_resolve(
+    admin_page, approver_page, live_server, make_api_client
+):
     bmw = brand_save(brand=Brand(name="BMW"))
 
     draft_and_approve_rule(
-        admin_page, live_server, brand=bmw, fuel="petrol", percent="5", valid_from="2026-01-01"
+        admin_page,
+        approver_page,
+        live_server,
+        brand=bmw,
+        fuel="petrol",
+        percent="5",
+        valid_from="2026-01-01",
     )
-    admin_page.wait_for_selector(".messagelist .success")
+    approver_page.wait_for_selector(".messagelist .success")
 
     resolution = api_get(
         live_server,
@@ -132,6 +187,7 @@ def test_model_version_comparison_read_and_promoted(
     admin_page.wait_for_selector("#confirm-promotion")  # a second click, after the comparison
     candidate.refresh_from_db()
     assert not candidate.is_production
+    admin_page.fill("#approval-reason", "Better on the holdout.")
     admin_page.click("#confirm-promotion")
     admin_page.wait_for_selector(".messagelist .success")
 

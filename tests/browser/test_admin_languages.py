@@ -12,7 +12,8 @@ from django.apps import apps
 
 from indices.models import HealthIndexFetch
 from mlmodels.models import ModelVersion
-from mlmodels.services import model_version_promote, model_version_train
+from mlmodels.services import model_version_train
+from mlmodels.tests.fixtures import promote
 from strategies.models import Brand, PricingRule
 from strategies.services import brand_save
 from strategies.tests.fixtures import rule
@@ -46,6 +47,7 @@ SAYS = {
         "done": "Done",
         "base": "Base 2013 = 100",
         "diesel_group": "By fuel",
+        "four_eyes": "(four eyes)",
     },
     "nl": {
         "header": "Tarifering autoverzekering",
@@ -66,6 +68,7 @@ SAYS = {
         "done": "Klaar",
         "base": "Basis 2013 = 100",
         "diesel_group": "Per brandstof",
+        "four_eyes": "(vierogenprincipe)",
     },
 }
 
@@ -160,8 +163,8 @@ def test_zipcode_import_with_a_bad_line_names_it_and_changes_nothing(
 def test_promoting_a_worse_candidate_is_warned_in_red_before_the_second_click(
     staff_page, live_server, dataset, says
 ):
-    production = model_version_promote(
-        version=model_version_train(dataset=dataset, task="claim_frequency", estimator="glm")
+    production = promote(
+        model_version_train(dataset=dataset, task="claim_frequency", estimator="glm")
     )
     # One boosting iteration: close to a constant, clearly worse than the GLM.
     worse = model_version_train(
@@ -179,6 +182,7 @@ def test_promoting_a_worse_candidate_is_warned_in_red_before_the_second_click(
     assert red > 2 * max(green, blue)  # the error colour of the admin: red
     assert ModelVersion.objects.get(pk=production.pk).is_production
 
+    staff_page.fill("#approval-reason", "Known to be worse: tried on purpose.")
     staff_page.click("#confirm-promotion")
     staff_page.wait_for_selector(".messagelist .success")
     assert ModelVersion.objects.get(pk=worse.pk).is_production
@@ -325,7 +329,7 @@ def book(production_tariff, demo_history, tariff, dataset):
 
 
 def test_a_draft_rule_is_simulated_then_approved_with_its_impact_beside_the_button(
-    staff_page, live_server, book, says
+    staff_page, approver_page, live_server, book, says
 ):
     staff_page.goto(f"{live_server.url}/admin/strategies/pricingrule/add/")
     staff_page.select_option("#id_fuel", "diesel")
@@ -344,7 +348,10 @@ def test_a_draft_rule_is_simulated_then_approved_with_its_impact_beside_the_butt
 
     staff_page.goto(f"{live_server.url}/admin/strategies/pricingrule/{draft.pk}/change/")
     staff_page.click("#approve-draft")
-    assert "€" in staff_page.inner_text("#draft-impact")
     staff_page.click("#confirm-approval")
-    staff_page.wait_for_selector(".messagelist .success")
+    assert says["four_eyes"] in staff_page.inner_text(".messagelist .error")  # its author
+    approver_page.goto(f"{live_server.url}/admin/strategies/pricingrule/{draft.pk}/approve/")
+    assert "€" in approver_page.inner_text("#draft-impact")
+    approver_page.click("#confirm-approval")
+    approver_page.wait_for_selector(".messagelist .success")
     assert PricingRule.objects.get(pk=draft.pk).state == "approved"

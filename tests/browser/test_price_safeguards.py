@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from mlmodels.models import ModelVersion
-from mlmodels.services import model_version_promote, model_version_train
+from mlmodels.services import model_version_train
+from mlmodels.tests.fixtures import promote
 from strategies.models import Brand, PricingRule
 from strategies.services import brand_save
 from strategies.tests.fixtures import rule
@@ -50,8 +51,8 @@ def says(language):
 def test_bulk_promotion_of_a_worse_version_asks_first_in_red_and_lands_in_its_history(
     staff_page, live_server, dataset, says
 ):
-    production = model_version_promote(
-        version=model_version_train(dataset=dataset, task="claim_frequency", estimator="glm", cv=0)
+    production = promote(
+        model_version_train(dataset=dataset, task="claim_frequency", estimator="glm", cv=0)
     )
     worse = model_version_train(
         dataset=dataset,
@@ -68,6 +69,7 @@ def test_bulk_promotion_of_a_worse_version_asks_first_in_red_and_lands_in_its_hi
 
     assert says["worse"] in staff_page.inner_text("#worse-warning")
     assert ModelVersion.objects.get(pk=production.pk).is_production  # nothing changed yet
+    staff_page.fill("#approval-reason", "Known to be worse: a test of the rollback.")
     staff_page.click("#confirm-promotion")
     staff_page.wait_for_selector(".messagelist .success")
     assert ModelVersion.objects.get(pk=worse.pk).is_production

@@ -14,10 +14,11 @@ from django.utils import translation
 from mlmodels.offsets import offset_frame
 from mlmodels.pipelines import amount_capped, large_claim_cap_fit
 from mlmodels.selectors import dataset_frame_get
-from mlmodels.services import model_version_promote, model_version_train
+from mlmodels.services import model_version_train
 from mlmodels.services.training import dataset_split
 from mlmodels.serving import model_version_predict
 from mlmodels.synthetic import true_severity
+from mlmodels.tests.fixtures import promote
 from tariffs.selectors import zone_offset_get
 from tariffs.services import QuoteRequest, quote_price
 from tariffs.services.evaluation import (
@@ -145,15 +146,11 @@ def test_gini_standard_error_grows_when_one_claim_carries_the_losses():
 @pytest.fixture
 def tariff_in_production(dataset, zones, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        frequency = model_version_promote(
-            version=model_version_train(
-                dataset=dataset, task="claim_frequency", estimator="glm", cv=0
-            )
+        frequency = promote(
+            model_version_train(dataset=dataset, task="claim_frequency", estimator="glm", cv=0)
         )
-        severity = model_version_promote(
-            version=model_version_train(
-                dataset=dataset, task="claim_severity", estimator="glm", cv=0
-            )
+        severity = promote(
+            model_version_train(dataset=dataset, task="claim_severity", estimator="glm", cv=0)
         )
     return frequency, severity
 

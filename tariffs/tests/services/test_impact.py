@@ -104,7 +104,7 @@ def test_a_scenario_naming_an_unknown_rule_is_refused_before_anything_is_queued(
 
 
 def test_a_draft_rule_is_not_used_by_quotes_until_approved(
-    book, django_capture_on_commit_callbacks
+    book, approver, django_capture_on_commit_callbacks
 ):
     from strategies.selectors import pricing_rule_resolve
     from strategies.services import pricing_rule_approve
@@ -114,7 +114,7 @@ def test_a_draft_rule_is_not_used_by_quotes_until_approved(
 
     default = PricingRule.objects.get(fuel="", brand=None)
     with django_capture_on_commit_callbacks(execute=True):
-        pricing_rule_approve(rule=draft)
+        pricing_rule_approve(rule=draft, approved_by=approver, reason="Test set-up.")
 
     assert pricing_rule_resolve(brand=None, fuel="diesel", on=ON).adjustment_percent == -10
     assert pricing_rule_resolve(brand=None, fuel="petrol", on=ON).rule.id == default.pk

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from mlmodels.services import model_version_promote, model_version_train
+from mlmodels.services import model_version_train
 from mlmodels.serving import model_version_predict
+from mlmodels.tests.fixtures import promote
 from pricing_site.exceptions import ApplicationError, NotFoundError, ServiceUnavailableError
 from strategies.models import FuelMapping
 from strategies.services import fuel_mapping_save, pricing_rule_save
@@ -186,7 +187,7 @@ def test_quote_reprice_gives_same_premium_after_tables_changed(
                 state="approved",
             )
         )
-        model_version_promote(version=train(estimator="glm"))
+        promote(train(estimator="glm"))
 
     assert premium_quote(request=quote_request()).premium != quote.premium
     assert quote_reprice(quote=quote).premium == quote.premium
@@ -235,7 +236,7 @@ def test_premium_quote_refuses_a_location_aware_frequency_model(
         dataset=dataset, task="claim_frequency", estimator="glm", cv=0, location=True
     )
     with django_capture_on_commit_callbacks(execute=True):
-        model_version_promote(version=located)
+        promote(located)
 
     with pytest.raises(ServiceUnavailableError) as raised:
         premium_quote(request=quote_request())

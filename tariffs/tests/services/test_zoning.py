@@ -65,14 +65,14 @@ def test_zoning_proposal_places_every_postcode_the_data_does_not_by_the_table(re
 
 
 def test_zoning_proposal_approve_applies_classes_factors_history_and_clears_cache(
-    real_table, portfolio_dataset, django_capture_on_commit_callbacks
+    real_table, portfolio_dataset, approver, django_capture_on_commit_callbacks
 ):
     proposal = zoning_proposal_create(dataset=portfolio_dataset)
     moved = proposal.zipcodes.exclude(proposed_class=F("current_class")).first()
     zipcode_risk_class_get(code=moved.code)  # cached with today's class
 
     with django_capture_on_commit_callbacks(execute=True):
-        zoning_proposal_approve(proposal=proposal)
+        zoning_proposal_approve(proposal=proposal, approved_by=approver, reason="Test set-up.")
 
     proposed = dict(proposal.zipcodes.values_list("code", "proposed_class"))
     assert dict(Zipcode.objects.values_list("code", "risk_class_id")) == proposed
@@ -85,12 +85,12 @@ def test_zoning_proposal_approve_applies_classes_factors_history_and_clears_cach
     assert zoning_version_get_current() == proposal.pk
 
 
-def test_zoning_proposal_approve_refuses_a_proposal_twice(real_table, portfolio_dataset):
+def test_zoning_proposal_approve_refuses_a_proposal_twice(real_table, portfolio_dataset, approver):
     proposal = zoning_proposal_create(dataset=portfolio_dataset)
-    zoning_proposal_approve(proposal=proposal)
+    zoning_proposal_approve(proposal=proposal, approved_by=approver, reason="Test set-up.")
 
     with pytest.raises(ConflictError):
-        zoning_proposal_approve(proposal=proposal)
+        zoning_proposal_approve(proposal=proposal, approved_by=approver, reason="Test set-up.")
 
 
 def test_zoning_proposal_create_in_background_computes_the_draft_after_commit(
@@ -103,12 +103,22 @@ def test_zoning_proposal_create_in_background_computes_the_draft_after_commit(
     assert proposal.state == ZoningProposal.State.DRAFT  # eager in tests: ran on commit
 
 
-def test_derive_zones_command_approves_when_asked(real_table, tmp_path):
+def test_derive_zones_command_approves_when_asked(real_table, tmp_path, approver):
     data = tmp_path / "portfolio.csv"
     portfolio_generate(rows=8000, seed=5).to_csv(data, index=False)
     out = StringIO()
 
-    call_command("derive_zones", "--data", str(data), "--approve", stdout=out)
+    call_command(
+        "derive_zones",
+        "--data",
+        str(data),
+        "--approve",
+        "--approved-by",
+        "approver",
+        "--reason",
+        "The first zoning.",
+        stdout=out,
+    )
 
     assert "approved and applied" in out.getvalue()
     assert "class C: factor" in out.getvalue()
