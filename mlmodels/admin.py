@@ -13,11 +13,13 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mlmodels.factors import VARIABLE_LABELS, level_shown
 from mlmodels.models import Dataset, ModelVersion, Task, TrainingJob
 from mlmodels.pipelines import METRIC_LABELS
 from mlmodels.schema import FEATURE_LABELS, report_text
 from mlmodels.selectors import (
     model_version_comparison_get,
+    model_version_factor_charts_get,
     model_version_get,
     model_version_get_production,
 )
@@ -276,6 +278,7 @@ class ModelVersionAdmin(ReadOnlyAdmin):
         context: dict[str, Any] = {
             "can_promote": self.has_promote_permission(request) and not version.is_production,
             **comparison_context(version),
+            **factors_context(version),
         }
         return super().change_view(
             request, object_id, form_url, {**(extra_context or {}), **context}
@@ -331,6 +334,40 @@ def comparison_context(version: ModelVersion) -> dict[str, Any]:
     scores = {evaluation.version.pk: evaluation.test for evaluation in comparison.evaluations}
     worse = production.pk != version.pk and scores[version.pk] > scores[production.pk]
     return {"comparison": comparison, "production": production, "worse": worse}
+
+
+def factors_context(version: ModelVersion) -> dict[str, Any]:
+    """*version*'s rating factors as the page shows them: per variable its one-way chart and
+    its levels (exposure, observed and predicted, relativity against the base level)."""
+    if not version.factors:
+        return {}
+    charts = model_version_factor_charts_get(version=version)
+    cost = version.factors["measure"] == "mean_cost"
+    return {
+        "factors_relativities": version.factors["kind"] == "relativities",
+        "factors_cost": cost,
+        "factors": [
+            {
+                "variable": factor["variable"],
+                "label": VARIABLE_LABELS.get(factor["variable"], factor["variable"]),
+                "chart": charts[factor["variable"]],
+                "base_level": level_shown(factor["variable"], factor["base_level"]),
+                "levels": [
+                    {
+                        "level": level_shown(factor["variable"], level["level"]),
+                        "exposure": level["exposure"],
+                        "observed": level["observed"],
+                        "predicted": level["predicted"],
+                        "relativity": level["relativity"],
+                        "low": level.get("low"),
+                        "high": level.get("high"),
+                    }
+                    for level in factor["levels"]
+                ],
+            }
+            for factor in version.factors["variables"]
+        ],
+    }
 
 
 @admin.register(Dataset)

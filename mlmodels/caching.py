@@ -23,3 +23,11 @@ def comparison_key(
     *, version_id: int, production_id: int, zoning_version: int | None, language: str
 ) -> str:
     return f"mlmodels:comparison:v2:{version_id}:{production_id}:{zoning_version}:{language}"
+
+
+# A version's rating factors never change once trained: their charts are kept per language.
+FACTOR_CHARTS_TTL = 30 * 24 * 3600
+
+
+def factor_charts_key(*, version_id: int, language: str) -> str:
+    return f"mlmodels:factor_charts:v1:{version_id}:{language}"

@@ -108,6 +108,12 @@ class ModelVersion(models.Model):
         help_text=_("Severity: the capped excess spread over every claim, as a fraction."),
     )
     training_seconds = models.FloatField(_("training seconds"), default=0.0)
+    factors = models.JSONField(
+        _("rating factors"),
+        default=dict,
+        blank=True,
+        help_text=_("Per rating variable and level: exposure, observed, predicted, relativity."),
+    )
     trained_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("trained by"),

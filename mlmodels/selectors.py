@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -11,8 +11,10 @@ from django.utils.translation import get_language, gettext
 
 from mlmodels.caching import (
     COMPARISON_TTL,
+    FACTOR_CHARTS_TTL,
     PRODUCTION_VERSION_TTL,
     comparison_key,
+    factor_charts_key,
     production_version_key,
 )
 from mlmodels.models import Dataset, ModelVersion, TrainingJob
@@ -99,6 +101,50 @@ def model_version_comparison_get(
         language=get_language(),
     )
     return cache_get_or_load(key=key, entity="comparison", loader=compare, timeout=COMPARISON_TTL)
+
+
+def model_version_factors_get(*, version_id: int) -> tuple[ModelVersion, dict[str, Any]]:
+    """*version_id*'s rating factors; 404 for a model without (a claim-probability model, or one
+    trained before they were computed: retrain it)."""
+    version = ModelVersion.objects.defer("artifact").filter(pk=version_id).first()
+    if version is None:
+        raise NotFoundError(
+            gettext("There is no model version %(id)s.") % {"id": version_id},
+            code="model_not_found",
+        )
+    if not version.factors:
+        raise NotFoundError(
+            gettext(
+                "Model version %(id)s has no rating factors: only frequency and severity models "
+                "have them, computed when they are trained."
+            )
+            % {"id": version_id},
+            code="factors_not_available",
+        )
+    return version, version.factors
+
+
+def model_version_factor_charts_get(*, version: ModelVersion) -> dict[str, str]:
+    """The one-way chart (a PNG in base64) of each of *version*'s rating variables, drawn once
+    per language and kept: the model page shows them without drawing."""
+    from mlmodels.services.evaluation import rating_factor_chart
+
+    factors = version.factors
+
+    def draw() -> dict[str, str]:
+        return {
+            factor["variable"]: rating_factor_chart(
+                factor, measure=factors["measure"], exposure=factors["exposure"]
+            )
+            for factor in factors.get("variables", [])
+        }
+
+    return cache_get_or_load(
+        key=factor_charts_key(version_id=version.pk, language=get_language()),
+        entity="factor_charts",
+        loader=draw,
+        timeout=FACTOR_CHARTS_TTL,
+    )
 
 
 def dataset_get_latest() -> Dataset | None:

@@ -226,3 +226,45 @@ class TrainingJobOutputSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
         ]
+
+
+class RatingFactorLevelSerializer(serializers.Serializer):
+    level = serializers.CharField(help_text="A value or band (`17–24`, `70+`) of the variable.")
+    exposure = serializers.FloatField(
+        help_text="Years insured (frequency) or claims (severity) of the training data at it."
+    )
+    observed = serializers.FloatField(
+        allow_null=True, help_text="Claims per year, or mean capped cost per claim, observed."
+    )
+    predicted = serializers.FloatField(
+        allow_null=True, help_text="The model's average prediction on the same policies."
+    )
+    relativity = serializers.FloatField(
+        help_text="The model's factor at this level against the base level."
+    )
+    low = serializers.FloatField(
+        required=False, help_text="A GLM's relativity: lower bound of its 95 % interval."
+    )
+    high = serializers.FloatField(
+        required=False, help_text="A GLM's relativity: upper bound of its 95 % interval."
+    )
+
+
+class RatingFactorSerializer(serializers.Serializer):
+    variable = serializers.CharField(
+        help_text="`ageph`, `bm`, `power`, `agec`, `fuel`, `coverage`, `use`, `fleet`, `zone`."
+    )
+    base_level = serializers.CharField(help_text="The level with most exposure (relativity 1).")
+    levels = RatingFactorLevelSerializer(many=True)
+
+
+class ModelVersionFactorsOutputSerializer(serializers.Serializer):
+    model = serializers.IntegerField()
+    task = serializers.ChoiceField(choices=Task.choices)
+    kind = serializers.ChoiceField(
+        choices=["relativities", "partial_dependence"],
+        help_text="A GLM's relativities, or a boosted model's partial dependence.",
+    )
+    measure = serializers.ChoiceField(choices=["frequency", "mean_cost"])
+    exposure = serializers.ChoiceField(choices=["years", "claims"])
+    variables = RatingFactorSerializer(many=True)

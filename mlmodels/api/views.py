@@ -16,6 +16,7 @@ from mlmodels.api.serializers import (
     DatasetCreateInputSerializer,
     DatasetOutputSerializer,
     ModelVersionCreateInputSerializer,
+    ModelVersionFactorsOutputSerializer,
     ModelVersionListInputSerializer,
     ModelVersionOutputSerializer,
     ModelVersionPromoteInputSerializer,
@@ -25,7 +26,12 @@ from mlmodels.api.serializers import (
     TrainingJobOutputSerializer,
     model_version_create_schema,
 )
-from mlmodels.selectors import model_version_get, model_version_list, training_job_get
+from mlmodels.selectors import (
+    model_version_factors_get,
+    model_version_get,
+    model_version_list,
+    training_job_get,
+)
 from mlmodels.services import (
     dataset_create,
     model_version_promote,
@@ -140,6 +146,26 @@ class ModelVersionDetailApi(APIView):
     def get(self, request: Request, version_id: int) -> Response:
         version = model_version_get(version_id=version_id)
         return Response(ModelVersionOutputSerializer(version).data, status=status.HTTP_200_OK)
+
+
+class ModelVersionFactorsApi(APIView):
+    @extend_schema(
+        summary="A model version's rating factors",
+        description="Per rating variable and level, on the training data: exposure, observed "
+        "and predicted average, and the relativity against the base level (a GLM's "
+        "relativities; a boosted model's partial dependence). The model page shows the same.",
+        responses={
+            200: ModelVersionFactorsOutputSerializer,
+            **error_responses(
+                _404="`model_not_found`; `factors_not_available`: a claim-probability model, "
+                "or one trained before factors were computed."
+            ),
+        },
+    )
+    def get(self, request: Request, version_id: int) -> Response:
+        version, factors = model_version_factors_get(version_id=version_id)
+        body = {"model": version.pk, "task": version.task, **factors}
+        return Response(ModelVersionFactorsOutputSerializer(body).data, status=status.HTTP_200_OK)
 
 
 class ModelVersionPromoteApi(APIView):

@@ -4,6 +4,7 @@ import base64
 import io
 import statistics
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -16,6 +17,7 @@ matplotlib.use("Agg")  # No display on servers.
 from matplotlib.figure import Figure
 
 from mlmodels.artifacts import artifact_load
+from mlmodels.factors import VARIABLE_LABELS, level_shown
 from mlmodels.models import ModelVersion, Task
 from mlmodels.offsets import offset_frame, offset_get
 from mlmodels.pipelines import (
@@ -222,4 +224,28 @@ def calibration_chart(
         ylabel=gettext("mean observed"),
     )
     axes.legend()
+    return png(figure)
+
+
+def rating_factor_chart(factor: dict[str, Any], *, measure: str, exposure: str) -> str:
+    """The classic one-way chart of one rating variable: exposure per level as bars, observed
+    and predicted (frequency or mean cost) as lines on the right axis."""
+    levels = factor["levels"]
+    labels = [level_shown(factor["variable"], level["level"]) for level in levels]
+    x = np.arange(len(levels))
+    figure = Figure(figsize=(6, 3), dpi=100, layout="tight")
+    bars = figure.subplots()
+    bars.bar(x, [level["exposure"] for level in levels], color="#c8d7e6")
+    bars.set_ylabel(gettext("years insured") if exposure == "years" else gettext("claims"))
+    bars.set_xticks(x, labels, rotation=45 if len(levels) > 8 else 0)
+    lines = bars.twinx()
+    for key, label, style in (
+        ("observed", gettext("observed"), "o-"),
+        ("predicted", gettext("model"), "s--"),
+    ):
+        lines.plot(x, [level[key] for level in levels], style, label=label)
+    lines.set_ylabel(gettext("claims per year") if measure == "frequency" else gettext("mean cost"))
+    lines.set_ylim(bottom=0)
+    lines.legend(loc="upper right")
+    bars.set_title(str(VARIABLE_LABELS.get(factor["variable"], factor["variable"])))
     return png(figure)

@@ -4,13 +4,18 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from mlmodels.models import Dataset, Estimator, ModelVersion, Task, TrainingJob
 from mlmodels.pipelines import params_validate
-from mlmodels.selectors import model_version_comparison_get, model_version_get_production
+from mlmodels.selectors import (
+    model_version_comparison_get,
+    model_version_factor_charts_get,
+    model_version_get_production,
+)
 from mlmodels.services.training import model_version_train
 from pricing_site.exceptions import ApplicationError, ConflictError, NotFoundError
 from pricing_site.idempotency import Idempotency, idempotency_check
@@ -139,8 +144,12 @@ def training_job_run(*, job_id: str) -> TrainingJob | None:
 
 
 def comparison_prepare(version: ModelVersion) -> None:
-    """Compare the new version with production now, in the worker, so that the model page staff
-    open next shows it at once; without a production version there is nothing to compare."""
+    """Compare the new version with production and draw its rating factors now, in the worker,
+    so that the model page staff open next shows both at once; without a production version
+    there is nothing to compare."""
+    for language, _name in settings.LANGUAGES:  # staff read the charts in their language
+        with translation.override(language):
+            model_version_factor_charts_get(version=version)
     try:
         production = model_version_get_production(task=version.task)
         model_version_comparison_get(version=version, production=production)

@@ -13,6 +13,7 @@ from sklearn.model_selection import KFold, train_test_split
 from sklearn.pipeline import Pipeline
 
 from mlmodels.artifacts import artifact_dump
+from mlmodels.factors import rating_factors
 from mlmodels.models import Dataset, Estimator, ModelVersion, Task
 from mlmodels.offsets import offset_frame, offset_get
 from mlmodels.pipelines import (
@@ -190,6 +191,16 @@ def model_version_train(
     progress(90, "evaluating on the test split")
     test_score = pipeline_score(pipeline, task=task, frame=test, cap=cap, balance=balance)
     training_seconds = time.perf_counter() - started
+    progress(95, "rating factors")
+    factors = rating_factors(
+        pipeline=pipeline,
+        task=task,
+        estimator=estimator,
+        frame=train,
+        balance=balance,
+        cap=cap,
+        offset=offset,
+    )
     data, sha256, signature = artifact_dump(pipeline)
     version = ModelVersion.objects.create(
         task=task,
@@ -213,6 +224,7 @@ def model_version_train(
         ),
         average_claim_cost=average_claim_cost(train),
         training_seconds=round(training_seconds, 3),
+        factors=factors,
         trained_by=trained_by,
     )
     progress(100, f"stored as model version {version.pk}")

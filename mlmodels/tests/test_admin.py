@@ -29,7 +29,8 @@ def test_model_version_page_shows_comparison_with_production(client, production_
 
     assert response.status_code == 200
     assert "These results were calculated with the same set of data" in response.text
-    assert response.text.count("data:image/png;base64,") == 2
+    # The comparison's two charts, then one per rating factor.
+    assert response.text.count("data:image/png;base64,") == 2 + len(candidate.factors["variables"])
     assert "Promote to production" in response.text
 
 
@@ -183,7 +184,8 @@ def test_model_page_compares_with_production_once_and_then_reads_the_stored_comp
 
     assert len(computed) == 1
     assert "These results were calculated with the same set of data" in second
-    assert first.count("data:image/png;base64,") == second.count("data:image/png;base64,") == 2
+    charts = 2 + len(candidate.factors["variables"])  # the comparison, then each factor
+    assert first.count("data:image/png;base64,") == second.count("data:image/png;base64,") == charts
 
 
 def test_a_finished_training_job_prepares_the_comparison_for_the_model_page(
