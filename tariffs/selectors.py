@@ -208,6 +208,16 @@ def tariff_evaluation_report_get(*, evaluation: TariffEvaluation) -> str:
     )
 
 
+def tariff_change_get(*, change_id: int) -> TariffChange:
+    change = TariffChange.objects.filter(pk=change_id).first()
+    if change is None:
+        raise NotFoundError(
+            gettext("There is no tariff change %(id)s.") % {"id": change_id},
+            code="tariff_change_not_found",
+        )
+    return change
+
+
 def tariff_change_list(
     *, kind: str | None = None, since: date | None = None, until: date | None = None
 ) -> QuerySet[TariffChange]:

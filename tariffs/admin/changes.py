@@ -2,7 +2,10 @@
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -13,9 +16,11 @@ from import_export.admin import ExportMixin
 
 from mlmodels.admin import ReadOnlyAdmin
 from mlmodels.models import Task
+from pricing_site.exceptions import ApplicationError
 from pricing_site.numbers import euros, percent
 from strategies.models import DraftState, Fuel
 from tariffs.models import TariffChange
+from tariffs.services import ROLLBACK_PERMISSIONS, tariff_change_rollback
 
 # The values before and after, by their labels (the keys the log stores).
 VALUE_LABELS = {
@@ -39,6 +44,26 @@ VALUE_LABELS = {
     "versions": _("versions"),
     "month": _("month"),
     "value": _("value"),
+}
+# Where a rollback leads: the draft to review and have approved, or the version to promote.
+ROLLBACK_OPENS = {
+    "tariff_version": "admin:tariffs_tariffversion_change",
+    "zoning_proposal": "admin:tariffs_zoningproposal_change",
+    "model_version": "admin:mlmodels_modelversion_promote",
+}
+ROLLBACK_DONE = {
+    "tariff_version": _(
+        "A draft tariff version with the previous terms is ready: simulate its impact, then "
+        "another person approves it."
+    ),
+    "zoning_proposal": _(
+        "A draft zoning with the previous classes and factors is ready: simulate its impact, "
+        "then another person approves it."
+    ),
+    "model_version": _(
+        "Promoting the previous version again restores it: another person than who trained it "
+        "promotes it."
+    ),
 }
 # What each kind of change is about, named in the reader's language.
 SUBJECTS = {
@@ -155,6 +180,45 @@ class TariffChangeAdmin(ExportMixin, ReadOnlyAdmin):
         "before_shown",
         "after_shown",
     )
+
+    change_form_template = "admin/tariffs/tariffchange/change_form.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        rollback = path(
+            "<int:change_id>/rollback/",
+            self.admin_site.admin_view(self.rollback_view),
+            name="tariffs_tariffchange_rollback",
+        )
+        return [rollback, *super().get_urls()]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        change = TariffChange.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        permission = ROLLBACK_PERMISSIONS.get(TariffChange.Kind(change.kind)) if change else None
+        context = {"can_roll_back": permission is not None and request.user.has_perm(permission)}
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), **context}
+        )
+
+    def rollback_view(self, request: HttpRequest, change_id: int) -> HttpResponse:
+        """POST: the draft that restores the state before the change, opened for review; it
+        is approved, like any draft, by someone else than who asked for it."""
+        change = get_object_or_404(TariffChange, pk=change_id)
+        detail = reverse("admin:tariffs_tariffchange_change", args=[change_id])
+        if request.method != "POST":
+            return HttpResponseRedirect(detail)
+        try:
+            rollback = tariff_change_rollback(change=change, requested_by=request.user)
+        except ApplicationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(detail)
+        self.message_user(request, str(ROLLBACK_DONE[rollback.kind]), messages.SUCCESS)
+        return HttpResponseRedirect(reverse(ROLLBACK_OPENS[rollback.kind], args=[rollback.id]))
 
     @admin.display(description=_("what"), ordering="object_id")
     def what(self, change: TariffChange) -> str:

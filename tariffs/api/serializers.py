@@ -199,3 +199,12 @@ class TariffChangeOutputSerializer(serializers.Serializer):
     )
     before = serializers.DictField(help_text="The values before the change.")
     after = serializers.DictField(help_text="The values after the change.")
+
+
+class TariffChangeRollbackOutputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=["tariff_version", "zoning_proposal", "model_version"],
+        help_text="A new draft tariff version or zoning, or the retired model version to promote "
+        "again.",
+    )
+    id = serializers.IntegerField()

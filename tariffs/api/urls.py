@@ -17,4 +17,9 @@ urlpatterns = [
         name="impact_analysis",
     ),
     path("tariff-changes/", views.TariffChangeListApi.as_view(), name="tariff_changes"),
+    path(
+        "tariff-changes/<int:change_id>/rollback",
+        views.TariffChangeRollbackApi.as_view(),
+        name="tariff_change_rollback",
+    ),
 ]

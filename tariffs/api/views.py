@@ -21,14 +21,21 @@ from tariffs.api.serializers import (
     QuoteRepricingOutputSerializer,
     TariffChangeListInputSerializer,
     TariffChangeOutputSerializer,
+    TariffChangeRollbackOutputSerializer,
 )
-from tariffs.selectors import impact_analysis_get, quote_get, tariff_change_list
+from tariffs.selectors import (
+    impact_analysis_get,
+    quote_get,
+    tariff_change_get,
+    tariff_change_list,
+)
 from tariffs.services import (
     QuoteRequest,
     Scenario,
     impact_analysis_create,
     quote_create,
     quote_reprice_compare,
+    tariff_change_rollback,
 )
 
 
@@ -158,6 +165,36 @@ class ImpactAnalysisDetailApi(APIView):
     def get(self, request: Request, analysis_id: int) -> Response:
         analysis = impact_analysis_get(analysis_id=analysis_id)
         return Response(ImpactAnalysisOutputSerializer(analysis).data, status=status.HTTP_200_OK)
+
+
+class TariffChangeRollbackApi(APIView):
+    # Reading the log; the right to draft what undoes each kind is checked by the service.
+    write_permissions = ["tariffs.view_tariffchange"]
+
+    @extend_schema(
+        summary="Draft what restores the state before a change",
+        description="A draft tariff version with the previous terms, a draft zoning with the "
+        "previous classes and factors, or for a model promotion the retired version to promote "
+        "again. Either goes through four eyes and evidence like any draft: the client asking "
+        "for it cannot approve it.",
+        request=None,
+        responses={
+            201: TariffChangeRollbackOutputSerializer,
+            **error_responses(
+                _403="`permission_denied`: the right to draft that kind of change.",
+                _404="`tariff_change_not_found`.",
+                _422="`rollback_not_possible`: a later change replaced it, nothing came before "
+                "it, or a draft cannot undo it (a rule, the health index).",
+            ),
+        },
+    )
+    def post(self, request: Request, change_id: int) -> Response:
+        rollback = tariff_change_rollback(
+            change=tariff_change_get(change_id=change_id), requested_by=request.user
+        )
+        return Response(
+            TariffChangeRollbackOutputSerializer(rollback).data, status=status.HTTP_201_CREATED
+        )
 
 
 class TariffChangeListApi(APIView):

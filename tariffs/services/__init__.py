@@ -27,6 +27,7 @@ from tariffs.services.quotes import (
     quote_reprice_compare,
 )
 from tariffs.services.risk import CENT, cents
+from tariffs.services.rollback import ROLLBACK_PERMISSIONS, Rollback, tariff_change_rollback
 from tariffs.services.versions import (
     TariffTablesLoadReport,
     tariff_tables_load,
@@ -42,11 +43,13 @@ from tariffs.services.zoning import (
 __all__ = [
     "CENT",
     "MODEL_SCENARIO_KEYS",
+    "ROLLBACK_PERMISSIONS",
     "PortfolioPrices",
     "PremiumFactors",
     "PricingTables",
     "QuoteRequest",
     "RiskPremium",
+    "Rollback",
     "Scenario",
     "TariffTablesLoadReport",
     "cents",
@@ -61,6 +64,7 @@ __all__ = [
     "quote_price",
     "quote_reprice",
     "quote_reprice_compare",
+    "tariff_change_rollback",
     "tariff_evaluation_create",
     "tariff_tables_load",
     "tariff_version_approve",

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from mlmodels.services import dataset_create
+from mlmodels.synthetic import portfolio_generate
 from strategies.models import DraftState
 from strategies.tests.fixtures import rule
 from tariffs.models import TariffVersion
@@ -55,3 +57,20 @@ def book(production_tariff, demo_history, tariff, dataset, django_capture_on_com
         zipcode_load_csv(lines=lines)
         rule(percent="0")
     return dataset
+
+
+@pytest.fixture
+def real_table(settings, django_capture_on_commit_callbacks):
+    """Today's zone table: every Belgian postcode of the fixture."""
+    with (
+        open(settings.BASE_DIR / "fixtures" / "zipcodes.csv", encoding="utf-8") as file,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        zipcode_load_csv(lines=file)
+
+
+@pytest.fixture
+def portfolio_dataset(db):
+    """A generated portfolio large enough to derive zones from."""
+    content = portfolio_generate(rows=8000, seed=5).to_csv(index=False).encode()
+    return dataset_create(content=content, name="portfolio.csv")[0]

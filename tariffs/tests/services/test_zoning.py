@@ -16,24 +16,8 @@ from tariffs.services import zoning_proposal_approve, zoning_proposal_create
 from tariffs.services.zoning import zoning_map_png
 from zipcodes.models import RiskClass, Zipcode
 from zipcodes.selectors import zipcode_risk_class_get
-from zipcodes.services import zipcode_load_csv
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def real_table(settings, django_capture_on_commit_callbacks):
-    with (
-        open(settings.BASE_DIR / "fixtures" / "zipcodes.csv", encoding="utf-8") as file,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        zipcode_load_csv(lines=file)
-
-
-@pytest.fixture
-def portfolio_dataset(db):
-    content = portfolio_generate(rows=8000, seed=5).to_csv(index=False).encode()
-    return dataset_create(content=content, name="portfolio.csv")[0]
 
 
 def test_zoning_proposal_create_changes_nothing_before_approval(real_table, portfolio_dataset):
