@@ -1,6 +1,7 @@
 """Comparison of model versions on the same data: metrics table, lift and calibration plots."""
 
 import base64
+import html
 import io
 import statistics
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from mlmodels.pipelines import (
 )
 from mlmodels.services.training import cross_validate, dataset_split, no_progress
 from pricing_site.exceptions import ApplicationError
+from pricing_site.numbers import decimal_shown
 
 SAME_DATA_LINE = "These results were calculated with the same set of data."
 DECILES = 10
@@ -249,3 +251,59 @@ def rating_factor_chart(factor: dict[str, Any], *, measure: str, exposure: str) 
     lines.legend(loc="upper right")
     bars.set_title(str(VARIABLE_LABELS.get(factor["variable"], factor["variable"])))
     return png(figure)
+
+
+def average_shown(value: float | None) -> str:
+    return "-" if value is None else decimal_shown(value, 4)
+
+
+def interval_shown(level: dict[str, Any]) -> str:
+    """A GLM relativity's 95 % interval (the zone, an offset, has none)."""
+    if "low" not in level:
+        return ""
+    return f"{decimal_shown(level['low'], 3)} – {decimal_shown(level['high'], 3)}"
+
+
+def rating_factors_html(*, version: ModelVersion) -> str:
+    """*version*'s rating factors as a section of a self-contained report: per variable its
+    one-way chart and its levels, in the active language."""
+    # The charts are drawn once per version and language and kept (a selector's cache).
+    from mlmodels.selectors import model_version_factor_charts_get
+
+    factors = version.factors
+    if not factors:
+        return ""
+    charts = model_version_factor_charts_get(version=version)
+    glm = factors["kind"] == "relativities"
+    heading = gettext("Rating factors of model version %(id)s (%(task)s)") % {
+        "id": version.pk,
+        "task": version.get_task_display(),
+    }
+    header = [gettext("exposure"), gettext("observed"), gettext("model")]
+    header += (
+        [gettext("relativity"), gettext("confidence interval")]
+        if glm
+        else [gettext("partial dependence")]
+    )
+    parts = [f"<h2>{html.escape(heading)}</h2>"]
+    for factor in factors["variables"]:
+        label = str(VARIABLE_LABELS.get(factor["variable"], factor["variable"]))
+        rows = []
+        for level in factor["levels"]:
+            cells = [
+                level_shown(factor["variable"], level["level"]),
+                decimal_shown(level["exposure"], 0),
+                average_shown(level["observed"]),
+                average_shown(level["predicted"]),
+                decimal_shown(level["relativity"], 3),
+                *([interval_shown(level)] if glm else []),
+            ]
+            rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+        head = "".join(f"<th>{html.escape(text)}</th>" for text in [label, *header])
+        chart = charts[factor["variable"]]
+        parts.append(
+            f"<h3>{html.escape(label)}</h3>"
+            f'<img alt="{html.escape(label)}" src="data:image/png;base64,{chart}">'
+            f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+        )
+    return "".join(parts)

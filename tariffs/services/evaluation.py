@@ -314,9 +314,9 @@ def shown(value: Any, decimals: int) -> str:
     return str(value)  # an id
 
 
-def tariff_report_html(result: dict[str, Any]) -> str:
+def tariff_report_html(result: dict[str, Any], *, appendix: str = "") -> str:
     """A self-contained HTML page in the active language: headline figures, tables by segment,
-    the charts."""
+    the charts, then *appendix* (HTML: the models' rating factors)."""
     charts = tariff_charts(result)
     head = "".join(
         f"<tr><th>{html.escape(str(label))}</th>"
@@ -352,7 +352,7 @@ def tariff_report_html(result: dict[str, Any]) -> str:
         f"<!doctype html><meta charset='utf-8'><title>{page_title}</title>"
         "<style>body{font-family:sans-serif}td,th{padding:2px 8px;text-align:right}</style>"
         f"<h1>{heading}</h1>"
-        f"<ul>{warnings}</ul><table>{head}</table>{images}{''.join(sections)}"
+        f"<ul>{warnings}</ul><table>{head}</table>{images}{''.join(sections)}{appendix}"
     )
 
 

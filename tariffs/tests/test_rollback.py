@@ -3,9 +3,11 @@ like any other by a second person, gives back exactly the premiums of before."""
 
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -193,3 +195,18 @@ def test_admin_button_drafts_the_rollback_and_the_api_answers_it(
     assert (refused.status_code, refused.json()["code"]) == (403, "permission_denied")
     assert answered.status_code == 201
     assert answered.json()["kind"] == "tariff_version"
+
+
+def test_restore_change_command_drafts_it_for_a_named_staff_member(quoting, anna, bruno):
+    raised = new_terms(anna)
+    tariff_version_approve(version=raised, approved_by=bruno, reason="Renewal terms.")
+    change = TariffChange.objects.get(kind="tariff_version_approved", object_id=raised.pk)
+    out = StringIO()
+
+    with pytest.raises(CommandError, match="no-one"):
+        call_command("restore_change", str(change.pk), "--by", "no-one")
+    call_command("restore_change", str(change.pk), "--by", "anna", stdout=out)
+
+    draft = TariffVersion.objects.get(state=DraftState.DRAFT)
+    assert f"Draft tariff version {draft.pk}" in out.getvalue()
+    assert draft.commercial_loading == Decimal("0.250")  # the terms before the change

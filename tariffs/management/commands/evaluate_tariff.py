@@ -7,8 +7,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from mlmodels.management.portfolio_files import operator_errors, portfolio_bytes
-from mlmodels.selectors import dataset_frame_get
+from mlmodels.models import Task
+from mlmodels.selectors import dataset_frame_get, model_version_get_production
 from mlmodels.services import dataset_create
+from mlmodels.services.evaluation import rating_factors_html
 from tariffs.services.evaluation import (
     HEADLINES,
     tariff_evaluate,
@@ -31,7 +33,14 @@ class Command(BaseCommand):
             dataset, _ = dataset_create(content=content, name=options["data"].name)
             result = tariff_evaluate(frame=dataset_frame_get(dataset=dataset))
         if options["report"]:
-            options["report"].write_text(tariff_report_html(result), encoding="utf-8")
+            # The production models' rating factors: how the price moves with each variable.
+            factors = "".join(
+                rating_factors_html(version=model_version_get_production(task=task))
+                for task in (Task.CLAIM_FREQUENCY, Task.CLAIM_SEVERITY)
+            )
+            options["report"].write_text(
+                tariff_report_html(result, appendix=factors), encoding="utf-8"
+            )
         if options["json"]:
             self.stdout.write(json.dumps(result))
             return

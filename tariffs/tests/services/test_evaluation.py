@@ -197,7 +197,12 @@ def test_evaluate_tariff_command_prints_json_and_writes_the_report(
     assert {"frequency_deviance", "claims_ratio", "cost_ratio", "claims_ratio_by_zone", "gini"} <= (
         set(result)
     )
-    assert "data:image/png;base64," in report.read_text()
+    written = report.read_text()
+    assert "data:image/png;base64," in written
+    # The production models' rating factors, each variable with its chart and its levels.
+    for version in tariff_in_production:
+        assert f"Rating factors of model version {version.pk}" in written
+    assert written.count("<h3>Bonus-malus level</h3>") == 2
 
 
 def test_the_backtest_prices_the_holdout_as_the_quote_does_to_the_cent(book):
