@@ -17,6 +17,7 @@ import pandas as pd
 from django.utils.translation import gettext_lazy as _
 from sklearn.pipeline import Pipeline
 
+from mlmodels.explain import average_design
 from mlmodels.models import Estimator, Task
 from mlmodels.offsets import Offset
 from mlmodels.pipelines import (
@@ -208,6 +209,8 @@ def rating_factors(
             {"variable": variable.name, "base_level": levels[base]["level"], "levels": levels}
         )
     return {
+        # A GLM's average policy, from which a quote's characteristics are explained.
+        **({"average_design": average_design(pipeline, frame)} if glm else {}),
         "kind": "relativities" if estimator == Estimator.GLM else "partial_dependence",
         "measure": "frequency" if task == Task.CLAIM_FREQUENCY else "mean_cost",
         "exposure": "years" if task == Task.CLAIM_FREQUENCY else "claims",

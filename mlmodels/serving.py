@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext
+from sklearn.pipeline import Pipeline
 
 from mlmodels.artifacts import ArtifactRejectedError, artifact_load
+from mlmodels.explain import Explanation, prediction_explain
 from mlmodels.schema import FEATURE_COLUMNS, records_validate
 from mlmodels.scoring import Columns, Scorer
 from mlmodels.selectors import model_version_get, model_version_get_production_id
@@ -40,6 +42,8 @@ class LoadedModel:
     balance_factor: float
     large_claim_loading: Decimal
     scorer: Scorer
+    pipeline: Pipeline  # what explains a prediction
+    design_mean: list[float] | None  # a GLM's average policy (None: trained before it was kept)
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,8 @@ def model_load(*, version_id: int) -> LoadedModel:
         balance_factor=version.balance_factor,
         large_claim_loading=version.large_claim_loading or Decimal("0"),
         scorer=Scorer(pipeline, task=version.task),
+        pipeline=pipeline,
+        design_mean=version.factors.get("average_design"),
     )
 
 
@@ -195,4 +201,16 @@ def model_version_predict(
         uses_location=model.uses_location,
         large_claim_loading=model.large_claim_loading,
         values=model_scores(model, columns).tolist(),
+    )
+
+
+def model_version_explain(*, version_id: int, record: dict[str, Any]) -> Explanation | None:
+    """How each characteristic of *record* moves *version_id*'s prediction from the average
+    policy's (see mlmodels.explain); None for a model that cannot say."""
+    model = loaded_model_get(version_id=version_id)
+    return prediction_explain(
+        pipeline=model.pipeline,
+        record=record,
+        balance=model.balance_factor,
+        design_mean=model.design_mean,
     )

@@ -17,13 +17,15 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mlmodels.factors import VARIABLE_LABELS, level_shown
 from pricing_site.exceptions import ApplicationError
-from pricing_site.numbers import decimal_shown, euros, percent
+from pricing_site.numbers import decimal_shown, euros, factor, percent
 from strategies.models import Fuel
 from tariffs.admin.common import STEP_LABELS, used_shown
 from tariffs.models import Quote
 from tariffs.selectors import tariff_get
 from tariffs.services import (
+    quote_frequency_explain,
     quote_reprice_compare,
 )
 
@@ -34,6 +36,7 @@ QUOTE_FIELDS: tuple[str, ...] = (
     "created_at",
     "inputs_table",
     "breakdown_table",
+    "frequency_explained",
     "repricing",
     "frequency_per_year",
     "severity",
@@ -145,6 +148,36 @@ class QuoteAdmin(admin.ModelAdmin):
             euros(repricing.today.premium),
             percent(repricing.change_percent, signed=True),
             steps_table(repricing.today.breakdown, table_id="breakdown-today"),
+        )
+
+    @admin.display(description=_("Why this frequency"))
+    def frequency_explained(self, quote: Quote) -> SafeString:
+        """How the driver's and vehicle's characteristics moved the expected claim frequency
+        from the model's average policy, then the zone."""
+        explanation = quote_frequency_explain(quote=quote)
+        if explanation is None:
+            return format_html(
+                "<p>{}</p>", gettext("This quote's frequency model cannot take it apart.")
+            )
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+            (
+                (VARIABLE_LABELS.get(name, name), level_shown(name, str(value)), factor(ratio, 3))
+                for name, value, ratio in explanation.factors
+            ),
+        )
+        return format_html(
+            '<table id="frequency-explained"><tr><th>{}</th><td></td><td>{}</td></tr>{}'
+            "<tr><th>{}</th><td></td><td>{}</td></tr><tr><th>{}</th><td></td><td>{}</td></tr>"
+            "</table>",
+            gettext("Average policy (claims per year)"),
+            decimal_shown(explanation.average, 4),
+            rows,
+            gettext("This quote (claims per year)"),
+            decimal_shown(explanation.frequency, 4),
+            gettext("Then its zone"),
+            factor(explanation.zone_factor, 2),
         )
 
     @admin.display(description=_("Breakdown"))

@@ -69,6 +69,25 @@ class QuoteRepricedOutputSerializer(serializers.Serializer):
     breakdown = QuoteBreakdownField()
 
 
+class FrequencyFactorSerializer(serializers.Serializer):
+    variable = serializers.CharField(
+        help_text="`ageph`, `bm`, `power`, `agec`, `fuel`, `coverage`, `use` or `fleet`."
+    )
+    value = serializers.CharField(help_text="This quote's value, as the model read it.")
+    factor = serializers.FloatField(help_text="Its factor on the average policy's frequency.")
+
+
+class FrequencyExplanationSerializer(serializers.Serializer):
+    average = serializers.FloatField(help_text="Claims per year of the model's average policy.")
+    factors = FrequencyFactorSerializer(many=True)
+    frequency = serializers.FloatField(
+        help_text="average × every factor: the quote's expected claims per year."
+    )
+    zone_factor = serializers.DecimalField(
+        max_digits=4, decimal_places=2, help_text="Applied next, by the premium's zone step."
+    )
+
+
 class QuoteRepricingOutputSerializer(serializers.Serializer):
     quote = QuoteOutputSerializer(help_text="The quote as stored.")
     reproduced = QuoteRepricedOutputSerializer(
@@ -80,6 +99,11 @@ class QuoteRepricingOutputSerializer(serializers.Serializer):
     )
     change_percent = serializers.DecimalField(
         max_digits=8, decimal_places=2, help_text="Today's premium against the stored one, in %."
+    )
+    frequency_explained = FrequencyExplanationSerializer(
+        allow_null=True,
+        help_text="How the driver's and vehicle's characteristics moved the stored quote's "
+        "expected frequency from the model's average policy; null for a model that cannot say.",
     )
 
     def to_representation(self, repricing: Any) -> dict[str, Any]:
@@ -95,6 +119,7 @@ class QuoteRepricingOutputSerializer(serializers.Serializer):
                 "breakdown": repricing.today.breakdown,
             },
             "change_percent": str(repricing.change_percent),
+            "frequency_explained": frequency_explained(repricing.explanation),
         }
 
 
@@ -208,3 +233,17 @@ class TariffChangeRollbackOutputSerializer(serializers.Serializer):
         "again.",
     )
     id = serializers.IntegerField()
+
+
+def frequency_explained(explanation: Any) -> dict[str, Any] | None:
+    if explanation is None:
+        return None
+    return {
+        "average": explanation.average,
+        "factors": [
+            {"variable": name, "value": str(value), "factor": factor}
+            for name, value, factor in explanation.factors
+        ],
+        "zone_factor": str(explanation.zone_factor),
+        "frequency": explanation.frequency,
+    }

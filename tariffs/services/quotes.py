@@ -2,6 +2,7 @@
 fee, minimum."""
 
 import datetime
+import math
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -13,7 +14,7 @@ from django.utils.translation import gettext
 
 from indices.selectors import HealthIndexValue, health_index_get, health_index_get_latest
 from mlmodels.models import Task
-from mlmodels.serving import Prediction, model_version_predict
+from mlmodels.serving import Prediction, model_version_explain, model_version_predict
 from pricing_site.exceptions import ApplicationError, ServiceUnavailableError
 from pricing_site.idempotency import Idempotency, idempotency_check
 from strategies.selectors import RuleResolution, fuel_priced_as, pricing_rule_resolve
@@ -393,6 +394,7 @@ class QuoteRepricing:
     quote: Quote
     reproduced: Repriced
     today: PricedQuote
+    explanation: "FrequencyExplanation | None"
 
     @property
     def reproducible(self) -> bool:
@@ -406,8 +408,53 @@ class QuoteRepricing:
 
 def quote_reprice_compare(*, quote: Quote) -> QuoteRepricing:
     """*quote* priced again with its stored references (the proof that it is reproducible) and
-    with the tables in force today (what the customer would pay now)."""
+    with the tables in force today (what the customer would pay now), and its frequency taken
+    apart by its model."""
     request = QuoteRequest(**{**quote.inputs, "date": timezone.localdate()})
     return QuoteRepricing(
-        quote=quote, reproduced=quote_reprice(quote=quote), today=quote_price(request=request)
+        quote=quote,
+        reproduced=quote_reprice(quote=quote),
+        today=quote_price(request=request),
+        explanation=quote_frequency_explain(quote=quote),
+    )
+
+
+# The characteristics a quote's frequency is explained by, in the order staff read them.
+EXPLAINED = ("ageph", "bm", "power", "agec", "fuel", "coverage", "use", "fleet")
+
+
+@dataclass(frozen=True)
+class FrequencyExplanation:
+    """Why a quote's expected claim frequency is what it is: the average policy's, times one
+    factor per characteristic of this driver and vehicle (the premium's zone step then applies
+    its zone factor)."""
+
+    average: float  # claims per year of the model's average policy
+    factors: list[tuple[str, Any, float]]  # (characteristic, this quote's value, factor)
+    zone_factor: Decimal
+
+    @property
+    def frequency(self) -> float:
+        """The quote's expected claims per year, as its model predicted it."""
+        return self.average * math.prod(factor for _name, _value, factor in self.factors)
+
+
+def quote_frequency_explain(*, quote: Quote) -> FrequencyExplanation | None:
+    """*quote*'s frequency taken apart by its own frequency model; None for a model that cannot
+    say (a random forest, or a GLM trained before its average policy was kept)."""
+    request = QuoteRequest(
+        **{**quote.inputs, "date": datetime.date.fromisoformat(quote.inputs["date"])}
+    )
+    record = model_features(request, priced_as=quote.priced_as_fuel or request.fuel)
+    explanation = model_version_explain(version_id=quote.model_version_id, record=record)
+    if explanation is None:
+        return None
+    return FrequencyExplanation(
+        average=explanation.average,
+        factors=[
+            (name, record[name], explanation.factors[name])
+            for name in EXPLAINED
+            if name in explanation.factors
+        ],
+        zone_factor=quote.zone_factor,
     )

@@ -12,7 +12,7 @@ from mlmodels.synthetic import portfolio_generate
 from strategies.models import DraftState
 from strategies.tests.fixtures import rule
 from tariffs.models import TariffVersion
-from tariffs.services import tariff_version_create
+from tariffs.services import QuoteRequest, tariff_version_create
 from zipcodes.services import zipcode_file_lines, zipcode_load_csv
 
 
@@ -74,3 +74,21 @@ def portfolio_dataset(db):
     """A generated portfolio large enough to derive zones from."""
     content = portfolio_generate(rows=8000, seed=5).to_csv(index=False).encode()
     return dataset_create(content=content, name="portfolio.csv")[0]
+
+
+def quote_request(**changes) -> QuoteRequest:
+    """A Toyota diesel in Brussels, its driver 35 and at bonus-malus 2, as a quote asks for it."""
+    values = {
+        "zipcode": 1000,
+        "brand": "toyota",
+        "fuel": "diesel",
+        "power_kw": 85,
+        "vehicle_age": 3,
+        "driver_age": 35,
+        "bonus_malus": 2,
+        "coverage": "TPL",
+        "use": "private",
+        "fleet": False,
+        "date": date(2026, 11, 24),
+    }
+    return QuoteRequest(**{**values, **changes})

@@ -17,7 +17,6 @@ from pricing_site.exceptions import ApplicationError
 from strategies.models import DraftState
 from tariffs.models import TariffChange, TariffVersion, ZoningProposal
 from tariffs.services import (
-    QuoteRequest,
     premium_quote,
     tariff_change_rollback,
     tariff_version_approve,
@@ -25,6 +24,7 @@ from tariffs.services import (
     zoning_proposal_approve,
     zoning_proposal_create,
 )
+from tariffs.tests.fixtures import quote_request as shared_quote_request
 from zipcodes.models import RiskClass, Zipcode
 
 pytestmark = pytest.mark.django_db
@@ -37,18 +37,9 @@ REQUESTS = [
 ]
 
 
-def quote_request(**changes) -> QuoteRequest:
-    values = {
-        "zipcode": 1000,
-        "brand": "toyota",
-        "fuel": "diesel",
-        "vehicle_age": 3,
-        "use": "private",
-        "fleet": False,
-        "date": timezone.localdate(),
-        **changes,
-    }
-    return QuoteRequest(**values)
+def quote_request(**changes):
+    """The quote of *changes* asked for today, when the rolled-back versions are in force."""
+    return shared_quote_request(date=timezone.localdate(), **changes)
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from strategies.tests.fixtures import rule
 from tariffs.models import TariffVersion
 from tariffs.services import (
     PremiumFactors,
-    QuoteRequest,
     premium_compute,
     premium_quote,
     quote_reprice,
     tariff_version_create,
 )
+from tariffs.tests.fixtures import quote_request
 from zipcodes.models import RiskClass
 from zipcodes.services import zipcode_load_csv
 
@@ -107,23 +107,6 @@ def priced_world(
             brands["toyota"], fuel="diesel", percent="-8", valid_from=date(2026, 1, 1)
         )
     }
-
-
-def quote_request(**changes) -> QuoteRequest:
-    values = {
-        "zipcode": 1000,
-        "brand": "toyota",
-        "fuel": "diesel",
-        "power_kw": 85,
-        "vehicle_age": 3,
-        "driver_age": 35,
-        "bonus_malus": 2,
-        "coverage": "TPL",
-        "use": "private",
-        "fleet": False,
-        "date": date(2026, 11, 24),
-    }
-    return QuoteRequest(**{**values, **changes})
 
 
 RECORD = {
