@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -11,7 +12,7 @@ from mlmodels.services import dataset_create
 from mlmodels.synthetic import portfolio_generate
 from strategies.models import DraftState
 from strategies.tests.fixtures import rule
-from tariffs.models import TariffVersion
+from tariffs.models import ImpactAnalysis, TariffVersion
 from tariffs.services import QuoteRequest, tariff_version_create
 from zipcodes.services import zipcode_file_lines, zipcode_load_csv
 
@@ -92,3 +93,39 @@ def quote_request(**changes) -> QuoteRequest:
         "date": date(2026, 11, 24),
     }
     return QuoteRequest(**{**values, **changes})
+
+
+def staff_member(username: str):
+    """A pricing editor and model manager: drafts, and approves what others draft."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, is_staff=True)
+    user.groups.add(*Group.objects.filter(name__in=["pricing editors", "model managers"]))
+    return user
+
+
+@pytest.fixture
+def anna(db):
+    return staff_member("anna")
+
+
+@pytest.fixture
+def bruno(db):
+    return staff_member("bruno")
+
+
+def impact_analysed(scenario: dict[str, Any], dataset) -> ImpactAnalysis:
+    """A finished impact analysis of *scenario*, as an approval page shows it."""
+    return ImpactAnalysis.objects.create(
+        dataset=dataset,
+        on=date(2026, 11, 24),
+        scenario=scenario,
+        state=ImpactAnalysis.State.DONE,
+        result={
+            "policies": 1000,
+            "total_before": "500000.00",
+            "total_after": "487500.00",
+            "change_percent": "-2.50",
+            "moved_more_than": {"5": 300, "10": 120, "25": 0},
+        },
+    )

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 
 from mlmodels.services import dataset_create, model_version_promote, model_version_train
@@ -19,27 +18,9 @@ from tariffs.services import (
     tariff_version_create,
     zoning_proposal_approve,
 )
+from tariffs.tests.fixtures import impact_analysed
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def anna(django_user_model):
-    """A pricing editor: she drafts, and may approve what others draft."""
-    user = django_user_model.objects.create_user("anna", is_staff=True)
-    user.groups.add(
-        Group.objects.get(name="pricing editors"), Group.objects.get(name="model managers")
-    )
-    return user
-
-
-@pytest.fixture
-def bruno(django_user_model):
-    user = django_user_model.objects.create_user("bruno", is_staff=True)
-    user.groups.add(
-        Group.objects.get(name="pricing editors"), Group.objects.get(name="model managers")
-    )
-    return user
 
 
 @pytest.fixture
@@ -55,22 +36,6 @@ def draft(anna):
     )
 
 
-def analysed(scenario: dict, dataset) -> ImpactAnalysis:
-    return ImpactAnalysis.objects.create(
-        dataset=dataset,
-        on=date(2026, 12, 1),
-        scenario=scenario,
-        state=ImpactAnalysis.State.DONE,
-        result={
-            "policies": 1000,
-            "total_before": "500000.00",
-            "total_after": "487500.00",
-            "change_percent": "-2.50",
-            "moved_more_than": {"5": 300, "10": 120, "25": 0},
-        },
-    )
-
-
 def refused(approve) -> ApplicationError:
     with pytest.raises(ApplicationError) as raised:
         approve()
@@ -78,7 +43,7 @@ def refused(approve) -> ApplicationError:
 
 
 def test_the_author_of_a_rule_cannot_approve_it(draft, anna, dataset):
-    analysed({"rules": [draft.pk]}, dataset)
+    impact_analysed({"rules": [draft.pk]}, dataset)
 
     error = refused(lambda: pricing_rule_approve(rule=draft, approved_by=anna))
 
@@ -91,7 +56,7 @@ def test_the_author_of_a_rule_cannot_approve_it(draft, anna, dataset):
 def test_whoever_changed_a_draft_is_one_of_its_authors(draft, bruno, django_user_model, dataset):
     draft.note = "Diesel cheaper from December"
     pricing_rule_save(rule=draft, changed_by=bruno)
-    analysed({"rules": [draft.pk]}, dataset)
+    impact_analysed({"rules": [draft.pk]}, dataset)
 
     error = refused(lambda: pricing_rule_approve(rule=draft, approved_by=bruno))
 
@@ -99,7 +64,7 @@ def test_whoever_changed_a_draft_is_one_of_its_authors(draft, bruno, django_user
 
 
 def test_an_approval_needs_a_named_approver_who_holds_the_right(draft, django_user_model, dataset):
-    analysed({"rules": [draft.pk]}, dataset)
+    impact_analysed({"rules": [draft.pk]}, dataset)
     reader = django_user_model.objects.create_user("reader", is_staff=True)
 
     assert refused(lambda: pricing_rule_approve(rule=draft, approved_by=None)).code == (
@@ -111,7 +76,7 @@ def test_an_approval_needs_a_named_approver_who_holds_the_right(draft, django_us
 
 
 def test_another_editor_approves_with_the_analysis_of_the_draft(draft, bruno, dataset):
-    analysis = analysed({"rules": [draft.pk]}, dataset)
+    analysis = impact_analysed({"rules": [draft.pk]}, dataset)
 
     pricing_rule_approve(rule=draft, approved_by=bruno)
 
@@ -128,7 +93,7 @@ def test_one_person_approval_when_the_deployment_allows_it_is_marked(
     draft, anna, dataset, settings
 ):
     settings.PRICING_SINGLE_PERSON_APPROVAL = True
-    analysed({"rules": [draft.pk]}, dataset)
+    impact_analysed({"rules": [draft.pk]}, dataset)
 
     pricing_rule_approve(rule=draft, approved_by=anna)
 
@@ -171,7 +136,7 @@ def test_an_approval_without_an_analysis_needs_a_written_reason(draft, bruno):
 
 
 def test_an_analysis_of_another_dataset_is_no_evidence(draft, bruno, dataset, portfolio_csv):
-    analysed({"rules": [draft.pk]}, dataset)
+    impact_analysed({"rules": [draft.pk]}, dataset)
     dataset_create(content=portfolio_csv.replace(b"\n", b"\r\n"), name="newer.csv")
 
     error = refused(lambda: pricing_rule_approve(rule=draft, approved_by=bruno))
@@ -181,7 +146,7 @@ def test_an_analysis_of_another_dataset_is_no_evidence(draft, bruno, dataset, po
 
 
 def test_a_draft_changed_after_its_analysis_needs_a_new_one(draft, anna, bruno, dataset):
-    analysis = analysed({"rules": [draft.pk]}, dataset)
+    analysis = impact_analysed({"rules": [draft.pk]}, dataset)
     ImpactAnalysis.objects.filter(pk=analysis.pk).update(
         created_at=draft.updated_at - timedelta(seconds=1)
     )
@@ -204,7 +169,7 @@ def test_the_author_of_a_tariff_version_cannot_approve_it(tariff, anna, bruno, d
         ),
         created_by=anna,
     )
-    analysed({"tariff_version": version.pk}, dataset)
+    impact_analysed({"tariff_version": version.pk}, dataset)
 
     assert refused(lambda: tariff_version_approve(version=version, approved_by=anna)).code == (
         "same_author_and_approver"

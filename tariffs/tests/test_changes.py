@@ -17,8 +17,9 @@ from mlmodels.tests.fixtures import promote
 from strategies.models import DraftState, PricingRule
 from strategies.services import pricing_rule_approve, pricing_rule_save
 from strategies.tests.fixtures import rule
-from tariffs.models import ImpactAnalysis, TariffChange, TariffVersion
+from tariffs.models import TariffChange, TariffVersion
 from tariffs.services import tariff_version_approve, tariff_version_create
+from tariffs.tests.fixtures import impact_analysed
 
 pytestmark = pytest.mark.django_db
 
@@ -33,23 +34,6 @@ def approver(django_user_model):
     return django_user_model.objects.create_user("bruno", is_staff=True, is_superuser=True)
 
 
-def analysed(scenario: dict, dataset) -> ImpactAnalysis:
-    """A finished impact analysis of *scenario*, as the approval page shows it."""
-    return ImpactAnalysis.objects.create(
-        dataset=dataset,
-        on=date(2026, 11, 24),
-        scenario=scenario,
-        state=ImpactAnalysis.State.DONE,
-        result={
-            "policies": 1000,
-            "total_before": "500000.00",
-            "total_after": "487500.00",
-            "change_percent": "-2.50",
-            "moved_more_than": {"5": 300, "10": 120, "25": 0},
-        },
-    )
-
-
 def test_approving_a_rule_records_author_approver_impact_and_values(author, approver, dataset):
     draft = pricing_rule_save(
         rule=PricingRule(
@@ -60,7 +44,7 @@ def test_approving_a_rule_records_author_approver_impact_and_values(author, appr
         ),
         changed_by=author,
     )
-    analysis = analysed({"rules": [draft.pk]}, dataset)
+    analysis = impact_analysed({"rules": [draft.pk]}, dataset)
 
     pricing_rule_approve(rule=draft, approved_by=approver)
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -40,20 +39,6 @@ REQUESTS = [
 def quote_request(**changes):
     """The quote of *changes* asked for today, when the rolled-back versions are in force."""
     return shared_quote_request(date=timezone.localdate(), **changes)
-
-
-@pytest.fixture
-def anna(django_user_model):
-    user = django_user_model.objects.create_user("anna", is_staff=True)
-    user.groups.add(*Group.objects.filter(name__in=["pricing editors", "model managers"]))
-    return user
-
-
-@pytest.fixture
-def bruno(django_user_model):
-    user = django_user_model.objects.create_user("bruno", is_staff=True)
-    user.groups.add(*Group.objects.filter(name__in=["pricing editors", "model managers"]))
-    return user
 
 
 def new_terms(author) -> TariffVersion:
