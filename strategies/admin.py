@@ -20,6 +20,7 @@ from pricing_site.forms import BelgianNumbersMixin
 from strategies.models import (
     Brand,
     BrandAlias,
+    DraftState,
     Fuel,
     FuelMapping,
     PricingRule,
@@ -29,6 +30,7 @@ from strategies.selectors import (
     pricing_rule_resolve,
 )
 from strategies.services import (
+    RULE_TERMS,
     brand_alias_delete,
     brand_alias_save,
     brand_delete,
@@ -105,6 +107,24 @@ class PricingRuleAdmin(BelgianNumbersMixin, SharedLookupsMixin, SimpleHistoryAdm
     # A new rule is a draft (the model's default): approval is its own step, with its analysis
     # beside the button, never a form field.
     readonly_fields = ["state", "changed_by", "updated_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """An approved rule's terms are in force: only its note changes (its end is proposed
+        and approved on its own pages)."""
+        if obj is not None and obj.state == DraftState.APPROVED:
+            return [*RULE_TERMS, "end_proposed_on", "end_proposed_by", *self.readonly_fields]
+        return self.readonly_fields
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None or obj.state != DraftState.APPROVED:
+            return ["end_proposed_on", "end_proposed_by"]  # a draft has no end to approve
+        return None
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting an approved rule would take its price out of force without a second person.
+        if obj is not None and obj.state == DraftState.APPROVED:
+            return False
+        return super().has_delete_permission(request, obj)
 
     @admin.display(description=_("In force today"), boolean=True)
     def in_force(self, rule: PricingRule) -> bool:

@@ -136,6 +136,22 @@ class PricingRule(models.Model):
     state = draft_state_field()
     is_active = models.BooleanField(_("active"), default=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # Ending an approved rule takes a price out of force: one person proposes its last day,
+    # another approves it (see pricing_rule_end_propose and pricing_rule_end_approve).
+    end_proposed_on = models.DateField(
+        _("proposed last day"),
+        null=True,
+        blank=True,
+        help_text=_("Proposed end of this approved rule, waiting for a second person."),
+    )
+    end_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("end proposed by"),
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

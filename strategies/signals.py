@@ -7,6 +7,7 @@ from django.dispatch import Signal
 # (by its own author, as the deployment allows), drafted_at (its last change as a draft), reason
 # (written when no impact analysis backs it).
 pricing_rule_approved = Signal()
-# An approved rule was ended (a last day set or moved, or made inactive). Arguments: rule,
-# before ({"valid_to", "is_active"} as they were), changed_by.
+# An approved rule's proposed end was approved (a last day set or moved, or made inactive).
+# Arguments: rule, before ({"valid_to", "is_active"} as they were), proposed_by, approved_by,
+# approved_alone, reason.
 pricing_rule_ended = Signal()

@@ -37,8 +37,24 @@ def rule_approved(
 
 
 @receiver(pricing_rule_ended)
-def rule_ended(sender: type, rule: Any, before: dict, changed_by: Any, **kwargs: Any) -> None:
-    rule_end_record(rule=rule, before=before, changed_by=changed_by)
+def rule_ended(
+    sender: type,
+    rule: Any,
+    before: dict,
+    proposed_by: Any,
+    approved_by: Any,
+    approved_alone: bool,
+    reason: str,
+    **kwargs: Any,
+) -> None:
+    rule_end_record(
+        rule=rule,
+        before=before,
+        proposed_by=proposed_by,
+        approved_by=approved_by,
+        approved_alone=approved_alone,
+        reason=reason,
+    )
 
 
 @receiver(model_version_promoted)

@@ -5,14 +5,16 @@ The admin, the demo loader and the tests all write through here: one place valid
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Field
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from pricing_site.approvals import approval_check
-from pricing_site.exceptions import ApplicationError, ConflictError
+from pricing_site.exceptions import ApplicationError, ConflictError, UnprocessableError
 from pricing_site.text import name_normalize
 from strategies.caching import (
     brands_cache_clear,
@@ -69,32 +71,113 @@ def brand_alias_delete(*, alias: BrandAlias) -> None:
     brands_changed()
 
 
+# What an approved rule prices with: changed only by a new draft (or its end, by two people).
+RULE_TERMS = ("brand", "fuel", "adjustment_percent", "valid_from", "valid_to", "is_active")
+
+
 @transaction.atomic
 def pricing_rule_save(*, rule: PricingRule, changed_by: Any = None) -> PricingRule:
     """Save *rule* (bounded adjustment, a period that does not overlap another active rule of the
-    same brand and fuel), recording who changed it; its history keeps every earlier state."""
+    same brand and fuel), recording who changed it; its history keeps every earlier state. An
+    approved rule's terms are in force: only its note changes here (end it with
+    pricing_rule_end_propose, replace it with a new draft)."""
+    stored = PricingRule.objects.filter(pk=rule.pk, state=DraftState.APPROVED).first()
+    if stored and any(
+        getattr(stored, field.attname) != getattr(rule, field.attname)
+        for field in (cast(Field, PricingRule._meta.get_field(term)) for term in RULE_TERMS)
+    ):
+        raise ConflictError(
+            gettext(
+                "Rule #%(id)s is approved: its terms are in force and do not change. Propose "
+                "its end, or draft a new rule."
+            )
+            % {"id": rule.pk},
+            code="approved_rule_locked",
+        )
+    return rule_write(rule=rule, changed_by=changed_by)
+
+
+def rule_write(*, rule: PricingRule, changed_by: Any) -> PricingRule:
     rule.changed_by = changed_by
     rule.full_clean()
-    stored = PricingRule.objects.filter(pk=rule.pk, state=DraftState.APPROVED).first()
     rule.save()
-    if stored and rule_ended(stored=stored, rule=rule):
-        pricing_rule_ended.send(
-            sender=PricingRule,
-            rule=rule,
-            before={"valid_to": stored.valid_to, "is_active": stored.is_active},
-            changed_by=changed_by,
-        )
     transaction.on_commit(rules_cache_clear)
     return rule
 
 
-def rule_ended(*, stored: PricingRule, rule: PricingRule) -> bool:
-    """An approved rule stops sooner than it did: made inactive, or given an earlier last day."""
-    if stored.is_active and not rule.is_active:
-        return True
-    return rule.valid_to is not None and (
-        stored.valid_to is None or rule.valid_to < stored.valid_to
+@transaction.atomic
+def pricing_rule_end_propose(
+    *, rule: PricingRule, last_day: datetime.date, proposed_by: Any
+) -> PricingRule:
+    """Propose *last_day* as the end of approved *rule* (the day before it starts withdraws it);
+    quotes keep using it until another person approves the end. Refused for a draft, for a day
+    before yesterday (stored quotes keep their price anyway) and for a later end than today's
+    (a longer rule is a new draft)."""
+    if rule.state != DraftState.APPROVED:
+        raise ConflictError(
+            gettext("Rule #%(id)s is a draft: edit or delete it instead.") % {"id": rule.pk},
+            code="rule_not_approved",
+        )
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    if last_day < yesterday:
+        raise UnprocessableError(
+            gettext("The last day cannot be before yesterday."),
+            code="end_in_past",
+            field="last_day",
+        )
+    if not rule.is_active or (rule.valid_to is not None and last_day >= rule.valid_to):
+        raise UnprocessableError(
+            gettext("Rule #%(id)s already ends on or before that day.") % {"id": rule.pk},
+            code="end_not_earlier",
+            field="last_day",
+        )
+    rule.end_proposed_on = last_day
+    rule.end_proposed_by = proposed_by
+    return rule_write(rule=rule, changed_by=proposed_by)
+
+
+@transaction.atomic
+def pricing_rule_end_approve(*, rule: PricingRule, approved_by: Any, reason: str) -> PricingRule:
+    """Put the proposed end of *rule* in force: from the day after its proposed last day, quotes
+    no longer use it (a rule ended before it starts is made inactive). The approver holds the
+    right and did not propose the end; ending cannot be simulated, so the written *reason* is
+    required (kept in the change log)."""
+    if rule.end_proposed_on is None:
+        raise ConflictError(
+            gettext("No end of rule #%(id)s is proposed.") % {"id": rule.pk},
+            code="no_end_proposed",
+        )
+    approved_alone = approval_check(
+        author_ids=[rule.end_proposed_by_id],
+        approver=approved_by,
+        permission="strategies.approve_pricingrule",
+        subject=gettext("the end of rule #%(id)s") % {"id": rule.pk},
     )
+    if not reason.strip():
+        raise UnprocessableError(
+            gettext("Write why rule #%(id)s ends: the change log keeps it.") % {"id": rule.pk},
+            code="reason_required",
+            field="reason",
+        )
+    before = {"valid_to": rule.valid_to, "is_active": rule.is_active}
+    proposed_by = rule.end_proposed_by
+    if rule.end_proposed_on < rule.valid_from:
+        rule.is_active = False
+    else:
+        rule.valid_to = rule.end_proposed_on
+    rule.end_proposed_on = None
+    rule.end_proposed_by = None
+    rule_write(rule=rule, changed_by=approved_by)
+    pricing_rule_ended.send(
+        sender=PricingRule,
+        rule=rule,
+        before=before,
+        proposed_by=proposed_by,
+        approved_by=approved_by,
+        approved_alone=approved_alone,
+        reason=reason,
+    )
+    return rule
 
 
 @transaction.atomic
@@ -118,7 +201,7 @@ def pricing_rule_approve(*, rule: PricingRule, approved_by: Any, reason: str = "
     drafted_at = PricingRule.objects.values_list("updated_at", flat=True).get(pk=rule.pk)
     rule.state = DraftState.APPROVED
     try:
-        pricing_rule_save(rule=rule, changed_by=approved_by)
+        rule_write(rule=rule, changed_by=approved_by)
         pricing_rule_approved.send(
             sender=PricingRule,
             rule=rule,
@@ -135,7 +218,14 @@ def pricing_rule_approve(*, rule: PricingRule, approved_by: Any, reason: str = "
 
 @transaction.atomic
 def pricing_rule_delete(*, rule: PricingRule) -> None:
-    """Delete *rule*; a rule stored quotes used is protected by the database (end it instead)."""
+    """Delete draft *rule*. An approved rule is never deleted (its end is approved by two
+    people, and the change log names it); the database protects those stored quotes used."""
+    if rule.state == DraftState.APPROVED:
+        raise ConflictError(
+            gettext("Rule #%(id)s is approved: propose its end instead of deleting it.")
+            % {"id": rule.pk},
+            code="approved_rule_locked",
+        )
     rule.delete()
     transaction.on_commit(rules_cache_clear)
 

@@ -4,9 +4,17 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from pricing_site.tests.fixtures import approver_get
 from strategies.models import Brand, BrandAlias, DraftState, PricingRule
-from strategies.services import brand_alias_save, brand_save, pricing_rule_save
+from strategies.services import (
+    brand_alias_save,
+    brand_save,
+    pricing_rule_end_approve,
+    pricing_rule_end_propose,
+    pricing_rule_save,
+)
 
 
 @pytest.fixture
@@ -39,6 +47,15 @@ def rule(
             state=state,
             **kwargs,
         )
+    )
+
+
+def rule_end(approved, last_day):
+    """End *approved* after *last_day*: proposed by one staff member, approved by another."""
+    proposer, _ = get_user_model().objects.get_or_create(username="proposer")
+    pricing_rule_end_propose(rule=approved, last_day=last_day, proposed_by=proposer)
+    return pricing_rule_end_approve(
+        rule=approved, approved_by=approver_get(), reason="The campaign is over."
     )
 
 

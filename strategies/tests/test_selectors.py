@@ -1,13 +1,13 @@
 """Which rule applies: every precedence case, dates, aliases, unknown brands, cache."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from pricing_site.exceptions import ApplicationError
 from strategies.selectors import brand_find, pricing_rule_resolve
-from strategies.services import pricing_rule_save
-from strategies.tests.fixtures import rule
+from strategies.tests.fixtures import rule, rule_end
 
 pytestmark = pytest.mark.django_db
 
@@ -110,9 +110,9 @@ def test_pricing_rule_resolve_reads_no_table_when_warm(rules, django_assert_num_
 
 
 def test_pricing_rule_resolve_sees_rule_changes(rules, django_capture_on_commit_callbacks):
-    pricing_rule_resolve(brand="Toyota", fuel="petrol", on=DAY)
-    rules["toyota"].adjustment_percent = 4
+    today = timezone.localdate()
+    assert pricing_rule_resolve(brand="Toyota", fuel="petrol", on=today).adjustment_percent == 3
     with django_capture_on_commit_callbacks(execute=True):
-        pricing_rule_save(rule=rules["toyota"])
+        rule_end(rules["toyota"], last_day=today - timedelta(days=1))
 
-    assert pricing_rule_resolve(brand="Toyota", fuel="petrol", on=DAY).adjustment_percent == 4
+    assert pricing_rule_resolve(brand="Toyota", fuel="petrol", on=today).adjustment_percent == 1

@@ -47,11 +47,16 @@ VALUE_LABELS = {
 }
 # Where a rollback leads: the draft to review and have approved, or the version to promote.
 ROLLBACK_OPENS = {
+    "pricing_rule": "admin:strategies_pricingrule_change",
     "tariff_version": "admin:tariffs_tariffversion_change",
     "zoning_proposal": "admin:tariffs_zoningproposal_change",
     "model_version": "admin:mlmodels_modelversion_promote",
 }
 ROLLBACK_DONE = {
+    "pricing_rule": _(
+        "What restores the rules as they were is ready (the rule's proposed end, or a draft "
+        "rule with its adjustment): another person approves it."
+    ),
     "tariff_version": _(
         "A draft tariff version with the previous terms is ready: simulate its impact, then "
         "another person approves it."

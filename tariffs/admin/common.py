@@ -76,13 +76,13 @@ def approval_view(
     title: str,
     subject: str,
     confirm: str,
-    evidence: ApprovalEvidence,
+    evidence: ApprovalEvidence | None,
     detail_url: str,
 ) -> HttpResponse:
     """Approving a draft (rule, tariff version, zoning): GET shows it with its latest impact
     analysis beside the button (and why it is not evidence when it is not), POST calls *approve*
     with the reason written; what is no draft (*not_draft* says why) is said and never approved
-    again."""
+    again. What cannot be simulated (*evidence* None: a rule's end) needs the written reason."""
     if not_draft:
         model_admin.message_user(request, not_draft)
         return HttpResponseRedirect(detail_url)
@@ -104,7 +104,7 @@ def approval_view(
         "confirm": confirm,
         "evidence": evidence,
         "not_applied": rules_not_applied_described(evidence.analysis.result)
-        if evidence.analysis
+        if evidence and evidence.analysis
         else [],
         "cancel_url": detail_url,
     }

@@ -1,19 +1,26 @@
 """The pricing rules' admin as the tariff extends it: simulate the selected rules' impact on the
 portfolio, and approve a draft with its latest analysis beside the button."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pricing_site.exceptions import ApplicationError
 from pricing_site.numbers import percent
 from strategies.admin import PricingRuleAdmin
 from strategies.models import DraftState, PricingRule
-from strategies.services import pricing_rule_approve
+from strategies.services import (
+    pricing_rule_approve,
+    pricing_rule_end_approve,
+    pricing_rule_end_propose,
+)
 from tariffs.admin.common import approval_view, impact_simulate
 from tariffs.selectors import approval_evidence_get
 from tariffs.services import Scenario
@@ -71,13 +78,111 @@ class TariffPricingRuleAdmin(PricingRuleAdmin):
             detail_url=reverse("admin:strategies_pricingrule_change", args=[rule_id]),
         )
 
-    def get_urls(self) -> list[URLPattern]:
-        approve = path(
-            "<int:rule_id>/approve/",
-            self.admin_site.admin_view(self.approve_view),
-            name="strategies_pricingrule_approve",
+    def end_propose_view(self, request: HttpRequest, rule_id: int) -> HttpResponse:
+        """GET: the approved rule and a last day; POST: propose it (quotes keep the rule until
+        another person approves the end)."""
+        rule = self.approved_rule_get(rule_id)
+        if not self.has_change_permission(request, rule):
+            raise PermissionDenied
+        detail_url = reverse("admin:strategies_pricingrule_change", args=[rule_id])
+        form = RuleEndForm(request.POST or None)
+        if form.is_valid():
+            try:
+                pricing_rule_end_propose(
+                    rule=rule, last_day=form.cleaned_data["last_day"], proposed_by=request.user
+                )
+            except ApplicationError as error:
+                form.add_error("last_day" if error.fields else None, error.message)
+            else:
+                self.message_user(
+                    request,
+                    gettext(
+                        "The end of rule #%(id)s is proposed: quotes use the rule until another "
+                        "person approves it."
+                    )
+                    % {"id": rule.pk},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(detail_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("End rule #%(id)s?") % {"id": rule.pk},
+            "rule": rule,
+            "form": form,
+            "cancel_url": detail_url,
+        }
+        return TemplateResponse(request, "admin/tariffs/pricingrule_end.html", context)
+
+    def end_approve_view(self, request: HttpRequest, rule_id: int) -> HttpResponse:
+        """GET: the proposed end with the reason to write; POST: approve it, by another person
+        than who proposed it."""
+        rule = self.approved_rule_get(rule_id)
+        if not self.has_approve_permission(request):
+            raise PermissionDenied
+        last_day = rule.end_proposed_on
+        day = date_format(last_day, "SHORT_DATE_FORMAT") if last_day else ""
+        return approval_view(
+            self,
+            request,
+            not_draft=None
+            if last_day
+            else gettext("No end of rule #%(id)s is proposed.") % {"id": rule.pk},
+            approve=lambda reason: pricing_rule_end_approve(
+                rule=rule, approved_by=request.user, reason=reason
+            ),
+            approved=gettext("Rule #%(id)s ends: quotes no longer use it after %(day)s.")
+            % {"id": rule.pk, "day": day},
+            title=gettext("Approve the end of rule #%(id)s?") % {"id": rule.pk},
+            subject=gettext(
+                "%(scope)s: %(percent)s, proposed by %(user)s to end after %(day)s. Quotes "
+                "after that day no longer use it; stored quotes keep theirs."
+            )
+            % {
+                "scope": rule.scope,
+                "percent": percent(rule.adjustment_percent, signed=True),
+                "user": rule.end_proposed_by or "?",
+                "day": day,
+            },
+            confirm=gettext("Approve the end"),
+            evidence=None,
+            detail_url=reverse("admin:strategies_pricingrule_change", args=[rule_id]),
         )
-        return [approve, *super().get_urls()]
+
+    def approved_rule_get(self, rule_id: int) -> PricingRule:
+        rule = PricingRule.objects.filter(pk=rule_id, state=DraftState.APPROVED).first()
+        if rule is None:
+            raise Http404(gettext("There is no approved pricing rule %(id)s.") % {"id": rule_id})
+        return rule
+
+    def get_urls(self) -> list[URLPattern]:
+        pages = [
+            path(
+                "<int:rule_id>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name="strategies_pricingrule_approve",
+            ),
+            path(
+                "<int:rule_id>/end/",
+                self.admin_site.admin_view(self.end_propose_view),
+                name="strategies_pricingrule_end",
+            ),
+            path(
+                "<int:rule_id>/end/approve/",
+                self.admin_site.admin_view(self.end_approve_view),
+                name="strategies_pricingrule_end_approve",
+            ),
+        ]
+        return [*pages, *super().get_urls()]
+
+
+class RuleEndForm(forms.Form):
+    last_day = forms.DateField(
+        label=_("Last day"),
+        help_text=_(
+            "dd/mm/yyyy: the last day quotes use the rule; the day before it starts withdraws it."
+        ),
+    )
 
 
 admin.site.unregister(PricingRule)

@@ -228,9 +228,9 @@ class TariffChangeOutputSerializer(serializers.Serializer):
 
 class TariffChangeRollbackOutputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
-        choices=["tariff_version", "zoning_proposal", "model_version"],
-        help_text="A new draft tariff version or zoning, or the retired model version to promote "
-        "again.",
+        choices=["pricing_rule", "tariff_version", "zoning_proposal", "model_version"],
+        help_text="The rule whose end is proposed or a new draft rule, a new draft tariff version "
+        "or zoning, or the retired model version to promote again.",
     )
     id = serializers.IntegerField()
 

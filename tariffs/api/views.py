@@ -173,10 +173,11 @@ class TariffChangeRollbackApi(APIView):
 
     @extend_schema(
         summary="Draft what restores the state before a change",
-        description="A draft tariff version with the previous terms, a draft zoning with the "
-        "previous classes and factors, or for a model promotion the retired version to promote "
-        "again. Either goes through four eyes and evidence like any draft: the client asking "
-        "for it cannot approve it.",
+        description="For a rule's approval its proposed end, for an ended rule a draft rule "
+        "with its adjustment, a draft tariff version with the previous terms, a draft zoning with "
+        "the previous classes and factors, or for a model promotion the retired version to "
+        "promote again. Each goes through four eyes (and evidence) like any draft: the client "
+        "asking for it cannot approve it.",
         request=None,
         responses={
             201: TariffChangeRollbackOutputSerializer,
@@ -184,7 +185,7 @@ class TariffChangeRollbackApi(APIView):
                 _403="`permission_denied`: the right to draft that kind of change.",
                 _404="`tariff_change_not_found`.",
                 _422="`rollback_not_possible`: a later change replaced it, nothing came before "
-                "it, or a draft cannot undo it (a rule, the health index).",
+                "it, or a draft cannot undo it (the health index).",
             ),
         },
     )

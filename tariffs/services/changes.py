@@ -142,13 +142,28 @@ def rule_approval_record(
     )
 
 
-def rule_end_record(*, rule: PricingRule, before: dict[str, Any], changed_by: Any) -> TariffChange:
-    ended_on = rule.valid_to if rule.is_active and rule.valid_to else timezone.localdate()
+def rule_end_record(
+    *,
+    rule: PricingRule,
+    before: dict[str, Any],
+    proposed_by: Any,
+    approved_by: Any,
+    approved_alone: bool,
+    reason: str,
+) -> TariffChange:
+    # In force until its last day: out of force from the next (or from its start, if withdrawn).
+    if rule.is_active and rule.valid_to:
+        out_of_force = rule.valid_to + datetime.timedelta(days=1)
+    else:
+        out_of_force = max(rule.valid_from, timezone.localdate())
     return tariff_change_record(
         kind=TariffChange.Kind.RULE_ENDED,
         subject=rule,
-        effective_from=ended_on,
-        approved_by=changed_by,
+        effective_from=out_of_force,
+        drafted_by=proposed_by,
+        approved_by=approved_by,
+        approved_alone=approved_alone,
+        reason=reason,
         before=before,
         after={"valid_to": rule.valid_to, "is_active": rule.is_active},
     )

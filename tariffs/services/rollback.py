@@ -1,6 +1,7 @@
 """Restoring the previous state: from an entry of the change log, the draft that undoes it,
 which then goes through the same four eyes and evidence as any other draft."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,8 @@ from django.utils.translation import gettext
 
 from mlmodels.models import ModelVersion
 from pricing_site.exceptions import ForbiddenError, UnprocessableError
+from strategies.models import DraftState, PricingRule
+from strategies.services import pricing_rule_end_propose, pricing_rule_save
 from tariffs.models import TariffChange, TariffVersion, ZoningProposal, ZoningProposalZipcode
 from tariffs.selectors import zoning_version_get_current
 from tariffs.services.versions import tariff_version_create, tariff_version_in_force
@@ -20,6 +23,8 @@ from zipcodes.selectors import zipcode_classes_get
 BATCH_SIZE = 1000
 # The changes a draft can undo, and the right it takes to draft it.
 ROLLBACK_PERMISSIONS = {
+    TariffChange.Kind.RULE_APPROVED: "strategies.change_pricingrule",
+    TariffChange.Kind.RULE_ENDED: "strategies.add_pricingrule",
     TariffChange.Kind.TARIFF_VERSION_APPROVED: "tariffs.add_tariffversion",
     TariffChange.Kind.ZONING_APPROVED: "tariffs.approve_zoningproposal",
     TariffChange.Kind.MODEL_PROMOTED: "mlmodels.promote_modelversion",
@@ -31,7 +36,7 @@ class Rollback:
     """What restores the previous state: a new draft, or for a model the retired version to
     promote again."""
 
-    kind: str  # "tariff_version", "zoning_proposal" or "model_version"
+    kind: str  # "pricing_rule", "tariff_version", "zoning_proposal" or "model_version"
     id: int
 
 
@@ -42,32 +47,65 @@ def not_possible(message: str) -> UnprocessableError:
 @transaction.atomic
 def tariff_change_rollback(*, change: TariffChange, requested_by: Any) -> Rollback:
     """The draft that restores what *change* replaced, drafted by *requested_by* (who then
-    cannot approve it). Refused for a change that is no longer in force (a later one replaced
-    it: roll that one back first), and for those a draft cannot undo: an ended rule (approve a
-    new one), a rule's approval (end it from its page), a new month of the health index."""
+    cannot approve it): for a rule's approval, the proposed end of the rule; for an ended rule,
+    a draft rule with its adjustment again. Refused for a change that is no longer in force (a
+    later one replaced it: roll that one back first), and for a new month of the health index."""
     permission = ROLLBACK_PERMISSIONS.get(TariffChange.Kind(change.kind))
-    if permission and not requested_by.has_perm(permission):
+    if permission is None:
+        raise not_possible(
+            gettext("The health index is Statbel's: a month it published is not undone.")
+        )
+    if not requested_by.has_perm(permission):
         raise ForbiddenError(
             gettext("You may not draft what restores this change."), code="permission_denied"
         )
+    if change.kind == TariffChange.Kind.RULE_APPROVED:
+        return Rollback("pricing_rule", rule_approval_rollback(change, requested_by).pk)
+    if change.kind == TariffChange.Kind.RULE_ENDED:
+        return Rollback("pricing_rule", rule_end_rollback(change, requested_by).pk)
     if change.kind == TariffChange.Kind.TARIFF_VERSION_APPROVED:
         return Rollback("tariff_version", tariff_version_rollback(change, requested_by).pk)
     if change.kind == TariffChange.Kind.ZONING_APPROVED:
         return Rollback("zoning_proposal", zoning_rollback(change, requested_by).pk)
-    if change.kind == TariffChange.Kind.MODEL_PROMOTED:
-        return Rollback("model_version", model_rollback(change).pk)
-    raise not_possible(
-        {
-            TariffChange.Kind.RULE_APPROVED: gettext(
-                "A rule is undone by ending it: set its last day on its page."
-            ),
-            TariffChange.Kind.RULE_ENDED: gettext(
-                "An ended rule is restored by a new rule with its adjustment, drafted and approved."
-            ),
-            TariffChange.Kind.INDEX_MONTH: gettext(
-                "The health index is Statbel's: a month it published is not undone."
-            ),
-        }[TariffChange.Kind(change.kind)]
+    return Rollback("model_version", model_rollback(change).pk)
+
+
+def rule_approval_rollback(change: TariffChange, requested_by: Any) -> PricingRule:
+    """The proposed end of the approved rule, as soon as can be: withdrawn before it starts,
+    or its last day yesterday."""
+    rule = PricingRule.objects.filter(pk=change.object_id).first()
+    if rule is None:
+        raise not_possible(gettext("Rule #%(id)s no longer exists.") % {"id": change.object_id})
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    last_day = max(yesterday, rule.valid_from - datetime.timedelta(days=1))
+    if not rule.is_active or (rule.valid_to is not None and rule.valid_to <= last_day):
+        raise not_possible(
+            gettext("Rule #%(id)s has ended already: nothing is left to undo.") % {"id": rule.pk}
+        )
+    return pricing_rule_end_propose(rule=rule, last_day=last_day, proposed_by=requested_by)
+
+
+def rule_end_rollback(change: TariffChange, requested_by: Any) -> PricingRule:
+    """A draft rule with the ended rule's brand, fuel and adjustment, from the day it went out
+    of force (or today, if later) to its former last day."""
+    ended = PricingRule.objects.filter(pk=change.object_id).first()
+    if ended is None:
+        raise not_possible(gettext("Rule #%(id)s no longer exists.") % {"id": change.object_id})
+    former_end = change.before.get("valid_to")
+    return pricing_rule_save(
+        rule=PricingRule(
+            brand=ended.brand,
+            fuel=ended.fuel,
+            adjustment_percent=ended.adjustment_percent,
+            valid_from=max(change.effective_from, timezone.localdate()),
+            valid_to=datetime.date.fromisoformat(former_end) if former_end else None,
+            state=DraftState.DRAFT,
+            note=(
+                gettext("Restores rule #%(rule)s (undoes change %(change)s)")
+                % {"rule": ended.pk, "change": change.pk}
+            )[:200],
+        ),
+        changed_by=requested_by,
     )
 
 

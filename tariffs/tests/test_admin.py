@@ -195,20 +195,24 @@ def test_admin_alias_is_recognised_by_quotes_at_once(
     assert citroen.aliases.get().history.get().history_user.username == "editor"
 
 
-def test_admin_deleted_rule_no_longer_applies(
+def test_admin_deletes_a_draft_rule_but_never_an_approved_one(
     admin_client, brands, django_capture_on_commit_callbacks
 ):
     toyota = rule(brands["toyota"], fuel="diesel", percent="-8")
+    draft = rule(brands["toyota"], fuel="petrol", percent="-5", state="draft")
     on = date(2026, 6, 1)
-    assert pricing_rule_resolve(brand="Toyota", fuel="diesel", on=on).adjustment_percent == -8
 
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(
+        refused = admin_client.post(
             reverse("admin:strategies_pricingrule_delete", args=[toyota.pk]), {"post": "yes"}
         )
+        admin_client.post(
+            reverse("admin:strategies_pricingrule_delete", args=[draft.pk]), {"post": "yes"}
+        )
 
-    assert not PricingRule.objects.exists()
-    assert pricing_rule_resolve(brand="Toyota", fuel="diesel", on=on).rule is None
+    assert refused.status_code == 403
+    assert list(PricingRule.objects.values_list("pk", flat=True)) == [toyota.pk]
+    assert pricing_rule_resolve(brand="Toyota", fuel="diesel", on=on).adjustment_percent == -8
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from strategies.models import PricingRule
-from strategies.services import pricing_rule_save
+from strategies.tests.fixtures import rule_end
 from tariffs.models import Quote
 from tariffs.tests.fixtures import QUOTE
 from zipcodes.services import zipcode_load_csv
@@ -130,10 +130,8 @@ def test_reprice_reproduces_the_stored_quote_and_prices_it_with_todays_tables(
     quoter, quoting, api_client, django_capture_on_commit_callbacks
 ):
     stored = quoter.post(reverse("api:tariffs:quotes"), QUOTE, format="json").json()
-    toyota_diesel = PricingRule.objects.get()
-    toyota_diesel.valid_to = date.today() - timedelta(days=1)  # the campaign ended since
-    with django_capture_on_commit_callbacks(execute=True):
-        pricing_rule_save(rule=toyota_diesel)
+    with django_capture_on_commit_callbacks(execute=True):  # the campaign ended since
+        rule_end(PricingRule.objects.get(), last_day=date.today() - timedelta(days=1))
 
     response = api_client.post(reverse("api:tariffs:reprice", args=[stored["id"]]))
 

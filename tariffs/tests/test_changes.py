@@ -3,19 +3,25 @@ approver, impact and values, and nobody can rewrite or delete an entry."""
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from indices.clients import HealthIndexObservation
 from indices.services import health_index_store
 from mlmodels.services import model_version_promote
 from mlmodels.tests.fixtures import promote
 from strategies.models import DraftState, PricingRule
-from strategies.services import pricing_rule_approve, pricing_rule_save
+from strategies.services import (
+    pricing_rule_approve,
+    pricing_rule_end_approve,
+    pricing_rule_end_propose,
+    pricing_rule_save,
+)
 from strategies.tests.fixtures import rule
 from tariffs.models import TariffChange, TariffVersion
 from tariffs.services import tariff_version_approve, tariff_version_create
@@ -61,16 +67,23 @@ def test_approving_a_rule_records_author_approver_impact_and_values(author, appr
     assert change.after["state"] == "approved"
 
 
-def test_ending_an_approved_rule_records_its_last_day(approver):
+def test_ending_an_approved_rule_records_who_proposed_and_approved_it_and_why(author, approver):
     approved = rule(fuel="diesel", percent="-8")
+    last_day = timezone.localdate() + timedelta(days=20)
 
-    approved.valid_to = date(2026, 12, 31)
-    pricing_rule_save(rule=approved, changed_by=approver)
+    pricing_rule_end_propose(rule=approved, last_day=last_day, proposed_by=author)
+    assert not TariffChange.objects.filter(kind=TariffChange.Kind.RULE_ENDED).exists()
+    pricing_rule_end_approve(rule=approved, approved_by=approver, reason="Campaign over.")
 
     change = TariffChange.objects.get(kind=TariffChange.Kind.RULE_ENDED)
+    assert (change.drafted_by, change.approved_by, change.reason) == (
+        "anna",
+        "bruno",
+        "Campaign over.",
+    )
     assert change.before == {"valid_to": None, "is_active": True}
-    assert change.after == {"valid_to": "2026-12-31", "is_active": True}
-    assert change.effective_from == date(2026, 12, 31)
+    assert change.after == {"valid_to": last_day.isoformat(), "is_active": True}
+    assert change.effective_from == last_day + timedelta(days=1)  # out of force from then
 
 
 def test_editing_a_draft_records_nothing(approver):

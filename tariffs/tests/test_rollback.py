@@ -1,7 +1,7 @@
 """Restoring the previous state from the change log: a draft that undoes the change, approved
 like any other by a second person, gives back exactly the premiums of before."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -13,7 +13,10 @@ from django.utils import timezone
 from mlmodels.services import model_version_promote
 from mlmodels.tests.fixtures import promote
 from pricing_site.exceptions import ApplicationError
-from strategies.models import DraftState
+from strategies.models import DraftState, PricingRule
+from strategies.selectors import pricing_rule_in_force
+from strategies.services import pricing_rule_approve, pricing_rule_end_approve
+from strategies.tests.fixtures import rule, rule_end
 from tariffs.models import TariffChange, TariffVersion, ZoningProposal
 from tariffs.services import (
     premium_quote,
@@ -135,15 +138,56 @@ def test_rolling_back_a_promotion_offers_the_retired_version(train, anna, bruno)
     assert refused.value.code == "rollback_not_possible"
 
 
-def test_a_rule_change_is_not_undone_by_a_draft(anna):
+def test_rolling_back_a_rule_approval_proposes_its_end_for_another_person(anna, bruno):
+    draft = rule(
+        fuel="diesel",
+        percent="-8",
+        valid_from=timezone.localdate() - timedelta(days=30),
+        state=DraftState.DRAFT,
+    )
+    pricing_rule_approve(rule=draft, approved_by=anna, reason="Dealer campaign.")
+    change = TariffChange.objects.get(kind="rule_approved", object_id=draft.pk)
+
+    rollback = tariff_change_rollback(change=change, requested_by=anna)
+
+    draft.refresh_from_db()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    assert (rollback.kind, rollback.id) == ("pricing_rule", draft.pk)
+    assert (draft.end_proposed_on, draft.end_proposed_by) == (yesterday, anna)
+    with pytest.raises(ApplicationError) as refused:
+        pricing_rule_end_approve(rule=draft, approved_by=anna, reason="Undo.")
+    assert refused.value.code == "same_author_and_approver"
+    pricing_rule_end_approve(rule=draft, approved_by=bruno, reason="Undo change.")
+    assert not pricing_rule_in_force(rule=draft, on=timezone.localdate())
+
+
+def test_rolling_back_a_rule_end_drafts_the_rule_again(anna):
+    ended = rule(fuel="diesel", percent="-8", valid_from=timezone.localdate() - timedelta(days=30))
+    rule_end(ended, last_day=timezone.localdate())
+    change = TariffChange.objects.get(kind="rule_ended", object_id=ended.pk)
+
+    rollback = tariff_change_rollback(change=change, requested_by=anna)
+
+    restored = PricingRule.objects.get(pk=rollback.id)
+    assert rollback.kind == "pricing_rule"
+    assert (restored.fuel, restored.adjustment_percent, restored.state) == (
+        "diesel",
+        Decimal("-8"),
+        DraftState.DRAFT,
+    )
+    assert (restored.valid_from, restored.valid_to) == (change.effective_from, None)
+    assert restored.changed_by == anna
+
+
+def test_a_health_index_month_is_not_undone(anna):
     change = TariffChange.objects.create(
-        kind=TariffChange.Kind.RULE_APPROVED,
-        subject="#1",
+        kind=TariffChange.Kind.INDEX_MONTH,
+        subject="2013",
         object_id=1,
         effective_from=date(2026, 12, 1),
     )
 
-    with pytest.raises(ApplicationError, match="ending it") as refused:
+    with pytest.raises(ApplicationError, match="Statbel") as refused:
         tariff_change_rollback(change=change, requested_by=anna)
     assert refused.value.code == "rollback_not_possible"
 

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from strategies.models import Brand, BrandAlias, PricingRule
-from strategies.selectors import brand_find, pricing_rule_resolve
+from strategies.models import Brand, BrandAlias, DraftState, PricingRule
+from strategies.selectors import brand_find
 from strategies.services import (
     brand_alias_save,
     brand_save,
@@ -44,22 +44,13 @@ def test_brand_alias_save_is_resolved_at_once(brands, django_capture_on_commit_c
     assert brand_find(name="citroen ds") == (brands["citroen"].pk, "Citroën")
 
 
-def test_pricing_rule_save_records_who_and_clears_the_cached_rules(
-    brands, django_capture_on_commit_callbacks
-):
+def test_pricing_rule_save_records_who_changed_a_draft_and_keeps_its_history(brands):
     editor = User.objects.create_user("editor")
-    toyota = rule(brands["toyota"], fuel="diesel", percent="-8")
-    assert (
-        pricing_rule_resolve(brand="Toyota", fuel="diesel", on=date(2026, 6, 1)).rule.id
-        == toyota.pk
-    )
+    toyota = rule(brands["toyota"], fuel="diesel", percent="-8", state=DraftState.DRAFT)
 
     toyota.adjustment_percent = Decimal("-10")
-    with django_capture_on_commit_callbacks(execute=True):
-        pricing_rule_save(rule=toyota, changed_by=editor)
+    pricing_rule_save(rule=toyota, changed_by=editor)
 
-    resolution = pricing_rule_resolve(brand="Toyota", fuel="diesel", on=date(2026, 6, 1))
-    assert resolution.adjustment_percent == Decimal("-10")
     assert toyota.changed_by == editor
     assert [state.adjustment_percent for state in toyota.history.all()] == [
         Decimal("-10"),

@@ -10,6 +10,8 @@ from tariffs.selectors import tariff_change_get
 from tariffs.services import tariff_change_rollback
 
 NEXT_STEP = {
+    "pricing_rule": "Pricing rule {id}: its proposed end, or a draft with the ended rule's "
+    "adjustment, restores the rules as they were: another staff member approves it in the admin.",
     "tariff_version": "Draft tariff version {id} restores the previous terms: another staff "
     "member approves it in the admin.",
     "zoning_proposal": "Draft zoning proposal {id} restores the previous classes and factors: "
@@ -20,7 +22,9 @@ NEXT_STEP = {
 
 
 class Command(BaseCommand):
-    help = "Draft what undoes a tariff change (a tariff version, a zoning, a model promotion)."
+    help = (
+        "Draft what undoes a tariff change (a rule, a tariff version, a zoning, a model promotion)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("change", type=int, help="the id of the change-log entry")

@@ -9,8 +9,9 @@ from mlmodels.services import model_version_train
 from mlmodels.serving import model_version_predict
 from mlmodels.tests.fixtures import promote
 from pricing_site.exceptions import ApplicationError, NotFoundError, ServiceUnavailableError
-from strategies.models import FuelMapping
-from strategies.services import fuel_mapping_save, pricing_rule_save
+from strategies.caching import rules_cache_clear
+from strategies.models import FuelMapping, PricingRule
+from strategies.services import fuel_mapping_save
 from strategies.tests.fixtures import rule
 from tariffs.models import TariffVersion
 from tariffs.services import (
@@ -157,8 +158,10 @@ def test_quote_reprice_gives_same_premium_after_tables_changed(
     quote = premium_quote(request=quote_request())
     with django_capture_on_commit_callbacks(execute=True):
         RiskClass.objects.filter(code="C").update(factor=Decimal("2.00"))
-        priced_world["toyota_diesel"].adjustment_percent = Decimal("10")
-        pricing_rule_save(rule=priced_world["toyota_diesel"])
+        PricingRule.objects.filter(pk=priced_world["toyota_diesel"].pk).update(
+            adjustment_percent=Decimal("10")
+        )
+        rules_cache_clear()
         tariff_version_create(
             version=TariffVersion(
                 reference_base_year=2013,
