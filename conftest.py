@@ -100,7 +100,7 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def make_api_client(db) -> Callable[..., APIClient]:
-    """An APIClient that authenticates with a real token of a client holding *permissions*."""
+    """An APIClient that authenticates with a real key of a client holding *permissions*."""
     from pricing_site.services import api_client_create
 
     created = 0
@@ -108,12 +108,13 @@ def make_api_client(db) -> Callable[..., APIClient]:
     def make(*permissions: str, groups: tuple[str, ...] = ()) -> APIClient:
         nonlocal created
         created += 1
-        token = api_client_create(
+        issued = api_client_create(
             name=f"test-client-{created}", permissions=list(permissions), groups=list(groups)
         )
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        client.user = token.user  # type: ignore[attr-defined]
+        client.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
+        client.user = issued.api_key.client  # type: ignore[attr-defined]
+        client.api_key = issued.api_key  # type: ignore[attr-defined]
         return client
 
     return make

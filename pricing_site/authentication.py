@@ -1,13 +1,16 @@
-"""Token authentication for API clients, served from the cache."""
+"""API key authentication for API clients, served from the cache."""
 
+import time
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication, get_authorization_header
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
-from pricing_site.selectors import api_client_get
+from pricing_site.selectors import api_client_get, api_key_prefix
+from pricing_site.services import api_key_used
 
 ACCEPTED_KEYWORDS = (b"token", b"bearer")
 
@@ -28,8 +31,11 @@ def authorization_token(header: bytes) -> str | None:
         raise exceptions.AuthenticationFailed("Invalid token: not plain text.") from exc
 
 
-class CachedTokenAuthentication(TokenAuthentication):
-    """`Authorization: Token <key>` (or `Bearer <key>`), checked against the cached client."""
+class CachedTokenAuthentication(BaseAuthentication):
+    """`Authorization: Token <key>` (or `Bearer <key>`), checked against the cached hash of the
+    key its prefix names. `request.auth` is the key's prefix, never the secret."""
+
+    keyword = "Token"
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         key = authorization_token(get_authorization_header(request))
@@ -38,9 +44,39 @@ class CachedTokenAuthentication(TokenAuthentication):
         return self.authenticate_credentials(key)
 
     def authenticate_credentials(self, key: str) -> tuple[AbstractBaseUser, str]:
-        principal = api_client_get(token_key=key)
-        if principal is None:
+        prefix = api_key_prefix(key)
+        principal = api_client_get(prefix=prefix)
+        if principal is None or not principal.matches(key):
             raise exceptions.AuthenticationFailed("Invalid token.")
+        if principal.revoked:
+            raise exceptions.AuthenticationFailed(
+                f"API key {prefix} was revoked: ask for a new one.", code="token_revoked"
+            )
+        if principal.expires_at is not None and principal.expires_at <= time.time():
+            raise exceptions.AuthenticationFailed(
+                f"API key {prefix} has expired: ask for a new one.", code="token_expired"
+            )
         if not principal.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
-        return principal.user, key
+        api_key_used(key_id=principal.key_id)
+        return principal.user, prefix
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+class CachedTokenScheme(OpenApiAuthenticationExtension):
+    """How the schema describes the key (drf-spectacular knows DRF's own classes only)."""
+
+    target_class = CachedTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'An API key with the prefix "Token": `Authorization: Token '
+            "<prefix>.<secret>`. Expired keys answer 401 `token_expired`, revoked keys "
+            "`token_revoked`.",
+        }

@@ -192,13 +192,14 @@ def cache_invalidate(*, keys: list[str]) -> None:
 
 
 def token_digest(*, token_key: str) -> str:
-    """What keys and logs name a token by: never the secret itself."""
+    """What the throttle counts a key's requests by: never the secret itself."""
     return hashlib.sha256(token_key.encode()).hexdigest()
 
 
-def api_client_key(*, token_key: str) -> str:
-    return f"pricing_site:api_client:v2:{token_digest(token_key=token_key)}"
+def api_client_key(*, prefix: str) -> str:
+    # The key's public prefix: the cache never holds a secret, only its hash.
+    return f"pricing_site:api_client:v3:{prefix}"
 
 
-def api_client_cache_clear(*, token_keys: list[str]) -> None:
-    cache_invalidate(keys=[api_client_key(token_key=key) for key in token_keys])
+def api_client_cache_clear(*, prefixes: list[str]) -> None:
+    cache_invalidate(keys=[api_client_key(prefix=prefix) for prefix in prefixes])

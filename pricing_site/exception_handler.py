@@ -146,7 +146,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             if isinstance(exc, exceptions.Throttled)
             else {}
         )
-        code = getattr(exc, "default_code", "error")
+        # The code an exception was raised with (a revoked key's `token_revoked`), else its kind's.
+        code = str(
+            getattr(getattr(exc, "detail", None), "code", None)
+            or getattr(exc, "default_code", "error")
+        )
         body = error_body(code=code, detail=str(getattr(exc, "detail", exc)), extra=extra)
     response.data = body
     return response

@@ -6,7 +6,8 @@ from typing import Any
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 COMMON_ERRORS = {
-    "401": "Missing or invalid token.",
+    "401": "Missing or invalid key (`authentication_failed`), expired (`token_expired`) or "
+    "revoked (`token_revoked`).",
     "403": "The API client lacks the permission this operation needs (`permission_denied`), "
     "or a session cookie came without its CSRF token (`csrf_failed`).",
     "405": "Method not allowed.",

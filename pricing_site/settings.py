@@ -46,7 +46,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # Its abstract key model and hashing; our ApiKey (pricing_site) is the table used.
+    "rest_framework_api_key",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
@@ -348,3 +349,5 @@ PRICING_DATASET_MAX_BYTES = env.int("PRICING_DATASET_MAX_BYTES", default=50 * 10
 # that has one pricing person may allow approving one's own draft; each such approval is marked
 # in the tariff change log.
 PRICING_SINGLE_PERSON_APPROVAL = env.bool("PRICING_SINGLE_PERSON_APPROVAL", default=False)
+# How long a new API key is valid (a client may be given another lifetime when it is created).
+PRICING_API_KEY_LIFETIME_DAYS = env.int("PRICING_API_KEY_LIFETIME_DAYS", default=365)

@@ -34,14 +34,14 @@ def partner(live_server, tmp_path, risk_classes, pricing_world):
     sys.path.insert(0, str(tmp_path))
     try:
         package = importlib.import_module(PACKAGE)
-        token = api_client_create(
+        issued = api_client_create(
             name="partner",
             permissions=["tariffs.add_quote", "tariffs.add_impactanalysis"],
             groups=[],
         )
         client = package.AuthenticatedClient(
             base_url=live_server.url,
-            token=token.key,
+            token=issued.key,
             prefix="Token",
             raise_on_unexpected_status=True,
         )

@@ -14,9 +14,9 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from pricing_site.models import ApiKey
 from pricing_site.services import STAFF_GROUPS
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,7 @@ def test_create_api_client_prints_a_working_token():
 def test_create_api_client_gives_the_default_role_unless_read_only(options, may_quote):
     out = io.StringIO()
     call_command("create_api_client", "partner-app", *options, stdout=out, stderr=io.StringIO())
-    user = Token.objects.get(key=out.getvalue().strip()).user
+    user = ApiKey.objects.get(prefix=out.getvalue().split(".")[0]).client
 
     assert user.has_perm("tariffs.add_quote") is may_quote
     assert not user.has_perm("mlmodels.add_modelversion")

@@ -13,6 +13,10 @@ def test_a_principals_user_answers_permission_checks_from_its_cached_permissions
     """The principal fills Django's private `_perm_cache` (pricing_site/selectors.py, the one
     place that reaches into it): this fails on the Django upgrade that stops reading it."""
     principal = ApiClientPrincipal(
+        key_id="abcdefgh.sha512$$0",
+        hashed_key="sha512$$0",
+        revoked=False,
+        expires_at=None,
         user_id=1,
         username="partner",
         is_active=True,

@@ -1,5 +1,6 @@
 """Load the demo data set so a fresh checkout answers every API call (used by `make run`)."""
 
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,10 +10,11 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from pricing_site.services import api_client_create
+from pricing_site.services import api_client_create, api_client_rotate
 
 DEMO_ADMIN = "admin"
 DEMO_API_CLIENT = "demo"
+DEMO_KEY_GRACE = datetime.timedelta(days=1)
 # Two staff members, so four eyes can be tried: one drafts, the other approves (passwords: names).
 DEMO_AUTHOR = "author"
 DEMO_APPROVER = "approver"
@@ -89,12 +91,13 @@ class Command(BaseCommand):
                 user.groups.set(groups)
         for step in DEMO_STEPS:
             call_command(*step, stdout=self.stdout, stderr=self.stderr)
-        token = (
-            user_model.objects.filter(username=DEMO_API_CLIENT)
-            .values_list("auth_token__key", flat=True)
-            .first()
-            or api_client_create(name=DEMO_API_CLIENT, permissions=DEMO_API_PERMISSIONS).key
-        )
+        # A key is stored only as a hash: each run prints a new one (the last run's keeps
+        # working for a day).
+        if user_model.objects.filter(username=DEMO_API_CLIENT).exists():
+            issued = api_client_rotate(name=DEMO_API_CLIENT, grace=DEMO_KEY_GRACE)
+        else:
+            issued = api_client_create(name=DEMO_API_CLIENT, permissions=DEMO_API_PERMISSIONS)
+        token = issued.key
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: admin at /admin/ ({DEMO_ADMIN}/{DEMO_ADMIN}; to try four eyes, "
