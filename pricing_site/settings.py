@@ -5,11 +5,13 @@ local process shares, and jobs queued in files for the local worker `make run` s
 inside the web process). Production sets DATABASE_URL, REDIS_URL and CELERY_BROKER_URL.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "rest_framework",
     # Its abstract key model and hashing; our ApiKey (pricing_site) is the table used.
     "rest_framework_api_key",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
@@ -75,6 +78,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pricing_site.urls"
@@ -91,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -223,6 +230,41 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int(
 )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Staff logins: after PRICING_LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one
+# address, logging in is refused (even with the right password) for the cool-off; each attempt
+# is logged and listed in the admin (django-axes).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("PRICING_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("PRICING_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "pricing_site.views.login_locked_out"
+# Behind N proxies, the client's address is the Nth from the right of X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = env.int("PRICING_PROXY_COUNT", default=0) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# A staff session ends after this long without a request (each request starts it again).
+SESSION_COOKIE_AGE = 60 * env.int("PRICING_SESSION_IDLE_MINUTES", default=30)
+SESSION_SAVE_EVERY_REQUEST = True
+# Every page may load only our own scripts, styles and images (charts are data: PNGs); a
+# template's own <style> carries the request's nonce; style attributes are allowed (they
+# cannot run code).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
 PASSWORD_HASHERS = env.list(
     "DJANGO_PASSWORD_HASHERS",
     default=["django.contrib.auth.hashers.PBKDF2PasswordHasher"],
@@ -317,6 +359,8 @@ LOGGING = {
         # django.server under `make run`. django.request would log every 4xx a second time.
         "django.request": {"level": "ERROR", "propagate": True},
         "django.server": {"level": "INFO", "propagate": True},
+        # django-axes logs each failed login and lockout (axes.handlers); not its start-up.
+        "axes.apps": {"level": "WARNING", "propagate": True},
     },
 }
 

@@ -4,13 +4,16 @@ import ipaddress
 import logging
 import os
 import sys
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import bad_request, server_error
@@ -177,3 +180,14 @@ def handle_server_error(request: HttpRequest) -> HttpResponse:
         body = internal_error_body(exc, path=request.path)
         return JsonResponse(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     return server_error(request)
+
+
+def login_locked_out(request: HttpRequest, response: Any, credentials: Any) -> HttpResponse:
+    """What a locked-out login gets (django-axes): said in the staff's language, 429."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "admin/login_locked_out.html",
+        {"title": gettext("Logging in is paused"), "minutes": minutes},
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+    )

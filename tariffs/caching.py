@@ -13,7 +13,7 @@ EVALUATION_REPORT_TTL = 30 * 24 * 3600
 
 
 def evaluation_report_key(*, evaluation_id: int, language: str) -> str:
-    return f"tariffs:evaluation_report:v1:{evaluation_id}:{language}"
+    return f"tariffs:evaluation_report:v2:{evaluation_id}:{language}"
 
 
 def tariff_versions_cache_clear() -> None:

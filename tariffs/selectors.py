@@ -198,12 +198,12 @@ def zone_offset_get() -> Offset:
 def tariff_evaluation_report_get(*, evaluation: TariffEvaluation) -> str:
     """The backtest's report in the active language, drawn once per language (its charts take
     a fifth of a second) and kept: a finished evaluation never changes."""
-    from tariffs.services.evaluation import tariff_report_html  # the services read selectors
+    from tariffs.services.evaluation import tariff_report_body  # the services read selectors
 
     return cache_get_or_load(
         key=evaluation_report_key(evaluation_id=evaluation.pk, language=get_language()),
         entity="evaluation_report",
-        loader=lambda: tariff_report_html(evaluation.result),
+        loader=lambda: tariff_report_body(evaluation.result),
         timeout=EVALUATION_REPORT_TTL,
     )
 

@@ -315,8 +315,19 @@ def shown(value: Any, decimals: int) -> str:
 
 
 def tariff_report_html(result: dict[str, Any], *, appendix: str = "") -> str:
-    """A self-contained HTML page in the active language: headline figures, tables by segment,
-    the charts, then *appendix* (HTML: the models' rating factors)."""
+    """A self-contained HTML page in the active language: the report (tariff_report_body), then
+    *appendix* (HTML: the models' rating factors)."""
+    page_title = html.escape(gettext("Tariff evaluation"))
+    return (
+        f"<!doctype html><meta charset='utf-8'><title>{page_title}</title>"
+        "<style>body{font-family:sans-serif}td,th{padding:2px 8px;text-align:right}</style>"
+        f"{tariff_report_body(result)}{appendix}"
+    )
+
+
+def tariff_report_body(result: dict[str, Any]) -> str:
+    """The report's content, as a page holds it (the admin shows it in its own page): headline
+    figures, tables by segment, the charts."""
     charts = tariff_charts(result)
     head = "".join(
         f"<tr><th>{html.escape(str(label))}</th>"
@@ -344,16 +355,10 @@ def tariff_report_html(result: dict[str, Any], *, appendix: str = "") -> str:
         for name, data in charts.items()
     )
     warnings = "".join(f"<li>{html.escape(warning_text(w))}</li>" for w in result["warnings"])
-    page_title = html.escape(gettext("Tariff evaluation"))
     heading = html.escape(
         gettext("Tariff evaluation on the holdout (%(rows)s policies)") % {"rows": result["rows"]}
     )
-    return (
-        f"<!doctype html><meta charset='utf-8'><title>{page_title}</title>"
-        "<style>body{font-family:sans-serif}td,th{padding:2px 8px;text-align:right}</style>"
-        f"<h1>{heading}</h1>"
-        f"<ul>{warnings}</ul><table>{head}</table>{images}{''.join(sections)}{appendix}"
-    )
+    return f"<h1>{heading}</h1><ul>{warnings}</ul><table>{head}</table>{images}{''.join(sections)}"
 
 
 # Each headline figure with its label and the decimals it is shown with (0: an id).

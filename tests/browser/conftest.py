@@ -42,10 +42,26 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture
-def page(browser, request):
+def browser_context(browser):
+    """A browser window, with every Content-Security-Policy violation of its pages noted in
+    `context.csp_violations` (the browser reports each one on the console)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
+    context.csp_violations = []
+    context.on(
+        "console",
+        lambda message: (
+            context.csp_violations.append(f"{message.location['url']}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return context
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser_context(browser)
     opened = context.new_page()
     yield opened
     report = getattr(request.node, "report_call", None)
@@ -53,6 +69,8 @@ def page(browser, request):
         SCREENSHOTS.mkdir(exist_ok=True)
         opened.screenshot(path=SCREENSHOTS / f"{request.node.name}.png", full_page=True)
     context.close()
+    # Every page a test opened works under the policy the server sends.
+    assert context.csp_violations == []
 
 
 def logged_in(page, live_server, username: str, language: str | None = None):
@@ -81,10 +99,10 @@ def approver_page(browser, live_server, django_user_model, request):
     one: four eyes approve what the first drafts."""
     language = request.getfixturevalue("language") if "language" in request.fixturenames else None
     django_user_model.objects.create_superuser("second", password=ADMIN_PASSWORD)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
+    context = browser_context(browser)
     yield logged_in(context.new_page(), live_server, "second", language)
     context.close()
+    assert context.csp_violations == []
 
 
 @pytest.fixture
