@@ -1,5 +1,7 @@
 """URL map: the versioned API, its schema and docs, the admin, and health probes."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
@@ -23,15 +25,15 @@ api_v1_patterns: list[URLPattern | URLResolver] = [
     path("", include("tariffs.api.urls")),
 ]
 
+# Swagger UI adds <style> elements of its own as it renders: the one page allowed them.
+SWAGGER_CSP: dict[str, Any] = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+
 urlpatterns = [
     path("api/v1/", include((api_v1_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",
-        # Swagger UI adds <style> elements of its own as it renders: the one page allowed them.
-        csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
-            SpectacularSwaggerSplitView.as_view(url_name="schema")
-        ),
+        csp_override(SWAGGER_CSP)(SpectacularSwaggerSplitView.as_view(url_name="schema")),
         name="docs",
     ),
     # Anything else under /api/ answers the JSON 404, never an HTML page.
