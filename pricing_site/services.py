@@ -72,6 +72,12 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "tariffs.add_impactanalysis",
         "tariffs.view_tariffchange",
     ),
+    # Answers data subjects: exports and erases a quote's personal data, reads what was done.
+    "privacy officers": (
+        "tariffs.view_quote",
+        "tariffs.erase_quote",
+        "tariffs.view_quoteprivacyaction",
+    ),
 }
 
 

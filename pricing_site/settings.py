@@ -185,6 +185,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "indices.tasks.health_index_refresh",
         "schedule": crontab(hour=7, minute=15),
     },
+    # Quotes past their retention period keep no personal data (tariffs/services/privacy.py).
+    "quotes-retention": {
+        "task": "tariffs.tasks.quotes_retention_apply",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # A job whose worker machine vanished is never redelivered: fail it so it can be retried.
     "training-jobs-fail-stale": {
         "task": "mlmodels.tasks.training_jobs_fail_stale",
@@ -401,3 +406,5 @@ PRICING_DATASET_MAX_BYTES = env.int("PRICING_DATASET_MAX_BYTES", default=50 * 10
 PRICING_SINGLE_PERSON_APPROVAL = env.bool("PRICING_SINGLE_PERSON_APPROVAL", default=False)
 # How long a new API key is valid (a client may be given another lifetime when it is created).
 PRICING_API_KEY_LIFETIME_DAYS = env.int("PRICING_API_KEY_LIFETIME_DAYS", default=365)
+# How long a quote keeps the personal data it was priced with (then generalised, every night).
+PRICING_QUOTE_RETENTION_MONTHS = env.int("PRICING_QUOTE_RETENTION_MONTHS", default=13)

@@ -129,12 +129,24 @@ class Quote(models.Model):
     # A client retrying a POST with the same Idempotency-Key gets this quote, not a second one.
     idempotency_key = models.CharField(max_length=255, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
+    # Past retention (or erased on request) the inputs are generalised: no postcode, no exact age
+    # (tariffs/services/privacy.py); the premium and its steps stay for statistics.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         db_table = "strategies_quote"
         ordering = ["-created_at"]
         verbose_name = _("quote")
         verbose_name_plural = _("quotes")
+        permissions = [("erase_quote", "Can erase the personal data of a quote")]
+        indexes = [
+            # The retention task's daily look-up: quotes created before a day, not anonymised.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(anonymised_at__isnull=True),
+                name="tariffs_quote_personal_idx",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["requested_by", "idempotency_key"],
@@ -145,6 +157,30 @@ class Quote(models.Model):
 
     def __str__(self) -> str:
         return _("Quote %(id)s: %(premium)s") % {"id": self.pk, "premium": euros(self.premium)}
+
+
+class QuotePrivacyAction(models.Model):
+    """What was done with quotes' personal data, and by whom: the retention task's
+    anonymisations, erasures asked for, exports answered."""
+
+    class Kind(models.TextChoices):
+        RETENTION = "retention", _("Anonymised after the retention period")
+        ERASURE = "erasure", _("Erased on request")
+        EXPORT = "export", _("Personal data exported")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    performed_at = models.DateTimeField(_("performed at"), auto_now_add=True)
+    performed_by = models.CharField(_("performed by"), max_length=150, blank=True)
+    quotes = models.PositiveIntegerField(_("quotes"))
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-performed_at"]
+        verbose_name = _("quote privacy action")
+        verbose_name_plural = _("quote privacy actions")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.quotes}"
 
 
 class ImpactAnalysis(models.Model):

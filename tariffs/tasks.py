@@ -5,7 +5,7 @@ from typing import Any
 
 from celery import chord, shared_task
 
-from tariffs.services import evaluation, impact, zoning
+from tariffs.services import evaluation, impact, privacy, zoning
 
 
 @shared_task(soft_time_limit=5 * 60, time_limit=6 * 60)
@@ -45,3 +45,9 @@ def zoning_proposal_compute(proposal_id: int) -> str:
 def tariff_evaluation_run(evaluation_id: int) -> str:
     tariff_evaluation = evaluation.tariff_evaluation_run(evaluation_id=evaluation_id)
     return f"tariff evaluation {tariff_evaluation.pk}: {tariff_evaluation.state}"
+
+
+@shared_task(soft_time_limit=30 * 60, time_limit=35 * 60)
+def quotes_retention_apply() -> str:
+    action = privacy.quotes_retention_apply()
+    return f"{action.quotes} quotes anonymised (created before {action.detail['created_before']})"

@@ -1,33 +1,38 @@
 """Admin of the stored quotes: found by id, zipcode, brand or date; read-only, with their
-breakdown and their price with today's tables."""
+breakdown and their price with today's tables; their personal data exported or erased, and the
+record of what was done with it."""
 
 import datetime
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from mlmodels.admin import ReadOnlyAdmin
 from mlmodels.factors import VARIABLE_LABELS, level_shown
 from pricing_site.exceptions import ApplicationError
 from pricing_site.numbers import decimal_shown, euros, factor, percent
 from strategies.models import Fuel
 from tariffs.admin.common import STEP_LABELS, used_shown
-from tariffs.models import Quote
-from tariffs.selectors import tariff_get
+from tariffs.models import Quote, QuotePrivacyAction
+from tariffs.selectors import quote_get, tariff_get
 from tariffs.services import (
     quote_frequency_explain,
     quote_reprice_compare,
 )
+from tariffs.services.privacy import quote_personal_data, quotes_erase
 
 # What the quote page shows, in the order people read a quote.
 QUOTE_FIELDS: tuple[str, ...] = (
@@ -50,6 +55,7 @@ QUOTE_FIELDS: tuple[str, ...] = (
     "index_base_year",
     "index_month",
     "requested_by",
+    "anonymised_at",
 )
 
 
@@ -65,7 +71,9 @@ class QuoteAdmin(admin.ModelAdmin):
         "risk_class",
         "created_at",
     ]
-    list_filter = ["quote_date", "risk_class"]
+    list_filter = ["quote_date", "risk_class", ("anonymised_at", admin.EmptyFieldListFilter)]
+    actions = ["erase_personal_data"]
+    change_form_template = "admin/tariffs/quote/change_form.html"
     date_hierarchy = "created_at"
     # Every field is shown, none edited: a stored quote is a record.
     fields = readonly_fields = QUOTE_FIELDS
@@ -95,6 +103,59 @@ class QuoteAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # A stored quote is the record of what a customer was offered: never deleted here.
         return False
+
+    def has_erase_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("tariffs.erase_quote")
+
+    @admin.action(
+        description=_("Erase the personal data of the selected quotes…"), permissions=["erase"]
+    )
+    def erase_personal_data(
+        self, request: HttpRequest, queryset: QuerySet[Quote]
+    ) -> HttpResponse | None:
+        """A confirmation page first (it cannot be undone), then the erasure, with its reason."""
+        quotes = list(queryset.order_by("pk"))
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": gettext("Erase the personal data of %(count)s quotes?")
+                % {"count": len(quotes)},
+                "quotes": quotes,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/tariffs/quote/erase.html", context)
+        action = quotes_erase(
+            quotes=quotes, erased_by=request.user, reason=request.POST.get("reason", "")[:500]
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "The personal data of %(count)d quote is erased.",
+                "The personal data of %(count)d quotes is erased.",
+                action.quotes,
+            )
+            % {"count": action.quotes},
+            messages.SUCCESS,
+        )
+        return None
+
+    def personal_data_view(self, request: HttpRequest, quote_id: int) -> HttpResponse:
+        """What is held about the person behind the quote, as a JSON download (recorded)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        data = quote_personal_data(quote=quote_get(quote_id=quote_id), exported_by=request.user)
+        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="quote-{quote_id}.json"'
+        return response
+
+    def get_urls(self) -> list[URLPattern]:
+        personal_data = path(
+            "<int:quote_id>/personal-data/",
+            self.admin_site.admin_view(self.personal_data_view),
+            name="tariffs_quote_personal_data",
+        )
+        return [personal_data, *super().get_urls()]
 
     @admin.display(description=_("Premium"), ordering="premium")
     def premium_eur(self, quote: Quote) -> str:
@@ -154,6 +215,8 @@ class QuoteAdmin(admin.ModelAdmin):
     def frequency_explained(self, quote: Quote) -> SafeString:
         """How the driver's and vehicle's characteristics moved the expected claim frequency
         from the model's average policy, then the zone."""
+        if quote.anonymised_at is not None:
+            return format_html("<p>{}</p>", gettext("Not kept: the quote is anonymised."))
         explanation = quote_frequency_explain(quote=quote)
         if explanation is None:
             return format_html(
@@ -360,4 +423,18 @@ INPUT_LABELS = {
     "use": _("Use"),
     "fleet": _("Fleet"),
     "date": _("Date"),
+    # What an anonymised quote keeps instead (tariffs/services/privacy.py).
+    "province": _("Province"),
+    "age_band": _("Driver age (band)"),
+    "power_band": _("Power (kW, band)"),
+    "bonus_malus_band": _("Bonus-malus (band)"),
 }
+
+
+@admin.register(QuotePrivacyAction)
+class QuotePrivacyActionAdmin(ReadOnlyAdmin):
+    """What was done with quotes' personal data: retention, erasures, exports (never edited)."""
+
+    list_display = ["performed_at", "kind", "quotes", "performed_by"]
+    list_filter = ["kind", "performed_at"]
+    fields = ["performed_at", "kind", "quotes", "performed_by", "detail"]

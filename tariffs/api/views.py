@@ -108,6 +108,8 @@ class QuoteRepriceApi(APIView):
             200: QuoteRepricingOutputSerializer,
             **error_responses(
                 _404="`quote_not_found`, `zipcode_not_found` (no longer in the table).",
+                _409="`quote_anonymised`: past its retention period (or erased) the quote keeps "
+                "no personal data to price again.",
                 _503="`no_production_model`, `no_health_index`, `no_tariff`.",
             ),
         },

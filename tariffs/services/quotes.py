@@ -10,12 +10,13 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from indices.selectors import HealthIndexValue, health_index_get, health_index_get_latest
 from mlmodels.models import Task
 from mlmodels.serving import Prediction, model_version_explain, model_version_predict
-from pricing_site.exceptions import ApplicationError, ServiceUnavailableError
+from pricing_site.exceptions import ApplicationError, ConflictError, ServiceUnavailableError
 from pricing_site.idempotency import Idempotency, idempotency_check
 from strategies.selectors import RuleResolution, fuel_priced_as, pricing_rule_resolve
 from tariffs.models import Quote
@@ -410,6 +411,15 @@ def quote_reprice_compare(*, quote: Quote) -> QuoteRepricing:
     """*quote* priced again with its stored references (the proof that it is reproducible) and
     with the tables in force today (what the customer would pay now), and its frequency taken
     apart by its model."""
+    if quote.anonymised_at is not None:
+        raise ConflictError(
+            gettext(
+                "Quote %(id)s keeps no personal data since %(day)s (past its retention period, "
+                "or erased): it cannot be priced again."
+            )
+            % {"id": quote.pk, "day": date_format(quote.anonymised_at, "SHORT_DATE_FORMAT")},
+            code="quote_anonymised",
+        )
     request = QuoteRequest(**{**quote.inputs, "date": timezone.localdate()})
     return QuoteRepricing(
         quote=quote,
