@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
@@ -112,3 +113,8 @@ class ApiKeyAdmin(APIKeyModelAdmin):
 
 
 admin.site.unregister(APIKey)  # the library's own table is not used: ApiKey has a client
+
+
+# Authenticator apps are given by operators (`add_totp_device USER`): django-otp's own admin
+# would show each device's secret key to staff, in English only.
+admin.site.unregister(TOTPDevice)

@@ -40,7 +40,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with a second factor for who approves prices (pricing_site/admin_site.py).
+    "pricing_site.apps.PricingAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     # Its abstract key model and hashing; our ApiKey (pricing_site) is the table used.
     "rest_framework_api_key",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -252,6 +256,10 @@ AXES_IPWARE_PROXY_COUNT = env.int("PRICING_PROXY_COUNT", default=0) or None
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_PROXY_ORDER = "right-most"
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Whoever may approve or promote gives an authenticator app's code after the password (TOTP):
+# on in production, off for `make run`'s demo.
+PRICING_OTP_REQUIRED = env.bool("PRICING_OTP_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = "pricing_site"
 # A staff session ends after this long without a request (each request starts it again).
 SESSION_COOKIE_AGE = 60 * env.int("PRICING_SESSION_IDLE_MINUTES", default=30)
 SESSION_SAVE_EVERY_REQUEST = True

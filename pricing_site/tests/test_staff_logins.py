@@ -1,15 +1,19 @@
 """Staff logins resist guessing: ten wrong passwords for an account, or from an address, and
 logging in is refused even with the right one until the cool-off; sessions end when idle; every
-page says what it may load (Content-Security-Policy)."""
+page says what it may load (Content-Security-Policy); operators give approvers an authenticator
+app (the second factor itself: tests/browser/test_second_factor.py)."""
 
 import datetime
+import io
 import logging
 
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +80,13 @@ def test_admin_pages_send_a_content_security_policy(admin_client):
     assert "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy.split("style-src-attr")[0]
+
+
+def test_add_totp_device_prints_what_the_app_scans_and_replaces_a_lost_one(staff):
+    for options in ((), ("--replace",)):
+        out = io.StringIO()
+        call_command("add_totp_device", "anna", *options, stdout=out)
+
+    device = TOTPDevice.objects.get(user=staff)
+    assert out.getvalue().startswith("otpauth://totp/pricing_site")
+    assert device.config_url in out.getvalue()
