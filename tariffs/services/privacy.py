@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from pricing_site.exceptions import ApplicationError, NotFoundError
 from tariffs.models import Quote, QuotePrivacyAction
+from tariffs.services.changes import username
 from zipcodes.selectors import zipcode_provinces_get
 
 BATCH_SIZE = 1000
@@ -140,7 +141,7 @@ def quotes_erase(*, quotes: list[Quote], erased_by: Any, reason: str = "") -> Qu
     )
     return QuotePrivacyAction.objects.create(
         kind=QuotePrivacyAction.Kind.ERASURE,
-        performed_by=getattr(erased_by, "username", "") or str(erased_by or ""),
+        performed_by=username(erased_by),
         quotes=erased,
         detail={"quotes": ids, "reason": reason.strip()},
     )
@@ -150,7 +151,7 @@ def quote_personal_data(*, quote: Quote, exported_by: Any) -> dict[str, Any]:
     """What the broker holds about the person behind *quote* (an access request), recorded."""
     QuotePrivacyAction.objects.create(
         kind=QuotePrivacyAction.Kind.EXPORT,
-        performed_by=getattr(exported_by, "username", "") or str(exported_by or ""),
+        performed_by=username(exported_by),
         quotes=1,
         detail={"quotes": [quote.pk]},
     )

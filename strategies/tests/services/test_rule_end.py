@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from pricing_site.exceptions import ApplicationError
-from strategies.models import DraftState
+from strategies.models import DraftState, PricingRule
 from strategies.selectors import pricing_rule_resolve
 from strategies.services import (
     pricing_rule_delete,
@@ -70,7 +70,7 @@ def test_an_approved_rule_is_not_deleted(toyota_diesel):
         pricing_rule_delete(rule=toyota_diesel)
 
     assert refused.value.code == "approved_rule_locked"
-    assert toyota_diesel.__class__.objects.filter(pk=toyota_diesel.pk).exists()
+    assert PricingRule.objects.filter(pk=toyota_diesel.pk).exists()
 
 
 def test_a_proposed_end_changes_nothing_until_another_person_approves_it(
