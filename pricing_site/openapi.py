@@ -1,5 +1,5 @@
-"""Schema post-processing: the errors every API operation can answer, documented once, and
-enum member names a client generator cannot get wrong."""
+"""Schema post-processing: the errors every API operation can answer, documented once, enum
+member names a client generator cannot get wrong, and the one character no text input takes."""
 
 import re
 from typing import Any
@@ -72,3 +72,38 @@ def add_enum_member_names(
         if not all(PLAIN_VALUE.match(str(value)) for value in values):
             schema["x-enum-varnames"] = [enum_member_name(str(value)) for value in values]
     return result
+
+
+# PostgreSQL cannot store NUL in text, so DRF refuses it in every string it reads
+# (`null_characters_not_allowed`): the schema of what clients send says so.
+WITHOUT_NUL = r"^[^\x00]*$"
+
+
+def forbid_nul_in_input_strings(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Give every free-text string a client sends (request bodies and query parameters) a pattern
+    without NUL; strings with a format, an enum or their own pattern are already narrower."""
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _forbid_nul(schema)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    _forbid_nul(parameter.get("schema", {}))
+    return result
+
+
+def _forbid_nul(schema: dict[str, Any]) -> None:
+    if schema.get("type") == "string" and not {"format", "enum", "pattern"} & schema.keys():
+        schema["pattern"] = WITHOUT_NUL
+    for key in ("properties", "patternProperties"):
+        for child in schema.get(key, {}).values():
+            _forbid_nul(child)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            _forbid_nul(schema[key])
+    for key in ("oneOf", "anyOf", "allOf"):
+        for child in schema.get(key, []):
+            _forbid_nul(child)

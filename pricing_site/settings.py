@@ -344,6 +344,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "pricing_site.openapi.add_common_error_responses",
         "pricing_site.openapi.add_enum_member_names",
+        "pricing_site.openapi.forbid_nul_in_input_strings",
     ],
     "ENUM_NAME_OVERRIDES": {"TariffChangeKindEnum": "tariffs.models.TariffChange.Kind"},
     # Swagger UI from our own static files (drf-spectacular-sidecar), not from a CDN's @latest.

@@ -19,6 +19,7 @@ from indices.selectors import (
     health_index_list_latest,
 )
 from pricing_site.api import error_responses
+from pricing_site.exceptions import ApplicationError, NotFoundError
 
 NO_INDEX = "`no_health_index`: nothing stored yet."
 
@@ -30,8 +31,8 @@ class HealthIndexLatestApi(APIView):
         responses={
             200: HealthIndexLatestOutputSerializer,
             **error_responses(
-                _400="`invalid`: `base_year` is not a number.",
-                _404="`unknown_base_year`: `extra.valid` lists the base years.",
+                _400="`invalid`: `base_year` is not a number; `unknown_base_year`: no base year "
+                "is that one, `extra.valid` lists them.",
                 _503=NO_INDEX,
             ),
         },
@@ -43,7 +44,14 @@ class HealthIndexLatestApi(APIView):
         if base_year is None:
             results = health_index_list_latest()
         else:
-            results = [health_index_get_latest(base_year=base_year)]
+            try:
+                results = [health_index_get_latest(base_year=base_year)]
+            except NotFoundError as error:
+                # A filter's value that names nothing is a bad request (400), as for every filter
+                # of the API; the base year of a path (the history) is a resource: 404.
+                raise ApplicationError(
+                    error.message, code=error.code, fields=error.fields, extra=error.extra
+                ) from error
         body = {
             "as_of": max(value.month for value in results),
             "stale": any(value.stale for value in results),

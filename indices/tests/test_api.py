@@ -55,10 +55,12 @@ def test_health_latest_is_fresh_when_due_month_stored(api_client, demo_history):
     assert (body["as_of"], body["stale"]) == (f"{due:%Y-%m}", False)
 
 
-def test_health_latest_returns_404_listing_valid_base_years(api_client, demo_history):
+def test_health_latest_filtered_by_an_unknown_base_year_is_a_400_listing_them(
+    api_client, demo_history
+):
     response = api_client.get(reverse(LATEST), {"base_year": 2020})
 
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert response.json()["code"] == "unknown_base_year"
     assert response.json()["extra"]["valid"] == [1988, 1996, 2004, 2013, 2025]
     assert response.json()["fields"][0]["field"] == "base_year"

@@ -38,7 +38,8 @@ class FuelField(serializers.CharField):
         super().__init__(max_length=20, **kwargs)
 
 
-BRAND_PATTERN = r"^[^\x00]*\S[^\x00]*$"
+# NUL is not whitespace: the one visible character must itself exclude it.
+BRAND_PATTERN = r"^[^\x00]*[^\x00\s][^\x00]*$"
 
 
 class BrandField(serializers.CharField):
