@@ -11,6 +11,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
+from hypothesis.stateful import run_state_machine_as_test
 from schemathesis import Case
 from schemathesis.checks import positive_data_acceptance
 
@@ -19,6 +20,8 @@ from pricing_site.wsgi import application
 from tariffs.models import TariffVersion
 
 EXAMPLES_PER_OPERATION = 100
+WORKFLOWS = 100
+STEPS_PER_WORKFLOW = 10
 # Operations whose valid input depends on stored data a schema cannot state.
 DATA_NOT_SCHEMA = ("/api/v1/datasets/", "/api/v1/indices/health/")
 
@@ -108,3 +111,45 @@ def quote_dated_within_the_tariffs(case: Case) -> None:
     first = TariffVersion.objects.order_by("valid_from").values_list("valid_from", flat=True)[0]
     if not first <= day <= timezone.localdate():
         case.body["date"] = timezone.localdate().isoformat()
+
+
+# The workflows' own schema, whose auth provider gives each call the test's key: schemathesis then
+# knows the key is real, and its checks resend a call without it or with a wrong one.
+workflows = schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+@workflows.auth()
+class WorkflowKey:
+    key = ""
+
+    def get(self, case: Case, context: object) -> str:
+        return self.key
+
+    def set(self, case: Case, key: str, context: object) -> None:
+        case.headers = {**(case.headers or {}), "Authorization": key}
+
+
+def test_api_workflows_conform_to_the_schema(token):
+    """The stateful phase: sequences of calls linked by what one answers and the next takes (a
+    quote created, read, repriced; a model trained, its job, its promotion), each answer
+    checked, with schemathesis' checks across calls (a resource created is there, a deleted one
+    is gone)."""
+
+    WorkflowKey.key = token
+
+    class Workflow(workflows.as_state_machine()):
+        def before_call(self, case: Case) -> None:
+            quote_dated_within_the_tariffs(case)
+            history_from_not_after_to(case)
+            fresh_idempotency_key(case)
+
+    run_state_machine_as_test(
+        Workflow,
+        settings=settings(
+            max_examples=WORKFLOWS,
+            stateful_step_count=STEPS_PER_WORKFLOW,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
