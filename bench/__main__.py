@@ -11,8 +11,9 @@
    authentication and throttling), the zipcode lookup, the latest index, the quote, and
    predictions of 1 and 1,000 records; each run right after a run of the framework's bare floor
    (bench/floor.py: one DRF `APIView` and nothing of ours, served beside the service by the same
-   gunicorn config) at the same concurrency. Every row is reported against that bare run and
-   against our ping.
+   gunicorn config) at the same concurrency, and the quote's also right after the bare durable
+   write (the same body INSERTed through the ORM, committed). Every row is reported against
+   those runs and against our ping.
 4. In process: the production pipeline's `predict` on a DataFrame (scikit-learn's floor) beside
    the service's scoring path (validation + compiled scorer), on the same records; and the whole
    portfolio priced with the quote's steps and rounding (`portfolio_pricing.policies_per_second`),
@@ -33,7 +34,7 @@ import tempfile
 import time
 
 from bench.report import report_write
-from bench.runner import environment, free_port, gunicorn_start, prepare
+from bench.runner import environment, free_port, gunicorn_start, manage, prepare
 from bench.targets import (
     admin_model_page_benchmark,
     http_benchmarks,
@@ -65,6 +66,8 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "bench.floor_settings",
         "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="bench-floor-prometheus-"),
     }
+    # The durable-write floor's table, in the bench database beside the service's.
+    manage(floor_env, "migrate", "--run-syncdb", "--no-input")
     servers = [gunicorn_start(env), gunicorn_start(floor_env, app="bench.floor", probe="/floor")]
     try:
         print("HTTP, through gunicorn, each run after one of the bare DRF floor:", flush=True)
@@ -107,8 +110,8 @@ def main() -> None:
     quote, ping = at_16["quote"], at_16["framework floor (ping)"]
     print(
         f"at 16 connections: ping {ping['vs_bare']:.0%} of the bare DRF floor (target >= 70 %), "
-        f"quote {quote['vs_bare']:.0%} (target >= 30 %), p99 {quote['p99_ms']:.1f} ms "
-        f"(target < 30 ms); portfolio pricing "
+        f"quote {quote['vs_write_floor']:.0%} of the durable-write floor (target >= 65 %), "
+        f"p99 {quote['p99_ms']:.1f} ms (target < 30 ms); portfolio pricing "
         f"{portfolio['policies_per_second']:,.0f} policies/s (target >= 30,000)"
     )
 

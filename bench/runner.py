@@ -51,6 +51,8 @@ def environment(port: int) -> dict[str, str]:
         "PRICING_THROTTLE_RATE": "100000000/min",
         "PORT": str(port),
         "DJANGO_SUPERUSER_PASSWORD": "bench-only-admin-password",
+        # The admin pages are measured, not the second factor of their login.
+        "PRICING_OTP_REQUIRED": "false",
         "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
     }
 
@@ -225,5 +227,4 @@ def wrk(
 
 def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """The run of median throughput (the lower middle one of an even count)."""
-    median = sorted(runs, key=lambda run: run["rps"])[(len(runs) - 1) // 2]
-    return {**median, "bare_rps": median["rps"]}
+    return sorted(runs, key=lambda run: run["rps"])[(len(runs) - 1) // 2]

@@ -37,6 +37,9 @@ RECORD = {
 }
 
 
+QUOTE_ENDPOINT = "quote"
+# Endpoints that store what they answer: also read against the durable-write floor.
+STORING = {QUOTE_ENDPOINT}
 QUOTE = {
     "zipcode": 1000,
     "vehicle": {"brand": "Toyota", "fuel": "diesel", "power_kw": 85, "age": 3},
@@ -51,7 +54,7 @@ ENDPOINTS: list[tuple[str, str, str, Any]] = [
     ("framework floor (ping)", "GET", "/api/v1/ping", None),
     ("zipcode lookup", "GET", "/api/v1/zipcodes/1000", None),
     ("latest index", "GET", "/api/v1/indices/health/?base_year=2013", None),
-    ("quote", "POST", "/api/v1/quotes/", QUOTE),
+    (QUOTE_ENDPOINT, "POST", "/api/v1/quotes/", QUOTE),
     (
         "predictions, 1 record",
         "POST",
@@ -86,15 +89,17 @@ def http_benchmarks(
     env: dict[str, str], floor_env: dict[str, str], token: str, seconds: int
 ) -> list[dict[str, Any]]:
     """Every endpoint at every concurrency, each run right after a run of the bare floor at the
-    same concurrency: this machine's speed drifts by tens of percent over minutes, so a ratio is
-    only as good as its two runs are close in time. The bare floor's rows are the median of its
-    runs."""
+    same concurrency (and, for an endpoint that stores what it answers, of the durable-write
+    floor with the same body): this machine's speed drifts by tens of percent over minutes, so a
+    ratio is only as good as its runs are close in time. The floors' rows are the median of
+    their runs."""
     base = f"http://127.0.0.1:{env['PORT']}"
     floor = f"http://127.0.0.1:{floor_env['PORT']}/floor"
     for _ in range(20):
         requests.get(floor, timeout=10)
+        requests.post(f"{floor}/write", json=QUOTE, timeout=10)
     rows = []
-    bare_runs: dict[int, list[dict[str, Any]]] = {connections: [] for connections in CONCURRENCIES}
+    floor_runs: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for name, method, path, body in ENDPOINTS:
         if body is not None and body.get("records") is None and "records" in body:
             body = {**body, "records": records(1000)}
@@ -104,29 +109,51 @@ def http_benchmarks(
         if response.status_code >= 300:
             sys.exit(f"{name}: {response.status_code} {response.text[:300]}")
         for connections in CONCURRENCIES:
-            bare = wrk(floor, "GET", None, "none", connections, seconds)
-            bare_runs[connections].append(bare)
+            floors = {BARE_FLOOR: wrk(floor, "GET", None, "none", connections, seconds)}
+            if name in STORING:
+                floors[WRITE_FLOOR] = wrk(
+                    f"{floor}/write", "POST", body, "none", connections, seconds
+                )
+            for floor_name, run in floors.items():
+                floor_runs.setdefault((floor_name, connections), []).append(run)
             rows.append(
                 {
                     "endpoint": name,
                     "connections": connections,
                     **wrk(base + path, method, body, token, connections, seconds),
-                    "bare_rps": bare["rps"],
+                    "bare_rps": floors[BARE_FLOOR]["rps"],
+                    **(
+                        {"write_floor_rps": floors[WRITE_FLOOR]["rps"]}
+                        if WRITE_FLOOR in floors
+                        else {}
+                    ),
                 }
             )
+            just_before = ", ".join(f"{key}: {run['rps']:.0f}" for key, run in floors.items())
             print(
                 f"  {name:<28} c={connections:<3} {rows[-1]['rps']:8.0f} req/s "
-                f"(bare DRF just before: {bare['rps']:.0f})",
+                f"(just before, {just_before})",
                 flush=True,
             )
-    medians = [
-        {"endpoint": BARE_FLOOR, "connections": connections, **median_run(runs)}
-        for connections, runs in bare_runs.items()
+    medians = {key: median_run(runs) for key, runs in floor_runs.items()}
+    floor_rows = [
+        {
+            "endpoint": floor_name,
+            "connections": connections,
+            **run,
+            "bare_rps": medians[BARE_FLOOR, connections]["rps"],
+            **({"write_floor_rps": run["rps"]} if floor_name == WRITE_FLOOR else {}),
+        }
+        for (floor_name, connections), run in sorted(
+            medians.items(), key=lambda item: FLOORS.index(item[0][0])
+        )
     ]
-    return medians + rows
+    return floor_rows + rows
 
 
 BARE_FLOOR = "bare DRF APIView"
+WRITE_FLOOR = "bare DRF durable write"
+FLOORS = [BARE_FLOOR, WRITE_FLOOR]
 
 
 def ratios_add(rows: list[dict[str, Any]]) -> None:
@@ -138,6 +165,8 @@ def ratios_add(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         row["vs_bare"] = row["rps"] / row["bare_rps"]
         row["vs_floor"] = row["rps"] / ping[row["connections"]]
+        if "write_floor_rps" in row:
+            row["vs_write_floor"] = row["rps"] / row["write_floor_rps"]
 
 
 SCORING = """
