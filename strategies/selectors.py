@@ -112,6 +112,17 @@ def brand_find(*, name: str) -> tuple[int, str] | None:
     return brands.get(name_normalize(name))
 
 
+def brand_spellings(*, name: str) -> list[str]:
+    """Every way a quote may have named the brand called *name*: its name and aliases (as
+    written in the catalogue); *name* alone if it is not in the catalogue."""
+    found = brand_find(name=name)
+    if found is None:
+        return [name]
+    brand_id, brand_name = found
+    aliases = BrandAlias.objects.filter(brand_id=brand_id).values_list("alias", flat=True)
+    return [brand_name, *aliases]
+
+
 def rule_row(rule: PricingRule) -> RuleRow:
     return RuleRow(
         rule.pk,

@@ -3,6 +3,7 @@ breakdown and their price with today's tables; their personal data exported or e
 record of what was done with it."""
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -22,17 +23,20 @@ from django.utils.translation import gettext_lazy as _
 
 from mlmodels.admin import ReadOnlyAdmin
 from mlmodels.factors import VARIABLE_LABELS, level_shown
+from pricing_site.admin import EstimatedCountPaginator
 from pricing_site.exceptions import ApplicationError
 from pricing_site.numbers import decimal_shown, euros, factor, percent
 from strategies.models import Fuel
+from strategies.selectors import brand_spellings
 from tariffs.admin.common import STEP_LABELS, used_shown
-from tariffs.models import Quote, QuotePrivacyAction
+from tariffs.models import QUOTE_BRAND_UPPER, Quote, QuotePrivacyAction
 from tariffs.selectors import quote_get, tariff_get
 from tariffs.services import (
     quote_frequency_explain,
     quote_reprice_compare,
 )
 from tariffs.services.privacy import quote_personal_data, quotes_erase
+from zipcodes.selectors import risk_class_factors_get
 
 # What the quote page shows, in the order people read a quote.
 QUOTE_FIELDS: tuple[str, ...] = (
@@ -59,6 +63,37 @@ QUOTE_FIELDS: tuple[str, ...] = (
 )
 
 
+ERASED_AT_ONCE = 100
+DATE_RANGE_SEPARATOR = re.compile(r"\s+[-–]\s+|\s*\.\.\s*")
+
+
+def quote_dates_parse(term: str) -> tuple[datetime.date, datetime.date] | None:
+    """A day, or a first and last day apart by " - " or "..", in the admin's date formats
+    (dd/mm/yyyy or ISO); None when *term* is not one."""
+    parts = DATE_RANGE_SEPARATOR.split(term)
+    if len(parts) > 2:
+        return None
+    try:
+        days = [forms.DateField().clean(part) for part in parts]
+    except ValidationError:
+        return None
+    return min(days), max(days)
+
+
+class RiskClassFilter(admin.SimpleListFilter):
+    """The risk classes as the zipcode table defines them: Django's own filter would read every
+    quote to find which classes occur."""
+
+    title = _("risk class")
+    parameter_name = "risk_class"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(code, code) for code in sorted(risk_class_factors_get())]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(risk_class=self.value()) if self.value() else queryset
+
+
 @admin.register(Quote)
 class QuoteAdmin(admin.ModelAdmin):
     # Short cells so that the list fits a 1366 px screen; everything is on the quote's page.
@@ -71,28 +106,42 @@ class QuoteAdmin(admin.ModelAdmin):
         "risk_class",
         "created_at",
     ]
-    list_filter = ["quote_date", "risk_class", ("anonymised_at", admin.EmptyFieldListFilter)]
+    # Every filter, search and the order are served by an index at millions of quotes (the
+    # model's indexes; bench/scale.py measures them). No date hierarchy: it reads every row's
+    # date to list the years; the quote-date filter and a date range in the search replace it.
+    list_filter = [
+        "quote_date",
+        RiskClassFilter,
+        ("anonymised_at", admin.EmptyFieldListFilter),
+    ]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     actions = ["erase_personal_data"]
     change_form_template = "admin/tariffs/quote/change_form.html"
-    date_hierarchy = "created_at"
     # Every field is shown, none edited: a stored quote is a record.
     fields = readonly_fields = QUOTE_FIELDS
     search_fields = ["inputs__brand"]
-    search_help_text = _("A quote number, a zipcode, a brand or a quote date (dd/mm/yyyy).")
+    search_help_text = _(
+        "A quote number, a zipcode, a brand (its name or an alias), a quote date (dd/mm/yyyy) "
+        "or a range of dates (01/11/2026 - 30/11/2026)."
+    )
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
     ) -> tuple[QuerySet[Any], bool]:
-        """A number is a quote id or a zipcode, a Belgian or ISO date the quote date, anything
-        else part of the brand."""
+        """A number is a quote id or a zipcode, a Belgian or ISO date (or two, a range) the
+        quote date, anything else a brand: its name or any alias finds them all, in any case."""
         term = search_term.strip()
+        if not term:
+            return queryset, False
         if term.isdigit():
             return queryset.filter(Q(pk=int(term)) | Q(inputs__zipcode=int(term))), False
-        try:  # the admin's date formats: dd/mm/yyyy or ISO
-            day = forms.DateField().clean(term)
-        except ValidationError:
-            return super().get_search_results(request, queryset, search_term)
-        return queryset.filter(quote_date=day), False
+        days = quote_dates_parse(term)
+        if days is not None:
+            return queryset.filter(quote_date__range=days), False
+        spellings = [spelling.upper() for spelling in brand_spellings(name=term)]
+        found = queryset.alias(brand_upper=QUOTE_BRAND_UPPER).filter(brand_upper__in=spellings)
+        return found, False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -113,8 +162,18 @@ class QuoteAdmin(admin.ModelAdmin):
     def erase_personal_data(
         self, request: HttpRequest, queryset: QuerySet[Quote]
     ) -> HttpResponse | None:
-        """A confirmation page first (it cannot be undone), then the erasure, with its reason."""
-        quotes = list(queryset.order_by("pk"))
+        """A confirmation page first (it cannot be undone), then the erasure, with its reason.
+        An erasure answers one person's request: at most ERASED_AT_ONCE quotes (never "all
+        5,000,000" selected by mistake)."""
+        quotes = list(queryset.order_by("pk")[: ERASED_AT_ONCE + 1])
+        if len(quotes) > ERASED_AT_ONCE:
+            self.message_user(
+                request,
+                gettext("Select at most %(count)d quotes to erase at once.")
+                % {"count": ERASED_AT_ONCE},
+                messages.ERROR,
+            )
+            return None
         if request.POST.get("confirm") != "yes":
             context = {
                 **self.admin_site.each_context(request),

@@ -6,9 +6,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from pricing_site.admin import EstimatedCountPaginator
 from strategies.models import PricingRule
 from strategies.selectors import brand_find, pricing_rule_resolve
 from strategies.tests.fixtures import rule, rule_form
+from tariffs.admin import quotes as quotes_admin
 from tariffs.models import Quote, TariffVersion
 from zipcodes.services import zipcode_load_csv
 
@@ -94,7 +96,18 @@ def quotes(production_tariff, demo_history, tariff, brands, django_capture_on_co
 
 
 @pytest.mark.parametrize(
-    ("term", "found"), [("id", 0), ("9000", 1), ("volks", 1), ("02/11/2026", 0), ("2026-11-03", 1)]
+    ("term", "found"),
+    [
+        ("id", 0),
+        ("9000", 1),
+        ("volkswagen", 1),
+        ("VW", 1),
+        ("TOYOTA", 0),
+        ("02/11/2026", 0),
+        ("2026-11-03", 1),
+        ("03/11/2026 - 30/11/2026", 1),
+        ("01/11/2026..02/11/2026", 0),
+    ],
 )
 def test_quotes_are_searched_by_id_zipcode_brand_and_date(admin_client, quotes, term, found):
     term = str(quotes[0].pk) if term == "id" else term
@@ -103,6 +116,44 @@ def test_quotes_are_searched_by_id_zipcode_brand_and_date(admin_client, quotes, 
 
     assert f"/admin/tariffs/quote/{quotes[found].pk}/" in page
     assert f"/admin/tariffs/quote/{quotes[1 - found].pk}/" not in page
+
+
+def test_quotes_are_filtered_by_the_risk_classes_of_the_zipcode_table(admin_client, quotes):
+    changelist = reverse("admin:tariffs_quote_changelist")
+
+    page = admin_client.get(changelist, {"risk_class": "B"}).text
+
+    assert all(f"?risk_class={code}" in page for code in "ABC")
+    assert f"/admin/tariffs/quote/{quotes[1].pk}/" in page
+    assert f"/admin/tariffs/quote/{quotes[0].pk}/" not in page
+
+
+def test_a_long_quote_list_shows_the_databases_estimate_not_an_exact_count(
+    admin_client, quotes, monkeypatch
+):
+    changelist = reverse("admin:tariffs_quote_changelist")
+    assert "estimated-count" not in admin_client.get(changelist).text
+
+    monkeypatch.setattr(EstimatedCountPaginator, "EXACT_COUNT_LIMIT", 1)
+    page = admin_client.get(changelist).text
+
+    assert 'id="estimated-count">about ' in page
+    assert f"/admin/tariffs/quote/{quotes[0].pk}/" in page
+
+
+def test_erasing_more_quotes_at_once_than_one_request_needs_is_refused(
+    admin_client, quotes, monkeypatch
+):
+    monkeypatch.setattr(quotes_admin, "ERASED_AT_ONCE", 1)
+
+    page = admin_client.post(
+        reverse("admin:tariffs_quote_changelist"),
+        {"action": "erase_personal_data", "_selected_action": [q.pk for q in quotes]},
+        follow=True,
+    ).text
+
+    assert "Select at most 1 quotes to erase at once." in page
+    assert not Quote.objects.filter(anonymised_at__isnull=False).exists()
 
 
 def test_a_stored_quote_cannot_be_deleted_from_the_admin(admin_client, quotes):
