@@ -20,6 +20,9 @@
    and its impact analysis on Celery workers, one worker process then two.
 5. The admin's model page (the candidate against production) as staff open it: the first view,
    which computes and stores the comparison, then the stored one (median of 10).
+   Then the stored quotes at scale (bench/scale.py): the quote table filled with 5 million
+   generated quotes (COPY), the quote against the floors again, a quote read and repriced, the
+   admin's quote list, its searches and filters, and the daily retention task on that table.
 6. Offline timings on the real portfolio: validate_dataset, train_model per estimator with
    5-fold CV (skipped by --quick), load_zipcodes of 100,000 lines.
 
@@ -35,8 +38,10 @@ import time
 
 from bench.report import report_write
 from bench.runner import environment, free_port, gunicorn_start, manage, prepare
+from bench.scale import scale_benchmark
 from bench.targets import (
     admin_model_page_benchmark,
+    admin_session,
     http_benchmarks,
     impact_analysis_benchmark,
     layer_benchmark,
@@ -51,6 +56,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 s runs, no training timings")
     parser.add_argument("--duration", type=int, help="seconds per wrk run (default 10, quick 3)")
+    parser.add_argument(
+        "--scale-rows",
+        type=int,
+        default=5_000_000,
+        help="quotes the table holds for the scale measurements (default 5,000,000)",
+    )
     options = parser.parse_args()
     if not shutil.which("wrk"):
         subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
@@ -73,7 +84,10 @@ def main() -> None:
         print("HTTP, through gunicorn, each run after one of the bare DRF floor:", flush=True)
         http = http_benchmarks(env, floor_env, token, seconds)
         print("The admin's model page:", flush=True)
-        admin_page = admin_model_page_benchmark(env)
+        staff = admin_session(env)
+        admin_page = admin_model_page_benchmark(env, staff)
+        print("The stored quotes at scale:", flush=True)
+        scale = scale_benchmark(env, floor_env, token, seconds, options.scale_rows, staff)
     finally:
         for server in servers:
             server.terminate()
@@ -98,6 +112,7 @@ def main() -> None:
         "http": http,
         "layers": layers,
         "admin_model_page": admin_page,
+        "quotes_at_scale": scale,
         "scoring": scoring,
         "portfolio_pricing": portfolio,
         "impact_analysis": impact,

@@ -57,6 +57,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"| later views (stored comparison, median of {ADMIN_VIEWS}) "
         f"| {page['stored_comparison_ms']:.0f} |",
     ]
+    lines += scale_markdown(report)
     pricing = report["portfolio_pricing"]
     lines += [
         "",
@@ -79,6 +80,43 @@ def markdown(report: dict[str, Any]) -> str:
     lines += ["", "| offline | seconds |", "|---|---:|"]
     lines += [f"| {name} | {seconds:.1f} |" for name, seconds in report["offline"].items()]
     return "\n".join(lines) + "\n"
+
+
+def scale_markdown(report: dict[str, Any]) -> list[str]:
+    """The stored quotes at scale, against the quote's run on the near-empty table."""
+    scale = report.get("quotes_at_scale")
+    if scale is None:
+        return []
+    empty = next(
+        row for row in report["http"] if row["endpoint"] == "quote" and row["connections"] == 16
+    )
+    fill, http = scale["fill"], scale["http"]
+    lines = [
+        "",
+        f"The quote table filled with {fill['rows']:,} generated quotes (COPY "
+        f"{fill['copy_seconds']:.0f} s, indexes {fill['index_seconds']:.0f} s), 16 connections:",
+        "",
+        "| at scale | req/s | p99 ms | vs durable write | on the near-empty table: req/s "
+        "| p99 ms | vs durable write |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| quote | {http['quote']['rps']:.0f} | {http['quote']['p99_ms']:.2f} "
+        f"| {http['quote']['vs_write_floor']:.0%} | {empty['rps']:.0f} | {empty['p99_ms']:.2f} "
+        f"| {empty['vs_write_floor']:.0%} |",
+    ]
+    lines += [
+        f"| {name} | {run['rps']:.0f} | {run['p99_ms']:.2f} | | | | |"
+        for name, run in http.items()
+        if name != "quote"
+    ]
+    lines += ["", "| the admin's quote list at scale (median of views) | ms |", "|---|---:|"]
+    lines += [f"| {label} | {ms:.0f} |" for label, ms in scale["admin_ms"].items()]
+    retention = scale["retention_task"]
+    lines += [
+        "",
+        f"The daily retention task on that table: {retention['anonymised']:,} quotes "
+        f"anonymised in {retention['seconds']:.1f} s.",
+    ]
+    return lines
 
 
 def readme_update(table: str) -> None:

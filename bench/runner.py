@@ -106,6 +106,7 @@ def train(env: dict[str, str], data: Path, task: str, estimator: str, *options: 
 
 
 BENCH_APPROVER = "bench-approver"
+STAFF = "bench-staff"  # who opens the admin's pages; "bench" is the API client
 
 
 def prepare(env: dict[str, str]) -> tuple[str, str]:
@@ -134,6 +135,7 @@ def prepare(env: dict[str, str]) -> tuple[str, str]:
         "--email",
         "bench@example.invalid",
     )
+    manage(env, "createsuperuser", "--no-input", "--username", STAFF, "--email", "staff@bench.be")
     approval = ("--approved-by", BENCH_APPROVER)
     manage(
         env,
