@@ -22,7 +22,8 @@ class Idempotency:
 
 
 def idempotency_parse(request: Request, body: Any) -> Idempotency:
-    """The request's key (bounded, printable) and the fingerprint of its parsed *body*."""
+    """The request's key (bounded, printable) and, with a key, the fingerprint of its parsed
+    *body*."""
     key = request.headers.get(HEADER, "")
     if len(key) > MAX_LENGTH or not key.isprintable() or not key.isascii():
         raise ApplicationError(
@@ -31,6 +32,8 @@ def idempotency_parse(request: Request, body: Any) -> Idempotency:
             code="invalid_idempotency_key",
             field=HEADER,
         )
+    if not key:  # nothing to replay, so nothing to compare: no body to serialize and hash
+        return Idempotency(key="", fingerprint="")
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
     return Idempotency(key=key, fingerprint=hashlib.sha256(canonical.encode()).hexdigest())
 
