@@ -86,14 +86,14 @@ MODEL_SCENARIO_KEYS: dict[str, str] = {
 
 def model_version_scenario(*, version: ModelVersion) -> Scenario:
     """The scenario that prices with *version* instead of its task's production model."""
-    if version.task == Task.CLAIM_FREQUENCY:
-        return Scenario(frequency_model=version.pk)
-    if version.task == Task.CLAIM_SEVERITY:
-        return Scenario(severity_model=version.pk)
-    raise ApplicationError(
-        gettext("Only frequency and severity models price the premium."),
-        code="not_a_premium_model",
-    )
+    key = MODEL_SCENARIO_KEYS.get(version.task)
+    if key is None:
+        raise ApplicationError(
+            gettext("Only frequency and severity models price the premium."),
+            code="not_a_premium_model",
+        )
+    candidate: dict[str, Any] = {key: version.pk}
+    return Scenario(**candidate)
 
 
 def scenario_validate(*, scenario: Scenario) -> None:

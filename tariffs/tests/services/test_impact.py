@@ -5,11 +5,17 @@ from decimal import Decimal
 
 import pytest
 
-from pricing_site.exceptions import NotFoundError
+from mlmodels.models import ModelVersion, Task
+from pricing_site.exceptions import ApplicationError, NotFoundError
 from strategies.models import PricingRule
 from strategies.tests.fixtures import rule
 from tariffs.models import ImpactAnalysis, TariffVersion
-from tariffs.services import Scenario, impact_analysis_create, tariff_version_create
+from tariffs.services import (
+    Scenario,
+    impact_analysis_create,
+    model_version_scenario,
+    tariff_version_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +260,23 @@ def test_bonus_malus_bands_are_listed_in_the_order_of_their_numbers(
 
     bands = [group["value"] for group in result["by"]["bonus_malus_band"]]
     assert bands == sorted(bands, key=lambda band: int(band.split("-")[0]))
+
+
+@pytest.mark.parametrize(
+    ("task", "scenario"),
+    [
+        (Task.CLAIM_FREQUENCY, Scenario(frequency_model=7)),
+        (Task.CLAIM_SEVERITY, Scenario(severity_model=7)),
+    ],
+)
+def test_a_premium_model_is_simulated_in_place_of_its_tasks_production_model(task, scenario):
+    assert model_version_scenario(version=ModelVersion(pk=7, task=task)) == scenario
+
+
+def test_a_claim_probability_model_prices_no_premium_to_simulate():
+    version = ModelVersion(pk=7, task=Task.CLAIM_PROBABILITY)
+
+    with pytest.raises(ApplicationError) as refused:
+        model_version_scenario(version=version)
+
+    assert refused.value.code == "not_a_premium_model"
