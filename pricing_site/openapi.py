@@ -2,6 +2,7 @@
 member names a client generator cannot get wrong, and the one character no text input takes."""
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
@@ -82,28 +83,38 @@ WITHOUT_NUL = r"^[^\x00]*$"
 def forbid_nul_in_input_strings(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
-    """Give every free-text string a client sends (request bodies and query parameters) a pattern
-    without NUL; strings with a format, an enum or their own pattern are already narrower."""
-    for name, schema in result.get("components", {}).get("schemas", {}).items():
-        if name.endswith("Request"):
-            _forbid_nul(schema)
-    for operations in result.get("paths", {}).values():
-        for operation in operations.values():
-            for parameter in operation.get("parameters", []):
-                if parameter.get("in") == "query":
-                    _forbid_nul(parameter.get("schema", {}))
+    """Give every free-text string a client sends a pattern without NUL; a string with its own
+    pattern keeps it (the published schema's test checks that it refuses NUL too)."""
+    for _, string in input_strings(result):
+        string.setdefault("pattern", WITHOUT_NUL)
     return result
 
 
-def _forbid_nul(schema: dict[str, Any]) -> None:
-    if schema.get("type") == "string" and not {"format", "enum", "pattern"} & schema.keys():
-        schema["pattern"] = WITHOUT_NUL
+def input_strings(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(where, string schema) of every free-text string a client sends in the OpenAPI *schema*:
+    in request bodies (the `…Request` components) and query parameters."""
+    for name, body in schema.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            yield from ((name, string) for string in free_text_strings(body))
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    where = f"{path} ?{parameter['name']}"
+                    strings = free_text_strings(parameter.get("schema", {}))
+                    yield from ((where, string) for string in strings)
+
+
+def free_text_strings(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The string schemas in *schema* that take free text (no format, no enum)."""
+    if schema.get("type") == "string" and not {"format", "enum"} & schema.keys():
+        yield schema
     for key in ("properties", "patternProperties"):
         for child in schema.get(key, {}).values():
-            _forbid_nul(child)
+            yield from free_text_strings(child)
     for key in ("items", "additionalProperties"):
         if isinstance(schema.get(key), dict):
-            _forbid_nul(schema[key])
+            yield from free_text_strings(schema[key])
     for key in ("oneOf", "anyOf", "allOf"):
         for child in schema.get(key, []):
-            _forbid_nul(child)
+            yield from free_text_strings(child)

@@ -120,6 +120,7 @@ class QuoteAdmin(admin.ModelAdmin):
     change_form_template = "admin/tariffs/quote/change_form.html"
     # Every field is shown, none edited: a stored quote is a record.
     fields = readonly_fields = QUOTE_FIELDS
+    # Shows the search box; get_search_results below decides what a term finds.
     search_fields = ["inputs__brand"]
     search_help_text = _(
         "A quote number, a zipcode, a brand (its name or an alias), a quote date (dd/mm/yyyy) "
