@@ -26,7 +26,7 @@ from typing import Any
 
 from bench.report import ADMIN_VIEWS
 from bench.runner import ROOT, wrk
-from bench.targets import QUOTE, admin_timings
+from bench.targets import QUOTE, admin_timings, run_after_floors
 
 CONNECTIONS = 16
 
@@ -180,17 +180,13 @@ def scale_benchmark(
     print(f"  {fill['table_rows']:,} quotes stored in {fill['seconds']:.0f} s", flush=True)
     base = f"http://127.0.0.1:{env['PORT']}"
     floor = f"http://127.0.0.1:{floor_env['PORT']}/floor"
-    bare = wrk(floor, "GET", None, "none", CONNECTIONS, seconds)
-    write = wrk(f"{floor}/write", "POST", QUOTE, "none", CONNECTIONS, seconds)
-    quote = wrk(f"{base}/api/v1/quotes/", "POST", QUOTE, token, CONNECTIONS, seconds)
+    quote, _ = run_after_floors(
+        floor, (f"{base}/api/v1/quotes/", "POST", QUOTE), token, CONNECTIONS, seconds, True
+    )
+    quote["vs_write_floor"] = quote["rps"] / quote["write_floor_rps"]
     middle = f"{base}/api/v1/quotes/{fill['table_rows'] // 2}"
     http = {
-        "quote": {
-            **quote,
-            "bare_rps": bare["rps"],
-            "write_floor_rps": write["rps"],
-            "vs_write_floor": quote["rps"] / write["rps"],
-        },
+        "quote": quote,
         "quote read": wrk(middle, "GET", None, token, CONNECTIONS, seconds),
         "quote repriced": wrk(f"{middle}/reprice", "POST", None, token, CONNECTIONS, seconds),
     }

@@ -111,26 +111,12 @@ def http_benchmarks(
         if response.status_code >= 300:
             sys.exit(f"{name}: {response.status_code} {response.text[:300]}")
         for connections in CONCURRENCIES:
-            floors = {BARE_FLOOR: wrk(floor, "GET", None, "none", connections, seconds)}
-            if name in STORING:
-                floors[WRITE_FLOOR] = wrk(
-                    f"{floor}/write", "POST", body, "none", connections, seconds
-                )
-            for floor_name, run in floors.items():
-                floor_runs.setdefault((floor_name, connections), []).append(run)
-            rows.append(
-                {
-                    "endpoint": name,
-                    "connections": connections,
-                    **wrk(base + path, method, body, token, connections, seconds),
-                    "bare_rps": floors[BARE_FLOOR]["rps"],
-                    **(
-                        {"write_floor_rps": floors[WRITE_FLOOR]["rps"]}
-                        if WRITE_FLOOR in floors
-                        else {}
-                    ),
-                }
+            run, floors = run_after_floors(
+                floor, (base + path, method, body), token, connections, seconds, name in STORING
             )
+            for floor_name, floor_run in floors.items():
+                floor_runs.setdefault((floor_name, connections), []).append(floor_run)
+            rows.append({"endpoint": name, "connections": connections, **run})
             just_before = ", ".join(f"{key}: {run['rps']:.0f}" for key, run in floors.items())
             print(
                 f"  {name:<28} c={connections:<3} {rows[-1]['rps']:8.0f} req/s "
@@ -151,6 +137,30 @@ def http_benchmarks(
         )
     ]
     return floor_rows + rows
+
+
+def run_after_floors(
+    floor: str,
+    request: tuple[str, str, Any],
+    token: str,
+    connections: int,
+    seconds: int,
+    stores: bool,
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """wrk on the bare floor, on the durable-write floor with the same body if the endpoint
+    *stores* what it answers, then on *request* (url, method, body): the endpoint's run with its
+    floors' throughputs, and the floors' runs."""
+    url, method, body = request
+    floors = {BARE_FLOOR: wrk(floor, "GET", None, "none", connections, seconds)}
+    if stores:
+        floors[WRITE_FLOOR] = wrk(f"{floor}/write", "POST", body, "none", connections, seconds)
+    run = {
+        **wrk(url, method, body, token, connections, seconds),
+        "bare_rps": floors[BARE_FLOOR]["rps"],
+    }
+    if stores:
+        run["write_floor_rps"] = floors[WRITE_FLOOR]["rps"]
+    return run, floors
 
 
 BARE_FLOOR = "bare DRF APIView"
