@@ -6,6 +6,7 @@ checks are all built from `PORTFOLIO_SCHEMA`. `sex` may be present but is never 
 """
 
 import operator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -210,46 +211,46 @@ def dataset_validate(frame: pd.DataFrame) -> ValidationReport:
 
 
 def column_validate(report: ValidationReport, column: Column, raw: pd.Series) -> None:
+    for code, failing, params in column_problems(column, raw):
+        report.add(column.name, code, failing, **params)
+
+
+def column_problems(
+    column: Column, raw: pd.Series
+) -> Iterator[tuple[str, pd.Series, dict[str, str]]]:
+    """Each problem (PROBLEMS) *column*'s text values can have: its code, the rows that have it
+    (a boolean mask) and its figures."""
     text = raw.astype("string").str.strip()
     missing = text.isna() | (text == "")
     if not column.nullable:
-        report.add(column.name, "missing_value", missing)
+        yield "missing_value", missing, {}
     present = ~missing
     if column.kind == "category":
-        report.add(
-            column.name,
-            "unknown_category",
-            present & ~text.isin(column.categories),
-            allowed=", ".join(column.categories),
-        )
+        allowed = {"allowed": ", ".join(column.categories)}
+        yield "unknown_category", present & ~text.isin(column.categories), allowed
         return
     if column.kind == "text":
-        report.add(
-            column.name,
-            "too_long",
-            present & (text.str.len() > (column.maximum or 0)),
-            maximum=f"{column.maximum:g}",
-        )
+        too_long = present & (text.str.len() > (column.maximum or 0))
+        yield "too_long", too_long, {"maximum": f"{column.maximum:g}"}
         return
     numbers = pd.to_numeric(text.where(present), errors="coerce")
     wrong_type = present & numbers.isna()
     if column.kind == "int":
         wrong_type |= present & numbers.notna() & (numbers % 1 != 0)
-    report.add(column.name, "not_integer" if column.kind == "int" else "not_number", wrong_type)
+    yield "not_integer" if column.kind == "int" else "not_number", wrong_type, {}
     valid = present & ~wrong_type
     if column.minimum is not None:
         below = numbers <= column.minimum if column.minimum_exclusive else numbers < column.minimum
         bound = f"{'>' if column.minimum_exclusive else '>='} {column.minimum:g}"
-        report.add(column.name, "below_minimum", valid & below, bound=bound)
+        yield "below_minimum", valid & below, {"bound": bound}
     if column.maximum is not None:
-        report.add(
-            column.name,
+        yield (
             "above_maximum",
             valid & (numbers > column.maximum),
-            maximum=f"{column.maximum:g}",
+            {"maximum": f"{column.maximum:g}"},
         )
     if column.unique:
-        report.add(column.name, "duplicated", valid & numbers.duplicated(keep="first"))
+        yield "duplicated", valid & numbers.duplicated(keep="first"), {}
 
 
 def portfolio_read(source: Any, *, rows: range | None = None) -> pd.DataFrame:

@@ -144,9 +144,16 @@ def paginated(serializer_class: type[serializers.Serializer]) -> serializers.Ser
 
 
 def paginated_response(
-    *, request: Request, view: APIView, queryset: QuerySet, serializer_class: type
+    *,
+    request: Request,
+    view: APIView,
+    queryset: QuerySet,
+    serializer_class: type,
+    page_size: int | None = None,
 ) -> Response:
     """One page of *queryset*: `count`, `next`, `previous` and `results`."""
     paginator = PageNumberPagination()
+    if page_size is not None:
+        paginator.page_size = page_size
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)

@@ -24,6 +24,7 @@ from pricing_site.exceptions import (
     ForbiddenError,
     NotFoundError,
     ServiceUnavailableError,
+    TooManyRequestsError,
     UnprocessableError,
 )
 
@@ -34,6 +35,7 @@ APPLICATION_ERROR_STATUS: dict[type[ApplicationError], int] = {
     ForbiddenError: status.HTTP_403_FORBIDDEN,
     ConflictError: status.HTTP_409_CONFLICT,
     UnprocessableError: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    TooManyRequestsError: status.HTTP_429_TOO_MANY_REQUESTS,
     ServiceUnavailableError: status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 

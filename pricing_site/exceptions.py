@@ -47,6 +47,12 @@ class UnprocessableError(ApplicationError):
     default_code = "unprocessable"
 
 
+class TooManyRequestsError(ApplicationError):
+    """The client already has as much running as it may (answered 429)."""
+
+    default_code = "too_many_requests"
+
+
 class ServiceUnavailableError(ApplicationError):
     default_code = "service_unavailable"
 

@@ -194,6 +194,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tariffs.tasks.quotes_retention_apply",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Batches past their keeping time are deleted; those whose workers vanished, failed.
+    "pricing-batches-expire": {
+        "task": "tariffs.tasks.pricing_batches_expire",
+        "schedule": crontab(minute=20),
+    },
     # A job whose worker machine vanished is never redelivered: fail it so it can be retried.
     "training-jobs-fail-stale": {
         "task": "mlmodels.tasks.training_jobs_fail_stale",
@@ -346,7 +351,11 @@ SPECTACULAR_SETTINGS = {
         "pricing_site.openapi.add_enum_member_names",
         "pricing_site.openapi.forbid_nul_in_input_strings",
     ],
-    "ENUM_NAME_OVERRIDES": {"TariffChangeKindEnum": "tariffs.models.TariffChange.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "TariffChangeKindEnum": "tariffs.models.TariffChange.Kind",
+        # Impact analyses and pricing batches go through the same states.
+        "JobStateEnum": "tariffs.models.PricingBatch.State",
+    },
     # Swagger UI from our own static files (drf-spectacular-sidecar), not from a CDN's @latest.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -415,5 +424,15 @@ PRICING_DATASET_MAX_BYTES = env.int("PRICING_DATASET_MAX_BYTES", default=50 * 10
 PRICING_SINGLE_PERSON_APPROVAL = env.bool("PRICING_SINGLE_PERSON_APPROVAL", default=False)
 # How long a new API key is valid (a client may be given another lifetime when it is created).
 PRICING_API_KEY_LIFETIME_DAYS = env.int("PRICING_API_KEY_LIFETIME_DAYS", default=365)
+# Pricing batches (POST /api/v1/pricing-batches/): up to PRICING_BATCH_AT_ONCE policies are priced
+# in the request, larger batches by the workers in chunks of PRICING_BATCH_CHUNK_POLICIES (a few
+# seconds each). A client has at most PRICING_BATCH_CONCURRENT batches in progress; a batch and
+# its results (personal data: ages, postcodes) are deleted PRICING_BATCH_KEPT_HOURS after it came.
+PRICING_BATCH_AT_ONCE = env.int("PRICING_BATCH_AT_ONCE", default=1000)
+PRICING_BATCH_CHUNK_POLICIES = env.int("PRICING_BATCH_CHUNK_POLICIES", default=20_000)
+PRICING_BATCH_MAX_POLICIES = env.int("PRICING_BATCH_MAX_POLICIES", default=200_000)
+PRICING_BATCH_MAX_BYTES = env.int("PRICING_BATCH_MAX_BYTES", default=50 * 1024 * 1024)
+PRICING_BATCH_CONCURRENT = env.int("PRICING_BATCH_CONCURRENT", default=2)
+PRICING_BATCH_KEPT_HOURS = env.int("PRICING_BATCH_KEPT_HOURS", default=7 * 24)
 # How long a quote keeps the personal data it was priced with (then generalised, every night).
 PRICING_QUOTE_RETENTION_MONTHS = env.int("PRICING_QUOTE_RETENTION_MONTHS", default=13)

@@ -441,3 +441,99 @@ class TariffChange(models.Model):
     def __str__(self) -> str:
         # Not the stored subject: that is in the project's language, a title in the reader's.
         return f"{self.get_kind_display()} ({self.object_id})"
+
+
+class PricingBatch(models.Model):
+    """A book of policies an API client asked to price (a renewal, a partner's list of vehicles):
+    priced with the quote's steps, kept for a while for the client to read, and no quote unless
+    the client asked for them."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Source(models.TextChoices):
+        CSV = "csv", _("CSV file (portfolio layout)")
+        JSON = "json", _("JSON policies")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="pricing_batches",
+        verbose_name=_("requested by"),
+    )
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+    source = models.CharField(_("source"), max_length=4, choices=Source.choices)
+    policies_file = models.FileField(_("policies as sent"), upload_to="pricing-batches/")
+    on = models.DateField(_("pricing date"))
+    store_quotes = models.BooleanField(_("stores quotes"), default=False)
+    policies = models.PositiveIntegerField(_("policies"))
+    priced = models.PositiveIntegerField(_("priced"), default=0)
+    failed = models.PositiveIntegerField(_("not priced"), default=0)
+    chunks = models.PositiveSmallIntegerField(_("chunks"), default=1)
+    # The tables every chunk prices with, fixed when the batch is accepted: a promotion or a new
+    # index month during a large batch does not price half of it otherwise.
+    uses = models.JSONField(_("priced with"), default=dict)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("kept until"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("pricing batch")
+        verbose_name_plural = _("pricing batches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requested_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="tariffs_pricingbatch_idempotency_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Pricing batch %(id)s (%(state)s)") % {
+            "id": self.pk,
+            "state": self.get_state_display(),
+        }
+
+
+class PricingBatchPolicy(models.Model):
+    """One policy of a batch: its premium and steps, or why it could not be priced."""
+
+    batch = models.ForeignKey(PricingBatch, on_delete=models.CASCADE, related_name="results")
+    index = models.PositiveIntegerField(_("index"), help_text=_("From 0, in the order sent."))
+    line = models.PositiveIntegerField(_("line"), null=True, help_text=_("In the CSV file."))
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    premium = models.DecimalField(_("premium"), max_digits=10, decimal_places=2, null=True)
+    # Each step's amount in cents, in the order of tariffs.services.portfolio.STEPS.
+    steps_cents = models.JSONField(default=list)
+    risk_class = models.CharField(_("risk class"), max_length=1, blank=True)
+    priced_as_fuel = models.CharField(_("priced as fuel"), max_length=10, blank=True)
+    rule_id = models.PositiveIntegerField(_("pricing rule"), null=True)
+    adjustment_percent = models.DecimalField(max_digits=6, decimal_places=2, null=True)
+    frequency = models.FloatField(_("frequency"), null=True)
+    quote = models.ForeignKey(
+        Quote, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("quote")
+    )
+    errors = models.JSONField(_("errors"), default=list)
+
+    class Meta:
+        ordering = ["batch", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "index"], name="tariffs_batchpolicy_index")
+        ]
+        indexes = [
+            models.Index(
+                fields=["batch", "index"],
+                condition=~Q(errors=[]),
+                name="tariffs_batchpolicy_failed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}/{self.index}"

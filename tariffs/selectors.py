@@ -1,17 +1,27 @@
-"""Reads of the tariff: its versions (cached whole), stored quotes, impact analyses, zoning
-proposals and today's zone factors as the frequency model's offset."""
+"""Reads of the tariff: its versions (cached whole), stored quotes, impact analyses, pricing
+batches, zoning proposals and today's zone factors as the frequency model's offset."""
 
+import csv
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from mlmodels.offsets import Offset
 from mlmodels.selectors import dataset_get_latest
 from pricing_site.caching import cache_get_or_load
-from pricing_site.exceptions import ApplicationError, NotFoundError, ServiceUnavailableError
+from pricing_site.exceptions import (
+    ApplicationError,
+    ConflictError,
+    NotFoundError,
+    ServiceUnavailableError,
+)
 from strategies.models import DraftState
 from tariffs.caching import (
     EVALUATION_REPORT_TTL,
@@ -21,6 +31,8 @@ from tariffs.caching import (
 )
 from tariffs.models import (
     ImpactAnalysis,
+    PricingBatch,
+    PricingBatchPolicy,
     Quote,
     TariffChange,
     TariffEvaluation,
@@ -231,3 +243,87 @@ def tariff_change_list(
     if until:
         changes = changes.filter(recorded_at__date__lte=until)
     return changes
+
+
+def pricing_batch_get(*, batch_id: int, requested_by: Any) -> PricingBatch:
+    """A batch of *requested_by*'s, while it is kept: another client's is not found."""
+    batch = PricingBatch.objects.filter(
+        pk=batch_id, requested_by=requested_by, expires_at__gt=timezone.now()
+    ).first()
+    if batch is None:
+        raise NotFoundError(
+            gettext("There is no pricing batch %(id)s (or it is past its keeping time).")
+            % {"id": batch_id},
+            code="pricing_batch_not_found",
+        )
+    return batch
+
+
+def pricing_batch_results(
+    *, batch: PricingBatch, failed: bool | None = None
+) -> QuerySet[PricingBatchPolicy]:
+    """The batch's policies in the order sent; only those not priced (or only those priced)."""
+    if batch.state != PricingBatch.State.DONE:
+        raise ConflictError(
+            gettext("Pricing batch %(id)s is %(state)s: its results come when it is done.")
+            % {"id": batch.pk, "state": batch.state},
+            code="pricing_batch_not_done",
+            extra={"state": batch.state},
+        )
+    results = batch.results.order_by("index")
+    if failed is not None:
+        results = results.filter(~Q(errors=[]) if failed else Q(errors=[]))
+    return results
+
+
+# The CSV download's columns: the policy, its premium, each step (STEPS), what it used, errors.
+BATCH_CSV_HEAD = ("index", "line", "reference", "premium")
+BATCH_CSV_TAIL = (
+    "risk_class",
+    "priced_as_fuel",
+    "rule",
+    "adjustment_percent",
+    "frequency",
+    "quote",
+    "errors",
+)
+
+
+def pricing_batch_csv(*, batch: PricingBatch, steps: tuple[str, ...]) -> Iterator[str]:
+    """The batch's results as CSV lines, read from the database a few thousand at a time (a
+    batch not done is refused here, before the first line)."""
+    return batch_csv_lines(pricing_batch_results(batch=batch), steps=steps)
+
+
+def batch_csv_lines(
+    results: QuerySet[PricingBatchPolicy], *, steps: tuple[str, ...]
+) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def line(values: list[object]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    yield line([*BATCH_CSV_HEAD, *steps, *BATCH_CSV_TAIL])
+    for result in results.iterator(chunk_size=5000):
+        amounts: list[object] = [Decimal(cents).scaleb(-2) for cents in result.steps_cents]
+        errors = "; ".join(f"{e['field']}: {e['message']} ({e['code']})" for e in result.errors)
+        yield line(
+            [
+                result.index,
+                result.line if result.line is not None else "",
+                result.reference,
+                result.premium if result.premium is not None else "",
+                *(amounts or [""] * len(steps)),
+                result.risk_class,
+                result.priced_as_fuel,
+                result.rule_id or "",
+                result.adjustment_percent if result.adjustment_percent is not None else "",
+                result.frequency if result.frequency is not None else "",
+                result.quote_id or "",
+                errors,
+            ]
+        )

@@ -1,11 +1,11 @@
-"""Background jobs of the tariff: impact analyses priced in chunks by the workers, zoning
-proposals and tariff backtests started from the admin."""
+"""Background jobs of the tariff: impact analyses and pricing batches priced in chunks by the
+workers, zoning proposals and tariff backtests started from the admin, the nightly clean-ups."""
 
 from typing import Any
 
 from celery import chord, shared_task
 
-from tariffs.services import evaluation, impact, privacy, zoning
+from tariffs.services import batches, evaluation, impact, privacy, zoning
 
 
 @shared_task(soft_time_limit=5 * 60, time_limit=6 * 60)
@@ -51,3 +51,35 @@ def tariff_evaluation_run(evaluation_id: int) -> str:
 def quotes_retention_apply() -> str:
     action = privacy.quotes_retention_apply()
     return f"{action.quotes} quotes anonymised (created before {action.detail['created_before']})"
+
+
+@shared_task(soft_time_limit=5 * 60, time_limit=6 * 60)
+def pricing_batch_run(batch_id: int) -> str:
+    """Price the batch's chunks in parallel (one task each), then count them."""
+    chunks = batches.pricing_batch_start(batch_id=batch_id)
+    chord(pricing_batch_chunk_price.s(batch_id, start, stop) for start, stop in chunks)(
+        pricing_batch_finish.s(batch_id).on_error(pricing_batch_fail.s(batch_id))
+    )
+    return f"pricing batch {batch_id}: {len(chunks)} chunks"
+
+
+@shared_task(soft_time_limit=5 * 60, time_limit=6 * 60, ignore_result=False)
+def pricing_batch_chunk_price(batch_id: int, start: int, stop: int) -> dict[str, int]:
+    return batches.pricing_batch_chunk_price(batch_id=batch_id, start=start, stop=stop)
+
+
+@shared_task(ignore_result=False)
+def pricing_batch_finish(chunks: list[dict[str, int]], batch_id: int) -> str:
+    batch = batches.pricing_batch_finish(batch_id=batch_id, chunks=chunks)
+    return f"pricing batch {batch.pk}: {batch.priced} priced, {batch.failed} not"
+
+
+@shared_task
+def pricing_batch_fail(request: Any, exc: Exception, traceback: Any, batch_id: int) -> None:
+    batches.pricing_batch_fail(batch_id=batch_id, error=str(exc))
+
+
+@shared_task
+def pricing_batches_expire() -> str:
+    done = batches.pricing_batches_expire()
+    return f"{done['deleted']} pricing batches deleted, {done['failed']} stale ones failed"

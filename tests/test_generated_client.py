@@ -133,6 +133,28 @@ def test_the_readme_flows_work_through_a_generated_client(partner, pricing_world
     )
     assert read.id == analysis.id
 
+    policy = models.PricingBatchPolicyInputRequest(
+        zipcode=1000,
+        vehicle=models.QuoteVehicleInputRequest(
+            brand="Toyota", fuel=models.QuoteVehicleInputFuelEnum.DIESEL, power_kw=85, age=3
+        ),
+        driver=models.QuoteDriverInputRequest(age=35, bonus_malus=2),
+        coverage=models.CoverageEnum.TPL_PLUS,
+        use=models.UseEnum.PRIVATE,
+        reference="POL-1",
+    )
+    batch = module(package, "api.pricing_batches.pricing_batches_create").sync(
+        client=client, body=models.PricingBatchJsonInputRequest(policies=[policy, policy])
+    )
+    assert isinstance(batch, models.PricingBatchOutput)
+    assert batch.state == models.JobStateEnum.DONE
+    assert [result.premium for result in batch.results] == [stored.premium] * 2
+    assert batch.results[0].reference == "POL-1"
+    page = module(package, "api.pricing_batches.pricing_batch_policies_list").sync(
+        batch.id, client=client
+    )
+    assert page.count == 2
+
     unknown = module(package, "api.zipcodes.zipcodes_retrieve").sync("4000", client=client)
     assert isinstance(unknown, models.Error)
     assert unknown.code == "zipcode_not_found"

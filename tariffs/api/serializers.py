@@ -1,18 +1,28 @@
-"""Serializers of the tariff's API: the quote and its breakdown, impact analyses."""
+"""Serializers of the tariff's API: the quote and its breakdown, pricing batches, impact
+analyses, the change log."""
 
 import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import msgspec
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from msgspec import structs
 from rest_framework import serializers
 
 from indices.api.serializers import MonthField
 from mlmodels.schema import COLUMNS
-from pricing_site.api import JsonInputSerializer, PageInputSerializer
+from pricing_site.api import (
+    FieldErrorSerializer,
+    InputSerializer,
+    JsonInputSerializer,
+    PageInputSerializer,
+    QueryInputSerializer,
+)
 from strategies.api.serializers import FUEL_SPELLINGS, BrandField, FuelField
-from tariffs.models import TariffChange
+from tariffs.models import ImpactAnalysis, PricingBatch, TariffChange
+from tariffs.services.portfolio import STEPS
 
 COVERAGES = COLUMNS["coverage"].categories
 USES = COLUMNS["use"].categories
@@ -188,6 +198,159 @@ class QuoteRepricingOutputSerializer(serializers.Serializer):
         }
 
 
+class PricingBatchPolicyInputSerializer(QuoteCreateInputSerializer):
+    """One policy of a JSON batch: the quote's body without its date (the batch has one)."""
+
+    date = None  # type: ignore[assignment]
+    reference = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        help_text="Yours (a policy or plate number): given back with the policy's result.",
+    )
+
+
+@extend_schema_field(PricingBatchPolicyInputSerializer(many=True))
+class PoliciesField(serializers.ListField):
+    """The policies as sent: each is checked on its own when priced, so that one that cannot be
+    priced gets its errors in the results and the others are still priced."""
+
+
+BATCH_DATE_HELP = "The pricing date of every policy; default: today."
+STORE_QUOTES_HELP = (
+    "Also store each priced policy as a quote (an offer, as `POST /api/v1/quotes/` makes), its "
+    "id in the result. Default: no quote, the prices only."
+)
+
+
+class PricingBatchJsonInputSerializer(JsonInputSerializer):
+    policies = PoliciesField(
+        child=serializers.JSONField(),
+        min_length=1,
+        max_length=settings.PRICING_BATCH_MAX_POLICIES,
+        help_text="Each policy as the quote's body, with an optional `reference`.",
+    )
+    date = serializers.DateField(required=False, help_text=BATCH_DATE_HELP)
+    store_quotes = serializers.BooleanField(default=False, help_text=STORE_QUOTES_HELP)
+
+
+class PricingBatchCsvInputSerializer(InputSerializer):
+    file = serializers.FileField(
+        help_text="A CSV in the portfolio layout: `coverage, ageph, bm, power, agec, fuel, use, "
+        "fleet, postcode`, optionally `id` (your reference) and `brand`; the layout's claims "
+        "and coordinates columns may be there and are not read. Fuel as the quote takes it "
+        "(`gasoline`, `petrol`, `diesel`, `electric`, `lpg`…)."
+    )
+    date = serializers.DateField(required=False, help_text=BATCH_DATE_HELP)
+    store_quotes = serializers.BooleanField(default=False, help_text=STORE_QUOTES_HELP)
+
+
+class PricingBatchStepOutputSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(choices=STEPS)
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+class PricingBatchPolicyOutputSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The policy's place in the batch, from 0.")
+    line = serializers.IntegerField(
+        allow_null=True, help_text="Its line in the CSV file (the header is line 1); null for JSON."
+    )
+    reference = serializers.CharField(help_text="The CSV's `id` or the JSON `reference`.")
+    premium = serializers.DecimalField(
+        max_digits=10, decimal_places=2, allow_null=True, help_text="Null when not priced."
+    )
+    steps = PricingBatchStepOutputSerializer(
+        many=True, help_text="The quote's steps, each amount to the cent as the quote has it."
+    )
+    risk_class = serializers.CharField()
+    priced_as_fuel = serializers.CharField(help_text="The modelled fuel it was priced as.")
+    rule = serializers.IntegerField(allow_null=True, help_text="The pricing rule applied.")
+    adjustment_percent = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    frequency = serializers.FloatField(allow_null=True, help_text="Expected claims per year.")
+    quote = serializers.IntegerField(allow_null=True, help_text="With `store_quotes`: its quote.")
+    # DRF pops declared fields off the class, so this name does not shadow Serializer.errors.
+    errors = FieldErrorSerializer(  # type: ignore[assignment]
+        many=True, help_text="Why it was not priced: each wrong field (empty when priced)."
+    )
+
+    def to_representation(self, result: Any) -> dict[str, Any]:
+        # Up to a thousand a page: built directly (as the quote's answer is).
+        return {
+            "index": result.index,
+            "line": result.line,
+            "reference": result.reference,
+            "premium": PREMIUM.to_representation(result.premium)
+            if result.premium is not None
+            else None,
+            "steps": [
+                {"step": step, "amount": str(Decimal(cents).scaleb(-2))}
+                for step, cents in zip(STEPS, result.steps_cents, strict=False)
+            ],
+            "risk_class": result.risk_class,
+            "priced_as_fuel": result.priced_as_fuel,
+            "rule": result.rule_id,
+            "adjustment_percent": str(result.adjustment_percent)
+            if result.adjustment_percent is not None
+            else None,
+            "frequency": result.frequency,
+            "quote": result.quote_id,
+            "errors": result.errors,
+        }
+
+
+class PricingBatchOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=PricingBatch.State.choices)
+    sent_as = serializers.ChoiceField(choices=PricingBatch.Source.values, source="source")
+    date = serializers.DateField(source="on")
+    policies = serializers.IntegerField()
+    priced = serializers.IntegerField()
+    failed = serializers.IntegerField(help_text="Policies not priced: see their `errors`.")
+    store_quotes = serializers.BooleanField()
+    chunks = serializers.IntegerField(help_text="Parts priced in parallel by the workers.")
+    uses = serializers.DictField(
+        help_text="What every policy is priced with: tariff version, frequency and severity "
+        "model versions, health index month and value, reference month and value."
+    )
+    error = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(help_text="Deleted then, with its results.")
+    results_url = serializers.SerializerMethodField(help_text="The results, as JSON pages.")
+    csv_url = serializers.SerializerMethodField(help_text="The results as one CSV file.")
+    results = serializers.SerializerMethodField(
+        help_text="Every policy's result, in the answer itself when the batch is done and "
+        "small enough to be priced at once; otherwise null (read `results_url`)."
+    )
+
+    def get_results_url(self, batch: PricingBatch) -> str:
+        return f"/api/v1/pricing-batches/{batch.pk}/policies"
+
+    def get_csv_url(self, batch: PricingBatch) -> str:
+        return f"/api/v1/pricing-batches/{batch.pk}/policies.csv"
+
+    @extend_schema_field(PricingBatchPolicyOutputSerializer(many=True, allow_null=True))
+    def get_results(self, batch: PricingBatch) -> Any:
+        if (
+            batch.state != PricingBatch.State.DONE
+            or batch.policies > settings.PRICING_BATCH_AT_ONCE
+        ):
+            return None
+        return PricingBatchPolicyOutputSerializer(batch.results.order_by("index"), many=True).data
+
+
+class PricingBatchPolicyListInputSerializer(QueryInputSerializer):
+    page = serializers.IntegerField(
+        required=False, min_value=1, help_text="Page number, from 1 (1,000 policies a page)."
+    )
+    failed = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="`true`: only the policies not priced; `false`: only the priced ones.",
+    )
+
+
 class ImpactScenarioInputSerializer(JsonInputSerializer):
     rules = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
@@ -228,7 +391,7 @@ class ImpactAnalysisOutputSerializer(serializers.Serializer):
     dataset = serializers.IntegerField(source="dataset_id")
     date = serializers.DateField(source="on")
     scenario = serializers.JSONField()
-    state = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    state = serializers.ChoiceField(choices=ImpactAnalysis.State.choices)
     chunks = serializers.IntegerField(help_text="Parts priced in parallel by the workers.")
     error = serializers.CharField()
     result = serializers.SerializerMethodField(

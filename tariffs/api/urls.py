@@ -1,4 +1,4 @@
-"""API routes of the tariff: quotes, impact analyses and the change log."""
+"""API routes of the tariff: quotes, pricing batches, impact analyses and the change log."""
 
 from django.urls import path
 
@@ -10,6 +10,22 @@ urlpatterns = [
     path("quotes/", views.QuoteCreateApi.as_view(), name="quotes"),
     path("quotes/<int:quote_id>", views.QuoteDetailApi.as_view(), name="quote"),
     path("quotes/<int:quote_id>/reprice", views.QuoteRepriceApi.as_view(), name="reprice"),
+    path("pricing-batches/", views.PricingBatchCreateApi.as_view(), name="pricing_batches"),
+    path(
+        "pricing-batches/<int:batch_id>",
+        views.PricingBatchDetailApi.as_view(),
+        name="pricing_batch",
+    ),
+    path(
+        "pricing-batches/<int:batch_id>/policies",
+        views.PricingBatchPolicyListApi.as_view(),
+        name="pricing_batch_policies",
+    ),
+    path(
+        "pricing-batches/<int:batch_id>/policies.csv",
+        views.PricingBatchCsvApi.as_view(),
+        name="pricing_batch_csv",
+    ),
     path("impact-analyses/", views.ImpactAnalysisCreateApi.as_view(), name="impact_analyses"),
     path(
         "impact-analyses/<int:analysis_id>",

@@ -1,7 +1,15 @@
-"""The tariff's API: quotes (create, read, price again) and impact analyses."""
+"""The tariff's API: quotes (create, read, price again), pricing batches and impact analyses."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.utils.translation import gettext
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,10 +20,16 @@ from pricing_site.api import (
     paginated,
     paginated_response,
 )
+from pricing_site.exceptions import ApplicationError
 from pricing_site.idempotency import idempotency_parse
 from tariffs.api.serializers import (
     ImpactAnalysisCreateInputSerializer,
     ImpactAnalysisOutputSerializer,
+    PricingBatchCsvInputSerializer,
+    PricingBatchJsonInputSerializer,
+    PricingBatchOutputSerializer,
+    PricingBatchPolicyListInputSerializer,
+    PricingBatchPolicyOutputSerializer,
     QuoteCreateInputSerializer,
     QuoteOutputSerializer,
     QuoteRepricingOutputSerializer,
@@ -25,6 +39,9 @@ from tariffs.api.serializers import (
 )
 from tariffs.selectors import (
     impact_analysis_get,
+    pricing_batch_csv,
+    pricing_batch_get,
+    pricing_batch_results,
     quote_get,
     tariff_change_get,
     tariff_change_list,
@@ -32,11 +49,14 @@ from tariffs.selectors import (
 from tariffs.services import (
     QuoteRequest,
     Scenario,
+    csv_policies_count,
     impact_analysis_create,
+    pricing_batch_create,
     quote_create,
     quote_reprice_compare,
     tariff_change_rollback,
 )
+from tariffs.services.portfolio import STEPS
 
 
 class QuoteCreateApi(APIView):
@@ -117,6 +137,152 @@ class QuoteRepriceApi(APIView):
     def post(self, request: Request, quote_id: int) -> Response:
         repricing = quote_reprice_compare(quote=quote_get(quote_id=quote_id))
         return Response(QuoteRepricingOutputSerializer(repricing).data, status=status.HTTP_200_OK)
+
+
+class PricingBatchCreateApi(APIView):
+    # Pricing a book is quoting it: a client that may quote may price a batch.
+    write_permissions = ["tariffs.add_quote"]
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(
+        summary="Price a whole book of policies",
+        description="Policies as JSON (each as the quote's body, with an optional `reference`) "
+        "or a CSV file in the portfolio layout. Each policy is priced with the quote's steps "
+        "to the cent, or gets its errors (line or index, and field) while the others are "
+        "still priced. Up to 1,000 policies are answered at once (201, every result in "
+        "`results`); a larger batch is priced by the workers (202 and its URL: read its "
+        "`state`, then its results as JSON pages or CSV).",
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request={
+            "application/json": PricingBatchJsonInputSerializer,
+            "multipart/form-data": PricingBatchCsvInputSerializer,
+        },
+        responses={
+            201: PricingBatchOutputSerializer,
+            202: PricingBatchOutputSerializer,
+            200: PricingBatchOutputSerializer,
+            **error_responses(
+                _400="`invalid`, `invalid_batch` (the CSV's columns, or not a CSV), "
+                "`too_many_policies`, `file_too_large`, `date_before_first_tariff`, "
+                "`date_beyond_horizon`, `invalid_idempotency_key`.",
+                _403="`permission_denied`: quoting, also needed to store quotes.",
+                _422="`idempotency_key_reused`.",
+                _429="`too_many_batches`: as many of your batches are in progress as allowed.",
+                _503="`no_production_model`, `no_health_index`, `no_tariff`, "
+                "`location_model_in_production`.",
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        body: serializers.Serializer
+        if request.content_type.startswith("multipart/"):
+            body = PricingBatchCsvInputSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            data = dict(body.validated_data)
+            source, content = "csv", batch_file_read(data.pop("file"))
+            count = csv_policies_count(content=content)
+            # What a retry is compared by: the file's bytes and the other fields.
+            data["file_sha256"] = hashlib.sha256(content).hexdigest()
+        else:
+            body = PricingBatchJsonInputSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            data = dict(body.validated_data)
+            source, content = "json", json.dumps(data["policies"]).encode()
+            count = len(data["policies"])
+        batch, created = pricing_batch_create(
+            source=source,
+            content=content,
+            policies=count,
+            on=data.get("date"),
+            store_quotes=data["store_quotes"],
+            requested_by=request.user,
+            idempotency=idempotency_parse(request, data),
+        )
+        answer: int = status.HTTP_202_ACCEPTED
+        if not created:
+            answer = status.HTTP_200_OK
+        elif batch.state == batch.State.DONE:
+            answer = status.HTTP_201_CREATED
+        return Response(
+            PricingBatchOutputSerializer(batch).data,
+            status=answer,
+            headers={"Location": f"/api/v1/pricing-batches/{batch.pk}"},
+        )
+
+
+def batch_file_read(upload: Any) -> bytes:
+    limit = settings.PRICING_BATCH_MAX_BYTES
+    if upload.size > limit:
+        raise ApplicationError(
+            gettext("The file has %(size)s bytes; the limit is %(limit)s.")
+            % {"size": upload.size, "limit": limit},
+            code="file_too_large",
+            field="file",
+        )
+    return upload.read()
+
+
+class PricingBatchDetailApi(APIView):
+    @extend_schema(
+        summary="A pricing batch: its state, and its results when done",
+        responses={
+            200: PricingBatchOutputSerializer,
+            **error_responses(_404="`pricing_batch_not_found`: not yours, or no longer kept."),
+        },
+    )
+    def get(self, request: Request, batch_id: int) -> Response:
+        batch = pricing_batch_get(batch_id=batch_id, requested_by=request.user)
+        return Response(PricingBatchOutputSerializer(batch).data, status=status.HTTP_200_OK)
+
+
+BATCH_RESULTS_ERRORS = error_responses(
+    _404="`pricing_batch_not_found`: not yours, or no longer kept.",
+    _409="`pricing_batch_not_done`: queued, running or failed (`extra.state`).",
+)
+
+
+class PricingBatchPolicyListApi(APIView):
+    @extend_schema(
+        summary="A pricing batch's results: each policy's premium and steps, or its errors",
+        operation_id="pricing_batch_policies_list",
+        parameters=[PricingBatchPolicyListInputSerializer],
+        responses={
+            200: paginated(PricingBatchPolicyOutputSerializer),
+            **error_responses(_400="`invalid`."),
+            **BATCH_RESULTS_ERRORS,
+        },
+    )
+    def get(self, request: Request, batch_id: int) -> Response:
+        query = PricingBatchPolicyListInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        batch = pricing_batch_get(batch_id=batch_id, requested_by=request.user)
+        return paginated_response(
+            request=request,
+            view=self,
+            queryset=pricing_batch_results(batch=batch, failed=query.validated_data["failed"]),
+            serializer_class=PricingBatchPolicyOutputSerializer,
+            page_size=1000,
+        )
+
+
+class PricingBatchCsvApi(APIView):
+    @extend_schema(
+        summary="A pricing batch's results as one CSV file",
+        description="One line per policy in the order sent: index, line, reference, premium, "
+        "each step's amount, risk class, fuel priced as, rule, adjustment, frequency, quote, "
+        "errors.",
+        responses={
+            (200, "text/csv"): OpenApiResponse(response=str),
+            **BATCH_RESULTS_ERRORS,
+        },
+    )
+    def get(self, request: Request, batch_id: int) -> StreamingHttpResponse:
+        batch = pricing_batch_get(batch_id=batch_id, requested_by=request.user)
+        return StreamingHttpResponse(
+            pricing_batch_csv(batch=batch, steps=STEPS),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="pricing-batch-{batch.pk}.csv"'},
+        )
 
 
 class ImpactAnalysisCreateApi(APIView):

@@ -1,6 +1,7 @@
-"""Writes of the tariff: quotes, portfolio pricing, impact analyses, versions, zoning proposals,
-backtests; import from here."""
+"""Writes of the tariff: quotes, pricing batches, portfolio pricing, impact analyses, versions,
+zoning proposals, backtests; import from here."""
 
+from tariffs.services.batches import csv_policies_count, pricing_batch_create
 from tariffs.services.evaluation import tariff_evaluation_create
 from tariffs.services.impact import (
     MODEL_SCENARIO_KEYS,
@@ -54,12 +55,14 @@ __all__ = [
     "Scenario",
     "TariffTablesLoadReport",
     "cents",
+    "csv_policies_count",
     "impact_analysis_create",
     "model_version_scenario",
     "portfolio_price",
     "premium_compute",
     "premium_factors",
     "premium_quote",
+    "pricing_batch_create",
     "pricing_tables_current",
     "quote_create",
     "quote_frequency_explain",

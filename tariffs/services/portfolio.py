@@ -21,6 +21,7 @@ from strategies.selectors import (
     FUEL_SYNONYMS,
     RuleRow,
     brand_find,
+    fuel_priced_as,
     pricing_rules_in_force,
     rule_select,
 )
@@ -89,7 +90,16 @@ class PortfolioPrices:
 
 
 def model_columns(frame: pd.DataFrame, model: LoadedModel) -> dict[str, list]:
-    return fuel_respelled({name: frame[name].tolist() for name in model.features})
+    """The model's features of every policy, each fuel as the quote prices it: a modelled fuel
+    itself, any other the modelled fuel staff mapped it to."""
+    columns = {name: frame[name].tolist() for name in model.features}
+    if "fuel" in columns:
+        priced_as = {
+            fuel: fuel_priced_as(fuel=FUEL_SYNONYMS.get(fuel, fuel))
+            for fuel in set(columns["fuel"])
+        }
+        columns["fuel"] = [priced_as[fuel] for fuel in columns["fuel"]]
+    return fuel_respelled(columns)
 
 
 def rules_by_policy(frame: pd.DataFrame, tables: PricingTables) -> tuple[np.ndarray, np.ndarray]:

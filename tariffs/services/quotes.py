@@ -201,10 +201,11 @@ class PricedQuote:
     tariff_id: int
 
 
-def quote_date(*, request: QuoteRequest) -> datetime.date:
-    """The day *request* is priced on: its date, today by default, at most the horizon ahead."""
+def quote_date(*, requested: datetime.date | None) -> datetime.date:
+    """The day a quote (or a batch) asking for *requested* is priced on: that day, today by
+    default, at most the horizon ahead."""
     today = timezone.localdate()
-    on = request.date or today
+    on = requested or today
     horizon = today + datetime.timedelta(days=settings.PRICING_QUOTE_HORIZON_DAYS)
     if on > horizon:
         raise ApplicationError(
@@ -265,9 +266,24 @@ def steps_references(
     }
 
 
+def location_model_refuse(*, uses_location: bool, version_id: int) -> None:
+    """Refuse to price with a frequency model that uses the postcode: the zone factor prices
+    location too."""
+    if uses_location:
+        raise ServiceUnavailableError(
+            gettext(
+                "The frequency model in production (version %(version)s) uses the postcode, and "
+                "the zone factor prices location too: location would count twice. Promote a "
+                "tariff model (trained without location) before quoting."
+            )
+            % {"version": version_id},
+            code="location_model_in_production",
+        )
+
+
 def quote_price(*, request: QuoteRequest) -> PricedQuote:
     """Price *request* with the tables in force on its date (today by default)."""
-    on = quote_date(request=request)
+    on = quote_date(requested=request.date)
     zone = zipcode_risk_class_get(code=request.zipcode)
     resolution = pricing_rule_resolve(brand=request.brand, fuel=request.fuel, on=on)
     request = QuoteRequest(**{**asdict(request), "fuel": resolution.fuel, "date": on})
@@ -282,16 +298,9 @@ def quote_price(*, request: QuoteRequest) -> PricedQuote:
         adjustment_percent=resolution.adjustment_percent,
         current_index=current_index.value,
     )
-    if risk.frequency.uses_location:
-        raise ServiceUnavailableError(
-            gettext(
-                "The frequency model in production (version %(version)s) uses the postcode, and "
-                "the zone factor prices location too: location would count twice. Promote a "
-                "tariff model (trained without location) before quoting."
-            )
-            % {"version": risk.frequency.version_id},
-            code="location_model_in_production",
-        )
+    location_model_refuse(
+        uses_location=risk.frequency.uses_location, version_id=risk.frequency.version_id
+    )
     premium, steps = premium_compute(risk.factors)
     mapped = (
         f"priced as {priced_as} (no {request.fuel} cars in the training data)"

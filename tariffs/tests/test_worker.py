@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from strategies.tests.fixtures import rule
 from tariffs.services import impact
+from tariffs.tests.fixtures import QUOTE
 from zipcodes.services import zipcode_file_lines, zipcode_load_csv
 
 pytestmark = pytest.mark.worker
@@ -69,3 +70,43 @@ def test_an_impact_analysis_whose_chunk_fails_is_reported_failed(
         time.sleep(0.3)
     assert analysis["state"] == "failed"
     assert analysis["error"]
+
+
+def test_a_large_pricing_batch_is_priced_by_the_worker_in_chunks(
+    celery_worker, make_api_client, production_tariff, demo_history, tariff, settings
+):
+    import_module("zipcodes.migrations.0002_risk_classes").create_risk_classes(apps, None)
+    zipcode_load_csv(lines=["1000,C", "3000,A"])
+    rule(percent="-1")
+    settings.PRICING_BATCH_AT_ONCE = 10
+    settings.PRICING_BATCH_CHUNK_POLICIES = 20  # three chunks of the 45 policies
+    client = make_api_client("tariffs.add_quote")
+    policies = [
+        {
+            **QUOTE,
+            "zipcode": 3000 if index % 2 else 1000,
+            "driver": {"age": 18 + index, "bonus_malus": 2},
+        }
+        for index in range(45)
+    ]
+    policies[30]["zipcode"] = 4000  # not in the table: reported, the others priced
+
+    started = client.post(
+        reverse("api:tariffs:pricing_batches"), {"policies": policies}, format="json"
+    )
+
+    assert started.status_code == 202
+    assert started.json()["chunks"] == 3
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        batch = client.get(started["Location"]).json()
+        if batch["state"] in ("done", "failed"):
+            break
+        time.sleep(0.3)
+    assert batch["state"] == "done", batch["error"]
+    assert (batch["priced"], batch["failed"]) == (44, 1)
+    results = client.get(batch["results_url"]).json()["results"]
+    assert [result["index"] for result in results] == list(range(45))
+    assert results[30]["errors"][0]["code"] == "zipcode_not_found"
+    quoted = client.post(reverse("api:tariffs:quotes"), policies[44], format="json").json()
+    assert results[44]["premium"] == quoted["premium"]
