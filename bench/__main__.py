@@ -18,6 +18,8 @@
    the service's scoring path (validation + compiled scorer), on the same records; and the whole
    portfolio priced with the quote's steps and rounding (`portfolio_pricing.policies_per_second`),
    and its impact analysis on Celery workers, one worker process then two.
+   The whole portfolio priced through the API (`POST /api/v1/pricing-batches/` with its CSV, two
+   worker processes), its results' CSV downloaded, and a sample quoted one by one alike.
 5. The admin's model page (the candidate against production) as staff open it: the first view,
    which computes and stores the comparison, then the stored one (median of 10).
    Then the stored quotes at scale (bench/scale.py): the quote table filled with 5 million
@@ -47,6 +49,7 @@ from bench.targets import (
     layer_benchmark,
     offline_benchmarks,
     portfolio_pricing_benchmark,
+    pricing_batch_benchmark,
     ratios_add,
     scoring_benchmarks,
 )
@@ -86,6 +89,8 @@ def main() -> None:
         print("The admin's model page:", flush=True)
         staff = admin_session(env)
         admin_page = admin_model_page_benchmark(env, staff)
+        print("The whole portfolio priced through the API in one call:", flush=True)
+        batch = pricing_batch_benchmark(env, token)
         print("The stored quotes at scale:", flush=True)
         scale = scale_benchmark(env, floor_env, token, seconds, options.scale_rows, staff)
     finally:
@@ -116,6 +121,7 @@ def main() -> None:
         "scoring": scoring,
         "portfolio_pricing": portfolio,
         "impact_analysis": impact,
+        "pricing_batch": batch,
         "offline": offline,
     }
     table = report_write(report)

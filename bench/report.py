@@ -77,6 +77,18 @@ def markdown(report: dict[str, Any]) -> str:
         f"| {workers} | {run['chunks']} | {run['seconds']:.1f} |"
         for workers, run in report["impact_analysis"].items()
     ]
+    batch = report.get("pricing_batch")
+    if batch:
+        lines += [
+            "",
+            "| the portfolio through the API (`POST /api/v1/pricing-batches/`, CSV) | policies "
+            "| chunks | seconds | policies/s | CSV download s | sample quoted alike |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+            f"| {batch['worker_processes']} worker processes | {batch['policies']:,} "
+            f"| {batch['chunks']} | {batch['seconds']:.1f} | {batch['policies_per_second']:,} "
+            f"| {batch['csv_download_seconds']:.1f} "
+            f"| {batch['sample_same_premium']}/{batch['sample_quoted']} |",
+        ]
     lines += ["", "| offline | seconds |", "|---|---:|"]
     lines += [f"| {name} | {seconds:.1f} |" for name, seconds in report["offline"].items()]
     return "\n".join(lines) + "\n"

@@ -9,9 +9,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import requests
 
 from bench.report import ADMIN_VIEWS
@@ -293,30 +296,40 @@ print(json.dumps({
 """
 
 
+@contextmanager
+def celery_workers(env: dict[str, str], processes: int) -> Iterator[None]:
+    """A Celery worker with *processes* processes on the bench's broker, while in the block."""
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "pricing_site",
+            "worker",
+            f"--concurrency={processes}",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env={**env, "OMP_NUM_THREADS": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+
+
 def impact_analysis_benchmark(env: dict[str, str]) -> dict[str, Any]:
     """The impact analysis of the whole portfolio, with one worker process, then two."""
     subprocess.run(["redis-cli", "-n", "13", "flushdb"], check=True, capture_output=True)
     report = {}
     for processes in (1, 2):
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "pricing_site",
-                "worker",
-                f"--concurrency={processes}",
-                "--without-mingle",
-                "--without-gossip",
-                "--loglevel=WARNING",
-            ],
-            cwd=ROOT,
-            env={**env, "OMP_NUM_THREADS": "1"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
+        with celery_workers(env, processes):
             result = subprocess.run(
                 [sys.executable, "-c", IMPACT_ANALYSIS],
                 cwd=ROOT,
@@ -326,14 +339,94 @@ def impact_analysis_benchmark(env: dict[str, str]) -> dict[str, Any]:
                 check=True,
                 timeout=600,
             )
-        finally:
-            worker.terminate()
-            worker.wait(timeout=60)
         run = json.loads(result.stdout.strip().splitlines()[-1])
         if run["state"] != "done":
             sys.exit(f"impact analysis failed: {run['error']}")
         report[f"{processes} worker process{'es' if processes > 1 else ''}"] = run
         print(f"  {processes} worker process(es): {run['seconds']:.1f} s", flush=True)
+    return report
+
+
+BATCH_SAMPLE = 20
+
+
+def pricing_batch_benchmark(env: dict[str, str], token: str) -> dict[str, Any]:
+    """The whole portfolio priced through the API in one call (the CSV posted, two worker
+    processes pricing its chunks, until the batch is done), its CSV downloaded, and a sample of
+    its policies quoted one by one through the API: their premiums must be the batch's."""
+    data, _ = portfolio_path(env)
+    base = f"http://127.0.0.1:{env['PORT']}"
+    headers = {"Authorization": f"Token {token}"}
+    subprocess.run(["redis-cli", "-n", "13", "flushdb"], check=True, capture_output=True)
+    with celery_workers(env, 2):
+        started = time.perf_counter()
+        with open(data, "rb") as file:
+            answer = requests.post(
+                f"{base}/api/v1/pricing-batches/",
+                files={"file": (data.name, file, "text/csv")},
+                headers=headers,
+                timeout=120,
+            )
+        answer.raise_for_status()
+        while True:
+            batch = requests.get(base + answer.headers["Location"], headers=headers, timeout=10)
+            batch = batch.json()
+            if batch["state"] in ("done", "failed"):
+                break
+            time.sleep(0.2)
+        seconds = time.perf_counter() - started
+    if batch["state"] != "done":
+        sys.exit(f"pricing batch failed: {batch['error']}")
+    started = time.perf_counter()
+    download = requests.get(base + batch["csv_url"], headers=headers, timeout=120)
+    download.raise_for_status()
+    csv_seconds = time.perf_counter() - started
+    book = pd.read_csv(data)
+    same = 0
+    for index in random.Random(5).sample(range(len(book)), BATCH_SAMPLE):
+        page = requests.get(
+            base + batch["results_url"],
+            params={"page": index // 1000 + 1},
+            headers=headers,
+            timeout=30,
+        )
+        policy = book.iloc[index]
+        quote = requests.post(
+            f"{base}/api/v1/quotes/",
+            json={
+                "zipcode": int(policy.postcode),
+                "vehicle": {
+                    "brand": "Any",
+                    "fuel": policy.fuel,
+                    "power_kw": int(policy.power),
+                    "age": int(policy.agec),
+                },
+                "driver": {"age": int(policy.ageph), "bonus_malus": int(policy.bm)},
+                "coverage": policy.coverage,
+                "use": policy.use,
+                "fleet": bool(policy.fleet),
+                "date": batch["date"],
+            },
+            headers=headers,
+            timeout=10,
+        )
+        same += page.json()["results"][index % 1000]["premium"] == quote.json()["premium"]
+    report = {
+        "policies": batch["policies"],
+        "priced": batch["priced"],
+        "chunks": batch["chunks"],
+        "worker_processes": 2,
+        "seconds": round(seconds, 2),
+        "policies_per_second": round(batch["policies"] / seconds),
+        "csv_download_seconds": round(csv_seconds, 2),
+        "sample_quoted": BATCH_SAMPLE,
+        "sample_same_premium": same,
+    }
+    print(
+        f"  {report['policies']:,} policies in {seconds:.1f} s "
+        f"({report['policies_per_second']:,} policies/s); {same}/{BATCH_SAMPLE} quoted alike",
+        flush=True,
+    )
     return report
 
 
