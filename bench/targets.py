@@ -356,7 +356,7 @@ def pricing_batch_benchmark(env: dict[str, str], token: str) -> dict[str, Any]:
     its policies quoted one by one through the API: their premiums must be the batch's."""
     data, _ = portfolio_path(env)
     base = f"http://127.0.0.1:{env['PORT']}"
-    headers = {"Authorization": f"Token {token}"}
+    headers = {"Authorization": f"Token {token}", "X-Forwarded-Proto": "https"}
     subprocess.run(["redis-cli", "-n", "13", "flushdb"], check=True, capture_output=True)
     with celery_workers(env, 2):
         started = time.perf_counter()
