@@ -4,8 +4,10 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
@@ -13,6 +15,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from pricing_site.exceptions import ApplicationError
 
 
 class FieldErrorSerializer(serializers.Serializer):
@@ -157,3 +161,15 @@ def paginated_response(
         paginator.page_size = page_size
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+def upload_read(upload: UploadedFile, *, limit: int) -> bytes:
+    """An uploaded file's bytes, refused (400 `file_too_large`) past *limit* bytes."""
+    if upload.size is not None and upload.size > limit:
+        raise ApplicationError(
+            gettext("The file has %(size)s bytes; the limit is %(limit)s.")
+            % {"size": upload.size, "limit": limit},
+            code="file_too_large",
+            field="file",
+        )
+    return upload.read()

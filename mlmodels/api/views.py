@@ -3,7 +3,6 @@
 import uuid
 
 from django.conf import settings
-from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
@@ -44,8 +43,8 @@ from pricing_site.api import (
     error_responses,
     paginated,
     paginated_response,
+    upload_read,
 )
-from pricing_site.exceptions import ApplicationError
 from pricing_site.idempotency import idempotency_parse
 
 NO_MODEL = "`no_production_model`: no version of the task is in production."
@@ -222,16 +221,8 @@ class DatasetCreateApi(APIView):
         body = DatasetCreateInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
-        limit = settings.PRICING_DATASET_MAX_BYTES
-        if upload.size > limit:
-            raise ApplicationError(
-                gettext("The file has %(size)s bytes; the limit is %(limit)s.")
-                % {"size": upload.size, "limit": limit},
-                code="file_too_large",
-                field="file",
-            )
         dataset, created = dataset_create(
-            content=upload.read(),
+            content=upload_read(upload, limit=settings.PRICING_DATASET_MAX_BYTES),
             name=body.validated_data.get("name") or upload.name,
             uploaded_by=request.user,
         )

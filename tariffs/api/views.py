@@ -2,11 +2,9 @@
 
 import hashlib
 import json
-from typing import Any
 
 from django.conf import settings
 from django.http import StreamingHttpResponse
-from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -19,8 +17,8 @@ from pricing_site.api import (
     error_responses,
     paginated,
     paginated_response,
+    upload_read,
 )
-from pricing_site.exceptions import ApplicationError
 from pricing_site.idempotency import idempotency_parse
 from tariffs.api.serializers import (
     ImpactAnalysisCreateInputSerializer,
@@ -179,7 +177,8 @@ class PricingBatchCreateApi(APIView):
             body = PricingBatchCsvInputSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             data = dict(body.validated_data)
-            source, content = "csv", batch_file_read(data.pop("file"))
+            content = upload_read(data.pop("file"), limit=settings.PRICING_BATCH_MAX_BYTES)
+            source = "csv"
             count = csv_policies_count(content=content)
             # What a retry is compared by: the file's bytes and the other fields.
             data["file_sha256"] = hashlib.sha256(content).hexdigest()
@@ -208,18 +207,6 @@ class PricingBatchCreateApi(APIView):
             status=answer,
             headers={"Location": f"/api/v1/pricing-batches/{batch.pk}"},
         )
-
-
-def batch_file_read(upload: Any) -> bytes:
-    limit = settings.PRICING_BATCH_MAX_BYTES
-    if upload.size > limit:
-        raise ApplicationError(
-            gettext("The file has %(size)s bytes; the limit is %(limit)s.")
-            % {"size": upload.size, "limit": limit},
-            code="file_too_large",
-            field="file",
-        )
-    return upload.read()
 
 
 class PricingBatchDetailApi(APIView):
