@@ -72,9 +72,11 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "tariffs.add_impactanalysis",
         "tariffs.view_tariffchange",
     ),
-    # Answers data subjects: exports and erases a quote's personal data, reads what was done.
+    # Answers data subjects: exports and erases a quote's personal data, reads what was done, and
+    # sees which API client priced which batch (kept for PRICING_BATCH_KEPT_HOURS).
     "privacy officers": (
         "tariffs.view_quote",
+        "tariffs.view_pricingbatch",
         "tariffs.erase_quote",
         "tariffs.view_quoteprivacyaction",
     ),

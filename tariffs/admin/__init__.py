@@ -1,7 +1,25 @@
-"""Admin of the tariff: its versions, quotes, impact analyses, zoning proposals, backtests and
-change log,
-and what it adds to the rules' and the models' admin (simulate, approve, zones)."""
+"""Admin of the tariff: its versions, quotes, pricing batches, impact analyses, zoning proposals,
+backtests and change log, and what it adds to the rules' and the models' admin (simulate,
+approve, zones)."""
 
-from tariffs.admin import changes, impact, model_versions, quotes, rules, versions, zoning
+from tariffs.admin import (
+    batches,
+    changes,
+    impact,
+    model_versions,
+    quotes,
+    rules,
+    versions,
+    zoning,
+)
 
-__all__ = ["changes", "impact", "model_versions", "quotes", "rules", "versions", "zoning"]
+__all__ = [
+    "batches",
+    "changes",
+    "impact",
+    "model_versions",
+    "quotes",
+    "rules",
+    "versions",
+    "zoning",
+]

@@ -327,3 +327,22 @@ def test_expired_batches_are_deleted_and_stale_ones_failed(quoter, world, settin
     assert not PricingBatchPolicy.objects.filter(batch_id=gone["id"]).exists()
     assert not stored.storage.exists(stored.name)
     assert PricingBatch.objects.get(pk=stale["id"]).state == "failed"
+
+
+def test_privacy_officers_see_who_priced_which_batch_in_the_admin(quoter, world, client):
+    from django.contrib.auth.models import Group, User
+
+    batch = quoter.post(BATCHES, {"policies": random_policies(3)}, format="json").json()
+    officer = User.objects.create_user("dpo", is_staff=True)
+    officer.groups.add(Group.objects.get(name="privacy officers"))
+    client.force_login(officer)
+
+    listed = client.get(reverse("admin:tariffs_pricingbatch_changelist"))
+    shown = client.get(reverse("admin:tariffs_pricingbatch_change", args=[batch["id"]]))
+    deleted = client.post(reverse("admin:tariffs_pricingbatch_delete", args=[batch["id"]]))
+
+    assert listed.status_code == 200
+    assert quoter.user.username in listed.text
+    assert shown.status_code == 200
+    assert deleted.status_code == 403
+    assert PricingBatch.objects.filter(pk=batch["id"]).exists()
