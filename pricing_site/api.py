@@ -173,3 +173,15 @@ def upload_read(upload: UploadedFile, *, limit: int) -> bytes:
             field="file",
         )
     return upload.read()
+
+
+def body_bounded(request: Request, *, limit: int) -> None:
+    """Refuse (400 `body_too_large`) a request whose body is longer than *limit* bytes, before
+    reading it (Django bounds only form bodies, by DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > limit:
+        raise ApplicationError(
+            gettext("The request has %(size)s bytes; the limit is %(limit)s.")
+            % {"size": length, "limit": limit},
+            code="body_too_large",
+        )

@@ -14,10 +14,10 @@ from rest_framework.views import APIView
 
 from pricing_site.api import (
     IDEMPOTENCY_KEY_PARAMETER,
+    body_bounded,
     error_responses,
     paginated,
     paginated_response,
-    upload_read,
 )
 from pricing_site.idempotency import idempotency_parse
 from tariffs.api.serializers import (
@@ -161,7 +161,8 @@ class PricingBatchCreateApi(APIView):
             200: PricingBatchOutputSerializer,
             **error_responses(
                 _400="`invalid`, `invalid_batch` (the CSV's columns, or not a CSV), "
-                "`too_many_policies`, `file_too_large`, `date_before_first_tariff`, "
+                "`too_many_policies`, `body_too_large`, "
+                "`date_before_first_tariff`, "
                 "`date_beyond_horizon`, `invalid_idempotency_key`.",
                 _403="`permission_denied`: quoting, also needed to store quotes.",
                 _422="`idempotency_key_reused`.",
@@ -172,13 +173,14 @@ class PricingBatchCreateApi(APIView):
         },
     )
     def post(self, request: Request) -> Response:
+        # Refused before it is read: a JSON body is parsed whole.
+        body_bounded(request, limit=settings.PRICING_BATCH_MAX_BYTES)
         body: serializers.Serializer
         if request.content_type.startswith("multipart/"):
             body = PricingBatchCsvInputSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             data = dict(body.validated_data)
-            content = upload_read(data.pop("file"), limit=settings.PRICING_BATCH_MAX_BYTES)
-            source = "csv"
+            source, content = "csv", data.pop("file").read()
             count = csv_policies_count(content=content)
             # What a retry is compared by: the file's bytes and the other fields.
             data["file_sha256"] = hashlib.sha256(content).hexdigest()

@@ -220,14 +220,17 @@ def test_a_csv_whose_columns_are_not_the_portfolio_layout_is_refused(quoter, wor
     assert not PricingBatch.objects.exists()
 
 
-def test_batches_are_bounded_in_size_and_policies(quoter, world, settings):
+def test_batches_are_bounded_in_bytes_before_they_are_read_and_in_policies(quoter, world, settings):
     settings.PRICING_BATCH_MAX_POLICIES = 3
     too_many = quoter.post(BATCHES, {"policies": random_policies(4)}, format="json")
-    settings.PRICING_BATCH_MAX_BYTES = 100
-    too_large = quoter.post(BATCHES, csv_upload(as_csv(random_policies(3))), format="multipart")
+    settings.PRICING_BATCH_MAX_BYTES = 1000
+    large_file = quoter.post(BATCHES, csv_upload(as_csv(random_policies(30))), format="multipart")
+    large_json = quoter.post(BATCHES, {"policies": random_policies(30)}, format="json")
 
     assert (too_many.status_code, too_many.json()["code"]) == (400, "too_many_policies")
-    assert (too_large.status_code, too_large.json()["code"]) == (400, "file_too_large")
+    assert (large_file.status_code, large_file.json()["code"]) == (400, "body_too_large")
+    assert (large_json.status_code, large_json.json()["code"]) == (400, "body_too_large")
+    assert not PricingBatch.objects.exists()
 
 
 def test_a_retry_with_the_same_key_gets_the_first_batch(quoter, world):
