@@ -474,9 +474,11 @@ class PricingBatch(models.Model):
     priced = models.PositiveIntegerField(_("priced"), default=0)
     failed = models.PositiveIntegerField(_("not priced"), default=0)
     chunks = models.PositiveSmallIntegerField(_("chunks"), default=1)
-    # The tables every chunk prices with, fixed when the batch is accepted: a promotion or a new
-    # index month during a large batch does not price half of it otherwise.
+    # The tables every chunk prices with, fixed when the batch is accepted (a promotion, a rule
+    # approved or a new index month during a large batch would price half of it otherwise):
+    # `uses` the versions and index the client is told, `tables` the zone table and rules.
     uses = models.JSONField(_("priced with"), default=dict)
+    tables = models.JSONField(default=dict)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

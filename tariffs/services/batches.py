@@ -27,7 +27,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from indices.selectors import health_index_get
 from mlmodels.models import Task
 from mlmodels.schema import (
     COLUMNS,
@@ -41,8 +40,9 @@ from mlmodels.serving import model_get
 from pricing_site.exception_handler import flatten_field_errors
 from pricing_site.exceptions import ApplicationError, TooManyRequestsError
 from pricing_site.idempotency import Idempotency, idempotency_check
-from strategies.selectors import fuel_parse, fuel_priced_as
+from strategies.selectors import RuleRow, fuel_parse, fuel_priced_as
 from tariffs.models import PricingBatch, PricingBatchPolicy
+from tariffs.selectors import tariff_get
 from tariffs.services.portfolio import PricingTables, portfolio_price, pricing_tables_current
 from tariffs.services.quotes import QuoteRequest, location_model_refuse, premium_quote, quote_date
 
@@ -90,14 +90,15 @@ def policies_bounded(*, count: int, field: str) -> None:
         )
 
 
-def tables_used(*, on: datetime.date) -> dict[str, Any]:
-    """What every policy of a batch dated *on* is priced with, fixed now (refused now too, if
-    the tables cannot price that day)."""
+def tables_fixed(*, on: datetime.date) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What every policy of a batch dated *on* is priced with, fixed now (and refused now if the
+    tables cannot price that day): the versions and index the client is told, and the zone
+    table and rules."""
     tables = pricing_tables_current(on=on)
     frequency = model_get(task=Task.CLAIM_FREQUENCY)
     location_model_refuse(uses_location=frequency.uses_location, version_id=frequency.version_id)
     severity = model_get(task=Task.CLAIM_SEVERITY)
-    return {
+    uses = {
         "tariff_version": tables.tariff.id,
         "frequency_model_version": frequency.version_id,
         "severity_model_version": severity.version_id,
@@ -107,19 +108,49 @@ def tables_used(*, on: datetime.date) -> dict[str, Any]:
         "reference_month": f"{tables.tariff.reference_month:%Y-%m}",
         "reference_value": str(tables.reference_index),
     }
+    fixed = {
+        "zipcode_classes": tables.zipcode_classes,
+        "class_factors": {code: str(factor) for code, factor in tables.class_factors.items()},
+        "rules": [
+            {
+                **dataclasses.asdict(rule),
+                "adjustment_percent": str(rule.adjustment_percent),
+                "valid_from": rule.valid_from.isoformat(),
+                "valid_to": rule.valid_to.isoformat() if rule.valid_to else None,
+            }
+            for rule in tables.rules
+        ],
+    }
+    return uses, fixed
 
 
 def batch_tables(batch: PricingBatch) -> PricingTables:
-    """The tables the batch was accepted with: its models and index month."""
-    uses = batch.uses
-    tables = pricing_tables_current(on=batch.on)
-    month = datetime.date.fromisoformat(f"{uses['index_month']}-01")
-    return dataclasses.replace(
-        tables,
+    """The tables the batch was accepted with."""
+    uses, fixed = batch.uses, batch.tables
+    tariff = tariff_get(tariff_id=uses["tariff_version"])
+    return PricingTables(
+        on=batch.on,
         frequency_version=uses["frequency_model_version"],
         severity_version=uses["severity_model_version"],
-        index_month=month,
-        current_index=health_index_get(base_year=uses["index_base_year"], month=month).value,
+        zipcode_classes={int(code): risk for code, risk in fixed["zipcode_classes"].items()},
+        class_factors={code: Decimal(factor) for code, factor in fixed["class_factors"].items()},
+        rules=[
+            RuleRow(
+                **{
+                    **rule,
+                    "adjustment_percent": Decimal(rule["adjustment_percent"]),
+                    "valid_from": datetime.date.fromisoformat(rule["valid_from"]),
+                    "valid_to": datetime.date.fromisoformat(rule["valid_to"])
+                    if rule["valid_to"]
+                    else None,
+                }
+            )
+            for rule in fixed["rules"]
+        ],
+        tariff=tariff,
+        index_month=datetime.date.fromisoformat(f"{uses['index_month']}-01"),
+        current_index=Decimal(uses["index_value"]),
+        reference_index=Decimal(uses["reference_value"]),
     )
 
 
@@ -147,7 +178,7 @@ def pricing_batch_create(
         count=policies, field="file" if source == PricingBatch.Source.CSV else "policies"
     )
     on = quote_date(requested=on)
-    uses = tables_used(on=on)
+    uses, fixed = tables_fixed(on=on)
     size = settings.PRICING_BATCH_CHUNK_POLICIES
     try:
         with transaction.atomic():
@@ -162,6 +193,7 @@ def pricing_batch_create(
                     policies=policies,
                     chunks=-(-policies // size),
                     uses=uses,
+                    tables=fixed,
                     expires_at=timezone.now()
                     + datetime.timedelta(hours=settings.PRICING_BATCH_KEPT_HOURS),
                 ),

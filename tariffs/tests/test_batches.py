@@ -15,7 +15,12 @@ from strategies.models import FuelMapping
 from strategies.services import fuel_mapping_save
 from strategies.tests.fixtures import rule
 from tariffs.models import PricingBatch, PricingBatchPolicy, Quote
-from tariffs.services.batches import pricing_batches_expire
+from tariffs.services.batches import (
+    pricing_batch_chunk_price,
+    pricing_batch_finish,
+    pricing_batch_start,
+    pricing_batches_expire,
+)
 from tariffs.tests.fixtures import QUOTE
 from zipcodes.services import zipcode_load_csv
 
@@ -349,3 +354,28 @@ def test_privacy_officers_see_who_priced_which_batch_in_the_admin(quoter, world,
     assert shown.status_code == 200
     assert deleted.status_code == 403
     assert PricingBatch.objects.filter(pk=batch["id"]).exists()
+
+
+def test_a_queued_batch_is_priced_with_the_tables_it_was_accepted_with(
+    quoter, world, settings, django_capture_on_commit_callbacks
+):
+    policies = [policy(vehicle__fuel="diesel", zipcode=code) for code in (1000, 3000, 9000)]
+    priced_then = quoter.post(BATCHES, {"policies": policies}, format="json").json()
+    settings.PRICING_BATCH_AT_ONCE = 2
+    queued = quoter.post(BATCHES, {"policies": policies}, format="json").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        rule(fuel="diesel", percent="-20")  # approved after the batch came, before it is priced
+        zipcode_load_csv(lines=["1000,A", "3000,A", "9000,A"])
+
+    chunks = [
+        pricing_batch_chunk_price(batch_id=queued["id"], start=start, stop=stop)
+        for start, stop in pricing_batch_start(batch_id=queued["id"])
+    ]
+    pricing_batch_finish(batch_id=queued["id"], chunks=chunks)
+    priced_later = quoter.get(queued["results_url"]).json()["results"]
+    settings.PRICING_BATCH_AT_ONCE = 1000
+    priced_now = quoter.post(BATCHES, {"policies": policies}, format="json").json()
+
+    premiums = [result["premium"] for result in priced_then["results"]]
+    assert [result["premium"] for result in priced_later] == premiums
+    assert [result["premium"] for result in priced_now["results"]] != premiums
