@@ -4,14 +4,13 @@ by the client that sent them; nothing here is typed by hand, and a batch goes wh
 up (a delete page would list every one of its policies)."""
 
 from django.contrib import admin
-from django.db.models import Model
-from django.http import HttpRequest
 
+from mlmodels.admin import ReadOnlyAdmin
 from tariffs.models import PricingBatch
 
 
 @admin.register(PricingBatch)
-class PricingBatchAdmin(admin.ModelAdmin):
+class PricingBatchAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "requested_by",
@@ -45,12 +44,3 @@ class PricingBatchAdmin(admin.ModelAdmin):
         "expires_at",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
