@@ -479,6 +479,9 @@ class PricingBatch(models.Model):
     # `uses` the versions and index the client is told, `tables` the zone table and rules.
     uses = models.JSONField(_("priced with"), default=dict)
     tables = models.JSONField(default=dict)
+    # The client's language when it sent the batch: each policy's errors are written in it, by
+    # the request or by the workers alike.
+    language = models.CharField(max_length=8, default="en")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

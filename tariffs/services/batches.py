@@ -24,17 +24,17 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from mlmodels.models import Task
 from mlmodels.schema import (
     COLUMNS,
     FEATURE_COLUMNS,
-    PROBLEMS,
     column_problems,
     portfolio_read,
     portfolio_typed,
+    problem_shown,
 )
 from mlmodels.serving import model_get
 from pricing_site.exception_handler import flatten_field_errors
@@ -65,7 +65,11 @@ def csv_policies_count(*, content: bytes) -> int:
     unexpected = [name for name in frame.columns if name not in COLUMNS]
     if missing or unexpected:
         problems = [
-            {"field": f"file.{name}", "message": PROBLEMS[code], "code": code}
+            {
+                "field": f"file.{name}",
+                "message": problem_shown({"code": code, "params": {}}),
+                "code": code,
+            }
             for names, code in ((missing, "missing_column"), (unexpected, "unexpected_column"))
             for name in names
         ]
@@ -75,7 +79,8 @@ def csv_policies_count(*, content: bytes) -> int:
             fields=problems,
         )
     if frame.empty:
-        raise ApplicationError(PROBLEMS["no_rows"], code="invalid_batch", field="file")
+        no_rows = problem_shown({"code": "no_rows", "params": {}})
+        raise ApplicationError(no_rows, code="invalid_batch", field="file")
     return len(frame)
 
 
@@ -194,6 +199,7 @@ def pricing_batch_create(
                     chunks=-(-policies // size),
                     uses=uses,
                     tables=fixed,
+                    language=translation.get_language() or settings.LANGUAGE_CODE,
                     expires_at=timezone.now()
                     + datetime.timedelta(hours=settings.PRICING_BATCH_KEPT_HOURS),
                 ),
@@ -316,7 +322,7 @@ def csv_policies_check(batch: PricingBatch, start: int, stop: int) -> CheckedPol
     for name in (name for name in CSV_CHECKED if name in text.columns):
         for code, failing, params in column_problems(CSV_COLUMNS[name], text[name]):
             for index in text.index[failing.to_numpy(dtype=bool)]:
-                message = PROBLEMS[code].format(**params)
+                message = problem_shown({"code": code, "params": params})
                 errors[index].append({"field": name, "message": message, "code": code})
     fuels, fuel_errors = fuels_checked(text["fuel"].str.strip(), field="fuel")
     for index, found in fuel_errors.items():
@@ -403,20 +409,21 @@ POLICIES_CHECK: dict[str, Callable[[PricingBatch, int, int], CheckedPolicies]] =
 def pricing_batch_chunk_price(*, batch_id: int, start: int, stop: int) -> dict[str, int]:
     """Price the policies start..stop of the batch and store each one's result."""
     batch = PricingBatch.objects.select_related("requested_by").get(pk=batch_id)
-    checked = POLICIES_CHECK[batch.source](batch, start, stop)
-    results = [
-        PricingBatchPolicy(
-            batch=batch,
-            index=index,
-            line=checked.lines.get(index),
-            # An `id` refused for its length is not echoed whole.
-            reference=checked.references.get(index, "")[:REFERENCE_MAX_LENGTH],
-            errors=checked.errors.get(index, []),
-        )
-        for index in range(start, stop)
-    ]
-    if len(checked.frame):
-        results_priced(batch, checked.frame, results=results, start=start)
+    with translation.override(batch.language):
+        checked = POLICIES_CHECK[batch.source](batch, start, stop)
+        results = [
+            PricingBatchPolicy(
+                batch=batch,
+                index=index,
+                line=checked.lines.get(index),
+                # An `id` refused for its length is not echoed whole.
+                reference=checked.references.get(index, "")[:REFERENCE_MAX_LENGTH],
+                errors=checked.errors.get(index, []),
+            )
+            for index in range(start, stop)
+        ]
+        if len(checked.frame):
+            results_priced(batch, checked.frame, results=results, start=start)
     PricingBatchPolicy.objects.bulk_create(results, batch_size=2000)
     failed = sum(1 for result in results if result.errors)
     return {"priced": len(results) - failed, "failed": failed}

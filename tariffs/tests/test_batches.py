@@ -379,3 +379,31 @@ def test_a_queued_batch_is_priced_with_the_tables_it_was_accepted_with(
     premiums = [result["premium"] for result in priced_then["results"]]
     assert [result["premium"] for result in priced_later] == premiums
     assert [result["premium"] for result in priced_now["results"]] != premiums
+
+
+def test_each_policys_errors_are_in_the_language_the_batch_was_sent_in(quoter, world, settings):
+    settings.PRICING_BATCH_AT_ONCE = 1  # priced later, as by a worker, outside the request
+    policies = [policy(), policy(zipcode=4000)]
+    lines = as_csv([policy(), policy()]).decode().splitlines()
+    lines[2] = lines[2].replace(",35,", ",12,")  # the driver's age
+    nl = {"HTTP_ACCEPT_LANGUAGE": "nl"}
+    sent = [
+        quoter.post(BATCHES, {"policies": policies}, format="json", **nl).json(),
+        quoter.post(BATCHES, csv_upload("\n".join(lines).encode()), format="multipart", **nl),
+    ]
+    sent[1] = sent[1].json()
+
+    for batch in sent:
+        chunks = [
+            pricing_batch_chunk_price(batch_id=batch["id"], start=start, stop=stop)
+            for start, stop in pricing_batch_start(batch_id=batch["id"])
+        ]
+        pricing_batch_finish(batch_id=batch["id"], chunks=chunks)
+    json_errors = quoter.get(sent[0]["results_url"]).json()["results"][1]["errors"]
+    csv_errors = quoter.get(sent[1]["results_url"]).json()["results"][1]["errors"]
+
+    assert json_errors[0]["message"] == "Postcode 4000 staat niet in de risicotabel."
+    assert (csv_errors[0]["field"], csv_errors[0]["message"]) == (
+        "ageph",
+        "buiten het bereik (moet >= 17 zijn)",
+    )
