@@ -514,8 +514,8 @@ class PricingBatchPolicy(models.Model):
     index = models.PositiveIntegerField(_("index"), help_text=_("From 0, in the order sent."))
     line = models.PositiveIntegerField(_("line"), null=True, help_text=_("In the CSV file."))
     reference = models.CharField(_("reference"), max_length=60, blank=True)
-    premium = models.DecimalField(_("premium"), max_digits=10, decimal_places=2, null=True)
-    # Each step's amount in cents, in the order of tariffs.services.portfolio.STEPS.
+    # Each step's amount in cents, in the order of tariffs.services.portfolio.STEPS (the last is
+    # the premium); empty when not priced.
     steps_cents = models.JSONField(default=list)
     risk_class = models.CharField(_("risk class"), max_length=1, blank=True)
     priced_as_fuel = models.CharField(_("priced as fuel"), max_length=10, blank=True)

@@ -1,9 +1,6 @@
 """Reads of the tariff: its versions (cached whole), stored quotes, impact analyses, pricing
 batches, zoning proposals and today's zone factors as the frequency model's offset."""
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -274,56 +271,3 @@ def pricing_batch_results(
     if failed is not None:
         results = results.filter(~Q(errors=[]) if failed else Q(errors=[]))
     return results
-
-
-# The CSV download's columns: the policy, its premium, each step (STEPS), what it used, errors.
-BATCH_CSV_HEAD = ("index", "line", "reference", "premium")
-BATCH_CSV_TAIL = (
-    "risk_class",
-    "priced_as_fuel",
-    "rule",
-    "adjustment_percent",
-    "frequency",
-    "quote",
-    "errors",
-)
-
-
-def pricing_batch_csv(*, batch: PricingBatch, steps: tuple[str, ...]) -> Iterator[str]:
-    """The batch's results as CSV lines, read from the database a few thousand at a time (a
-    batch not done is refused here, before the first line)."""
-    return batch_csv_lines(pricing_batch_results(batch=batch), steps=steps)
-
-
-def batch_csv_lines(
-    results: QuerySet[PricingBatchPolicy], *, steps: tuple[str, ...]
-) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-
-    def line(values: list[object]) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(values)
-        return buffer.getvalue()
-
-    yield line([*BATCH_CSV_HEAD, *steps, *BATCH_CSV_TAIL])
-    for result in results.iterator(chunk_size=5000):
-        amounts: list[object] = [Decimal(cents).scaleb(-2) for cents in result.steps_cents]
-        errors = "; ".join(f"{e['field']}: {e['message']} ({e['code']})" for e in result.errors)
-        yield line(
-            [
-                result.index,
-                result.line if result.line is not None else "",
-                result.reference,
-                result.premium if result.premium is not None else "",
-                *(amounts or [""] * len(steps)),
-                result.risk_class,
-                result.priced_as_fuel,
-                result.rule_id or "",
-                result.adjustment_percent if result.adjustment_percent is not None else "",
-                result.frequency if result.frequency is not None else "",
-                result.quote_id or "",
-                errors,
-            ]
-        )

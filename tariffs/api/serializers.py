@@ -1,8 +1,10 @@
 """Serializers of the tariff's API: the quote and its breakdown, pricing batches, impact
 analyses, the change log."""
 
+import csv
 import datetime
-from decimal import Decimal
+import io
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -22,6 +24,7 @@ from pricing_site.api import (
 )
 from strategies.api.serializers import FUEL_SPELLINGS, BrandField, FuelField
 from tariffs.models import ImpactAnalysis, PricingBatch, TariffChange
+from tariffs.services.impact_results import cents_as_euros
 from tariffs.services.portfolio import STEPS
 
 COVERAGES = COLUMNS["coverage"].categories
@@ -275,16 +278,15 @@ class PricingBatchPolicyOutputSerializer(serializers.Serializer):
 
     def to_representation(self, result: Any) -> dict[str, Any]:
         # Up to a thousand a page: built directly (as the quote's answer is).
+        amounts = [cents_as_euros(cents) for cents in result.steps_cents]
         return {
             "index": result.index,
             "line": result.line,
             "reference": result.reference,
-            "premium": PREMIUM.to_representation(result.premium)
-            if result.premium is not None
-            else None,
+            "premium": amounts[-1] if amounts else None,
             "steps": [
-                {"step": step, "amount": str(Decimal(cents).scaleb(-2))}
-                for step, cents in zip(STEPS, result.steps_cents, strict=False)
+                {"step": step, "amount": amount}
+                for step, amount in zip(STEPS, amounts, strict=False)
             ],
             "risk_class": result.risk_class,
             "priced_as_fuel": result.priced_as_fuel,
@@ -475,3 +477,42 @@ def frequency_explained(explanation: Any) -> dict[str, Any] | None:
         "zone_factor": str(explanation.zone_factor),
         "frequency": explanation.frequency,
     }
+
+
+# The CSV download's columns: the policy, its premium, each step's amount, what it used, errors.
+BATCH_CSV_COLUMNS = (
+    "index",
+    "line",
+    "reference",
+    "premium",
+    *STEPS,
+    "risk_class",
+    "priced_as_fuel",
+    "rule",
+    "adjustment_percent",
+    "frequency",
+    "quote",
+    "errors",
+)
+
+
+def pricing_batch_csv_lines(results: Iterable[Any]) -> Iterator[str]:
+    """The batch's results as CSV lines: each the JSON page's representation of the policy, flat."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def line(values: list[Any]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    yield line(list(BATCH_CSV_COLUMNS))
+    represent = PricingBatchPolicyOutputSerializer().to_representation
+    for result in results:
+        shown = represent(result)
+        amounts = {step["step"]: step["amount"] for step in shown.pop("steps")}
+        errors = shown.pop("errors")
+        shown.update(amounts)
+        shown["errors"] = "; ".join(f"{e['field']}: {e['message']} ({e['code']})" for e in errors)
+        yield line(["" if shown.get(name) is None else shown[name] for name in BATCH_CSV_COLUMNS])

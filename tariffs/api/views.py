@@ -34,10 +34,10 @@ from tariffs.api.serializers import (
     TariffChangeListInputSerializer,
     TariffChangeOutputSerializer,
     TariffChangeRollbackOutputSerializer,
+    pricing_batch_csv_lines,
 )
 from tariffs.selectors import (
     impact_analysis_get,
-    pricing_batch_csv,
     pricing_batch_get,
     pricing_batch_results,
     quote_get,
@@ -54,7 +54,6 @@ from tariffs.services import (
     quote_reprice_compare,
     tariff_change_rollback,
 )
-from tariffs.services.portfolio import STEPS
 
 
 class QuoteCreateApi(APIView):
@@ -267,8 +266,9 @@ class PricingBatchCsvApi(APIView):
     )
     def get(self, request: Request, batch_id: int) -> StreamingHttpResponse:
         batch = pricing_batch_get(batch_id=batch_id, requested_by=request.user)
+        results = pricing_batch_results(batch=batch)  # refused before the first line if not done
         return StreamingHttpResponse(
-            pricing_batch_csv(batch=batch, steps=STEPS),
+            pricing_batch_csv_lines(results.iterator(chunk_size=5000)),
             content_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="pricing-batch-{batch.pk}.csv"'},
         )

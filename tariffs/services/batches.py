@@ -452,7 +452,6 @@ def results_priced(
             result.errors = [{"field": field, "message": message, "code": "zipcode_not_found"}]
             continue
         result.steps_cents = steps[place]
-        result.premium = Decimal(steps[place][-1]).scaleb(-2)
         result.risk_class = prices.risk_class[place]
         result.priced_as_fuel = priced_as[fuels[place]]
         result.rule_id = int(prices.rule_id[place]) or None
