@@ -1,7 +1,6 @@
 """The tariff's API: quotes (create, read, price again), pricing batches and impact analyses."""
 
 import hashlib
-import json
 
 from django.conf import settings
 from django.http import StreamingHttpResponse
@@ -49,6 +48,7 @@ from tariffs.services import (
     Scenario,
     csv_policies_count,
     impact_analysis_create,
+    json_policies_content,
     pricing_batch_create,
     quote_create,
     quote_reprice_compare,
@@ -187,7 +187,7 @@ class PricingBatchCreateApi(APIView):
             body = PricingBatchJsonInputSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             data = dict(body.validated_data)
-            source, content = "json", json.dumps(data["policies"]).encode()
+            source, content = "json", json_policies_content(data["policies"])
             count = len(data["policies"])
         batch, created = pricing_batch_create(
             source=source,

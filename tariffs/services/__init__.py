@@ -1,7 +1,11 @@
 """Writes of the tariff: quotes, pricing batches, portfolio pricing, impact analyses, versions,
 zoning proposals, backtests; import from here."""
 
-from tariffs.services.batches import csv_policies_count, pricing_batch_create
+from tariffs.services.batches import (
+    csv_policies_count,
+    json_policies_content,
+    pricing_batch_create,
+)
 from tariffs.services.evaluation import tariff_evaluation_create
 from tariffs.services.impact import (
     MODEL_SCENARIO_KEYS,
@@ -57,6 +61,7 @@ __all__ = [
     "cents",
     "csv_policies_count",
     "impact_analysis_create",
+    "json_policies_content",
     "model_version_scenario",
     "portfolio_price",
     "premium_compute",

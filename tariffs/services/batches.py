@@ -11,6 +11,7 @@ for `store_quotes`."""
 import dataclasses
 import datetime
 import io
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Callable
@@ -82,6 +83,11 @@ def csv_policies_count(*, content: bytes) -> int:
         no_rows = problem_shown({"code": "no_rows", "params": {}})
         raise ApplicationError(no_rows, code="invalid_batch", field="file")
     return len(frame)
+
+
+def json_policies_content(policies: list[Any]) -> bytes:
+    """JSON policies as stored: one a line, so that each chunk parses only its own."""
+    return "\n".join(json.dumps(policy) for policy in policies).encode()
 
 
 def policies_bounded(*, count: int, field: str) -> None:
@@ -240,7 +246,8 @@ def batch_accept(batch: PricingBatch, *, content: bytes) -> PricingBatch:
         )
     if batch.policies <= settings.PRICING_BATCH_AT_ONCE:
         batch.state = PricingBatch.State.RUNNING
-    batch.policies_file.save(f"batch.{batch.source}", ContentFile(content), save=False)
+    suffix = "jsonl" if batch.source == PricingBatch.Source.JSON else "csv"
+    batch.policies_file.save(f"batch.{suffix}", ContentFile(content), save=False)
     batch.save()
     return batch
 
@@ -346,7 +353,7 @@ def json_policies_check(batch: PricingBatch, start: int, stop: int) -> CheckedPo
     from tariffs.api.serializers import QuoteCreateInputSerializer  # the quote's own checks
 
     with batch.policies_file.open("rb") as file:
-        sent = json.load(file)[start:stop]
+        sent = [json.loads(line) for line in itertools.islice(file, start, stop)]
     errors: dict[int, list[dict[str, str]]] = defaultdict(list)
     references: dict[int, str] = {}
     rows: dict[int, dict[str, Any]] = {}
